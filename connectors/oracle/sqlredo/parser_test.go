@@ -7,7 +7,9 @@ import (
 	"testing"
 )
 
-func col(name string, k Kind, text string) Column { return Column{Name: name, Value: Value{Kind: k, Text: text}} }
+func col(name string, k Kind, text string) Column {
+	return Column{Name: name, Value: Value{Kind: k, Text: text}}
+}
 
 func TestParse(t *testing.T) {
 	tests := []struct {
