@@ -141,7 +141,7 @@ func TestAssignmentGolden(t *testing.T) {
 			a: Assignment{Version: 1, Leader: "m-2", LeaderURL: "http://w2:8083/", ConfigOffset: 3,
 				Tasks:             []TaskID{{"c1", 3}},
 				RevokedConnectors: []string{"c2"}, RevokedTasks: []TaskID{{"c2", 0}, {"c1", 1}},
-				Delay:             300000}},
+				Delay: 300000}},
 		{name: "v2 config mismatch", golden: "assignment-v2-config-mismatch.hex",
 			a: Assignment{Version: 2, Error: ErrorConfigMismatch, Leader: "m-1", LeaderURL: w1, ConfigOffset: 99}},
 	}
