@@ -1,0 +1,163 @@
+package jsonconv
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/gonnect/gonnect/schemas"
+)
+
+// Converter is JsonConverter. It implements schemas.Converter and
+// schemas.HeaderConverter. It is safe for concurrent use; FromConnect and ToConnect
+// never block and ignore ctx.
+type Converter struct {
+	cfg Config
+
+	// mu guards both schema caches.
+	mu       sync.Mutex
+	toJSON   map[*schemas.Schema][]byte // rendered schema objects by schema pointer
+	fromJSON map[string]*schemas.Schema // parsed schemas by their JSON text
+}
+
+// New returns a converter with cfg. Use ParseConfig for a Java-style config map.
+func New(cfg Config) *Converter {
+	if cfg.DecimalFormat == "" {
+		cfg.DecimalFormat = DecimalBase64
+	}
+	return &Converter{cfg: cfg, toJSON: map[*schemas.Schema][]byte{}, fromJSON: map[string]*schemas.Schema{}}
+}
+
+// Config returns the converter's configuration.
+func (c *Converter) Config() Config { return c.cfg }
+
+// FromConnect serializes v under s. A nil schema with a nil value is a nil
+// (tombstone) payload, as in Java; with a schema, a nil value is written as the
+// envelope with a null (or default) payload. Errors name the failing field path.
+func (c *Converter) FromConnect(_ context.Context, _ string, s *schemas.Schema, v any) ([]byte, error) {
+	if s == nil && v == nil {
+		return nil, nil
+	}
+	b := make([]byte, 0, 256)
+	var err error
+	if c.cfg.SchemasEnable {
+		b = append(b, `{"schema":`...)
+		if b, err = c.appendCachedSchema(b, s); err != nil {
+			return nil, fmt.Errorf("converting schema to JSON: %w", err)
+		}
+		b = append(b, `,"payload":`...)
+	}
+	if b, err = c.appendValue(b, s, v); err != nil {
+		return nil, fmt.Errorf("converting Kafka Connect data to JSON: %w", err)
+	}
+	if c.cfg.SchemasEnable {
+		b = append(b, '}')
+	}
+	return b, nil
+}
+
+func (c *Converter) appendCachedSchema(b []byte, s *schemas.Schema) ([]byte, error) {
+	if s == nil {
+		return append(b, "null"...), nil
+	}
+	c.mu.Lock()
+	cached, ok := c.toJSON[s]
+	c.mu.Unlock()
+	if ok {
+		return append(b, cached...), nil
+	}
+	out, err := c.appendSchema(nil, s, "")
+	if err != nil {
+		return nil, err
+	}
+	if c.cfg.SchemasCacheSize > 0 {
+		c.mu.Lock()
+		if len(c.toJSON) >= c.cfg.SchemasCacheSize {
+			clear(c.toJSON) // cheap bounded cache: schemas churn rarely
+		}
+		c.toJSON[s] = out
+		c.mu.Unlock()
+	}
+	return append(b, out...), nil
+}
+
+// ToConnect deserializes b. A nil b (tombstone) gives a nil schema and value. With
+// schemas.enable the input must be an object with exactly "schema" and "payload".
+// Without it the result is schemaless: a nil schema and plain Go values.
+func (c *Converter) ToConnect(_ context.Context, _ string, b []byte) (*schemas.Schema, any, error) {
+	if b == nil {
+		return nil, nil, nil
+	}
+	n, err := parse(b)
+	if err != nil {
+		return nil, nil, fmt.Errorf("converting byte[] to Kafka Connect data failed due to serialization error: %w", err)
+	}
+	if !c.cfg.SchemasEnable {
+		v, err := c.toValue(nil, n)
+		return nil, v, err
+	}
+	if n.kind != kObject || len(n.keys) != 2 || n.get("schema") == nil || n.get("payload") == nil {
+		return nil, nil, fmt.Errorf("JsonConverter with schemas.enable requires \"schema\" and \"payload\" fields and may not contain additional fields." +
+			" If you are trying to deserialize plain JSON data, set schemas.enable=false in your converter configuration.")
+	}
+	sn := n.get("schema")
+	s, err := c.cachedSchema(b, sn)
+	if err != nil {
+		return nil, nil, fmt.Errorf("converting JSON schema to Kafka Connect: %w", err)
+	}
+	v, err := c.toValue(s, n.get("payload"))
+	if err != nil {
+		return nil, nil, fmt.Errorf("converting JSON payload to Kafka Connect: %w", err)
+	}
+	return s, v, nil
+}
+
+func (c *Converter) cachedSchema(raw []byte, sn *node) (*schemas.Schema, error) {
+	if sn.kind == kNull {
+		return nil, nil
+	}
+	key := string(raw[sn.start:sn.end])
+	c.mu.Lock()
+	s, ok := c.fromJSON[key]
+	c.mu.Unlock()
+	if ok {
+		return s, nil
+	}
+	s, err := c.toSchema(sn)
+	if err != nil {
+		return nil, err
+	}
+	if c.cfg.SchemasCacheSize > 0 {
+		c.mu.Lock()
+		if len(c.fromJSON) >= c.cfg.SchemasCacheSize {
+			clear(c.fromJSON)
+		}
+		c.fromJSON[key] = s
+		c.mu.Unlock()
+	}
+	return s, nil
+}
+
+// FromConnectHeader serializes a header value exactly as FromConnect.
+func (c *Converter) FromConnectHeader(ctx context.Context, topic, _ string, s *schemas.Schema, v any) ([]byte, error) {
+	return c.FromConnect(ctx, topic, s, v)
+}
+
+// ToConnectHeader deserializes a header value exactly as ToConnect.
+func (c *Converter) ToConnectHeader(ctx context.Context, topic, _ string, b []byte) (*schemas.Schema, any, error) {
+	return c.ToConnect(ctx, topic, b)
+}
+
+// SchemaJSON renders s as JsonConverter's schema object (used by golden tests and
+// by tools that print schemas).
+func (c *Converter) SchemaJSON(s *schemas.Schema) ([]byte, error) {
+	return c.appendCachedSchema(nil, s)
+}
+
+func unixMilli(ms int64) time.Time { return time.UnixMilli(ms).UTC() }
+
+var (
+	_ schemas.Converter       = (*Converter)(nil)
+	_ schemas.HeaderConverter = (*Converter)(nil)
+)

@@ -1,0 +1,387 @@
+package jsonconv
+
+import (
+	"encoding/base64"
+	"math"
+	"math/big"
+	"strconv"
+
+	"github.com/gonnect/gonnect/schemas"
+)
+
+// toSchema builds a Connect schema from JsonConverter's schema object, as Java's
+// asConnectSchema. JSON null is a nil schema.
+func (c *Converter) toSchema(n *node) (*schemas.Schema, error) {
+	if n == nil || n.kind == kNull {
+		return nil, nil
+	}
+	if n.kind != kObject {
+		return nil, errAt("schema must be a JSON object, found %s", n.kind)
+	}
+	tn := n.get("type")
+	if tn == nil || tn.kind != kString {
+		return nil, errAt("Schema must contain 'type' field")
+	}
+	var b *schemas.Builder
+	switch tn.str {
+	case "boolean", "int8", "int16", "int32", "int64", "float", "double", "bytes", "string":
+		t, _ := schemas.ParseType(tn.str)
+		b = schemas.NewBuilder(t)
+	case "array":
+		items := n.get("items")
+		if items == nil || items.kind == kNull {
+			return nil, errAt("Array schema did not specify the element type")
+		}
+		elem, err := c.toSchema(items)
+		if err != nil {
+			return nil, inField(err, "items")
+		}
+		b = schemas.ArrayBuilder(elem)
+	case "map":
+		kn, vn := n.get("keys"), n.get("values")
+		if kn == nil {
+			return nil, errAt("Map schema did not specify the key type")
+		}
+		if vn == nil {
+			return nil, errAt("Map schema did not specify the value type")
+		}
+		ks, err := c.toSchema(kn)
+		if err != nil {
+			return nil, inField(err, "keys")
+		}
+		vs, err := c.toSchema(vn)
+		if err != nil {
+			return nil, inField(err, "values")
+		}
+		if ks == nil || vs == nil {
+			return nil, errAt("Map schema key and value types must not be null")
+		}
+		b = schemas.MapBuilder(ks, vs)
+	case "struct":
+		b = schemas.StructBuilder()
+		fields := n.get("fields")
+		if fields == nil || fields.kind != kArray {
+			return nil, errAt("Struct schema's \"fields\" argument is not an array.")
+		}
+		for i, f := range fields.arr {
+			name := f.get("field")
+			if name == nil || name.kind != kString {
+				return nil, inField(errAt("Struct schema's field name not specified properly"), strconv.Itoa(i))
+			}
+			fs, err := c.toSchema(f)
+			if err != nil {
+				return nil, inField(err, name.str)
+			}
+			if fs == nil {
+				return nil, inField(errAt("field schema must not be null"), name.str)
+			}
+			b.Field(name.str, fs)
+		}
+	default:
+		return nil, errAt("Unknown schema type: %s", tn.str)
+	}
+	if o := n.get("optional"); o != nil && o.kind == kBool && o.b {
+		b.Optional()
+	}
+	if x := n.get("name"); x != nil && x.kind == kString {
+		b.Name(x.str)
+	}
+	if x := n.get("version"); x != nil && x.isIntegral() {
+		v, err := strconv.ParseInt(x.str, 10, 32)
+		if err != nil {
+			return nil, errAt("schema version %s is out of range", x.str)
+		}
+		b.Version(int(v))
+	}
+	if x := n.get("doc"); x != nil && x.kind == kString {
+		b.Doc(x.str)
+	}
+	if x := n.get("parameters"); x != nil && x.kind == kObject {
+		for i, k := range x.keys {
+			if x.vals[i].kind != kString {
+				return nil, errAt("Schema parameters must have string values.")
+			}
+			b.Param(k, x.vals[i].str)
+		}
+	}
+	if x := n.get("default"); x != nil {
+		// Build once without the default to convert it under the final schema.
+		s, err := b.Build()
+		if err != nil {
+			return nil, errAt("%v", err)
+		}
+		dv, err := c.toValue(s, x)
+		if err != nil {
+			return nil, inField(err, "default")
+		}
+		b.Default(dv)
+	}
+	s, err := b.Build()
+	if err != nil {
+		return nil, errAt("%v", err)
+	}
+	return s, nil
+}
+
+// toValue converts a payload node under schema s (nil: schemaless), as Java's
+// convertToConnect, but strict about JSON types: a mismatch names the expected type.
+func (c *Converter) toValue(s *schemas.Schema, n *node) (any, error) {
+	if n == nil || n.kind == kNull {
+		switch {
+		case s == nil:
+			return nil, nil
+		case s.Default != nil && c.cfg.ReplaceNullWithDefault:
+			return s.Default, nil
+		case s.Optional:
+			return nil, nil
+		}
+		return nil, errAt("Invalid null value for required %s field", s.Type.JavaName())
+	}
+	if s == nil {
+		return schemaless(n), nil
+	}
+	switch schemas.LogicalName(s) {
+	case schemas.DecimalName:
+		scale, err := schemas.DecimalScale(s)
+		if err != nil {
+			return nil, errAt("%v", err)
+		}
+		switch n.kind {
+		case kNumber:
+			d, err := schemas.ParseDecimal(n.str)
+			if err != nil {
+				return nil, errAt("%v", err)
+			}
+			if d, err = d.Rescale(scale); err != nil {
+				return nil, errAt("%v", err)
+			}
+			return d, nil
+		case kString:
+			raw, err := base64.StdEncoding.DecodeString(n.str)
+			if err != nil {
+				return nil, errAt("Invalid bytes field: %v", err)
+			}
+			return schemas.Decimal{Unscaled: schemas.DecimalFromBytes(raw), Scale: scale}, nil
+		}
+		return nil, kindErr(s, n)
+	case schemas.DateName:
+		x, err := intOf(s, n, 32)
+		if err != nil {
+			return nil, err
+		}
+		return schemas.DaysToDate(int32(x)), nil
+	case schemas.TimeName:
+		x, err := intOf(s, n, 32)
+		if err != nil {
+			return nil, err
+		}
+		return schemas.MillisToTime(int32(x)), nil
+	case schemas.TimestampName:
+		x, err := intOf(s, n, 64)
+		if err != nil {
+			return nil, err
+		}
+		return unixMilli(x), nil
+	}
+	switch s.Type {
+	case schemas.Boolean:
+		if n.kind != kBool {
+			return nil, kindErr(s, n)
+		}
+		return n.b, nil
+	case schemas.Int8:
+		x, err := intOf(s, n, 8)
+		return int8(x), err
+	case schemas.Int16:
+		x, err := intOf(s, n, 16)
+		return int16(x), err
+	case schemas.Int32:
+		x, err := intOf(s, n, 32)
+		return int32(x), err
+	case schemas.Int64:
+		return intOf(s, n, 64)
+	case schemas.Float32:
+		f, err := floatOf(s, n, 32)
+		return float32(f), err
+	case schemas.Float64:
+		return floatOf(s, n, 64)
+	case schemas.String:
+		if n.kind != kString {
+			return nil, kindErr(s, n)
+		}
+		return n.str, nil
+	case schemas.Bytes:
+		if n.kind != kString {
+			return nil, kindErr(s, n)
+		}
+		raw, err := base64.StdEncoding.DecodeString(n.str)
+		if err != nil {
+			return nil, errAt("Invalid bytes field: %v", err)
+		}
+		return raw, nil
+	case schemas.Array:
+		if n.kind != kArray {
+			return nil, kindErr(s, n)
+		}
+		out := make([]any, len(n.arr))
+		for i, e := range n.arr {
+			v, err := c.toValue(s.Value, e)
+			if err != nil {
+				return nil, inField(err, strconv.Itoa(i))
+			}
+			out[i] = v
+		}
+		return out, nil
+	case schemas.Map:
+		return c.toMap(s, n)
+	case schemas.StructType:
+		if n.kind != kObject {
+			return nil, errAt("Structs should be encoded as JSON objects, but found %s", n.kind)
+		}
+		st := schemas.NewStruct(s)
+		for i, f := range s.Fields {
+			v, err := c.toValue(f.Schema, n.get(f.Name))
+			if err != nil {
+				return nil, inField(err, f.Name)
+			}
+			st.SetIndex(i, v)
+		}
+		return st, nil
+	}
+	return nil, errAt("unsupported schema type %s", s.Type.JavaName())
+}
+
+func (c *Converter) toMap(s *schemas.Schema, n *node) (any, error) {
+	if s.Key.Type == schemas.String {
+		if n.kind != kObject {
+			return nil, errAt("Maps with string fields should be encoded as JSON objects, but found %s", n.kind)
+		}
+		out := make(map[string]any, len(n.keys))
+		for i, k := range n.keys {
+			v, err := c.toValue(s.Value, n.vals[i])
+			if err != nil {
+				return nil, inField(err, k)
+			}
+			out[k] = v
+		}
+		return out, nil
+	}
+	if n.kind != kArray {
+		return nil, errAt("Maps with non-string fields should be encoded as JSON array of tuples, but found %s", n.kind)
+	}
+	out := make([]schemas.MapEntry, 0, len(n.arr))
+	for i, e := range n.arr {
+		if e.kind != kArray {
+			return nil, inField(errAt("Found invalid map entry instead of array tuple: %s", e.kind), strconv.Itoa(i))
+		}
+		if len(e.arr) != 2 {
+			return nil, inField(errAt("Found invalid map entry, expected length 2 but found :%d", len(e.arr)), strconv.Itoa(i))
+		}
+		k, err := c.toValue(s.Key, e.arr[0])
+		if err != nil {
+			return nil, inField(err, strconv.Itoa(i))
+		}
+		v, err := c.toValue(s.Value, e.arr[1])
+		if err != nil {
+			return nil, inField(err, strconv.Itoa(i))
+		}
+		out = append(out, schemas.MapEntry{Key: k, Value: v})
+	}
+	return out, nil
+}
+
+// schemaless converts without a schema: integers → int64 (float64 when out of
+// range), other numbers → float64, objects → map[string]any, arrays → []any.
+func schemaless(n *node) any {
+	switch n.kind {
+	case kBool:
+		return n.b
+	case kNumber:
+		if n.isIntegral() {
+			if x, err := strconv.ParseInt(n.str, 10, 64); err == nil {
+				return x
+			}
+		}
+		f, _ := strconv.ParseFloat(n.str, 64)
+		return f
+	case kString:
+		return n.str
+	case kArray:
+		out := make([]any, len(n.arr))
+		for i, e := range n.arr {
+			out[i] = schemaless(e)
+		}
+		return out
+	case kObject:
+		out := make(map[string]any, len(n.keys))
+		for i, k := range n.keys {
+			out[k] = schemaless(n.vals[i])
+		}
+		return out
+	}
+	return nil
+}
+
+func kindErr(s *schemas.Schema, n *node) error {
+	return errAt("expected %s for schema %s, found JSON %s", s.Type.JavaName(), s, n.kind)
+}
+
+func intOf(s *schemas.Schema, n *node, bits int) (int64, error) {
+	if n.kind != kNumber {
+		return 0, kindErr(s, n)
+	}
+	if !n.isIntegral() {
+		// Jackson truncates 1.0 to 1; accept integral values written with a fraction.
+		f, err := strconv.ParseFloat(n.str, 64)
+		if err != nil || f != math.Trunc(f) {
+			return 0, errAt("expected an integer for %s, found %s", s.Type.JavaName(), n.str)
+		}
+		bf := new(big.Float).SetFloat64(f)
+		x, acc := bf.Int64()
+		if acc != big.Exact {
+			return 0, errAt("number %s out of range for %s", n.str, s.Type.JavaName())
+		}
+		return checkRange(s, n, x, bits)
+	}
+	x, err := strconv.ParseInt(n.str, 10, bits)
+	if err != nil {
+		return 0, errAt("number %s out of range for %s", n.str, s.Type.JavaName())
+	}
+	return x, nil
+}
+
+func checkRange(s *schemas.Schema, n *node, x int64, bits int) (int64, error) {
+	if bits < 64 {
+		lim := int64(1) << (bits - 1)
+		if x < -lim || x >= lim {
+			return 0, errAt("number %s out of range for %s", n.str, s.Type.JavaName())
+		}
+	}
+	return x, nil
+}
+
+func floatOf(s *schemas.Schema, n *node, bits int) (float64, error) {
+	switch n.kind {
+	case kNumber:
+		f, err := strconv.ParseFloat(n.str, bits)
+		if err != nil && !isRangeErr(err) {
+			return 0, errAt("invalid number %s", n.str)
+		}
+		return f, nil
+	case kString: // Jackson writes non-finite numbers as quoted strings
+		switch n.str {
+		case "NaN":
+			return math.NaN(), nil
+		case "Infinity":
+			return math.Inf(1), nil
+		case "-Infinity":
+			return math.Inf(-1), nil
+		}
+	}
+	return 0, kindErr(s, n)
+}
+
+func isRangeErr(err error) bool {
+	ne, ok := err.(*strconv.NumError)
+	return ok && ne.Err == strconv.ErrRange
+}
