@@ -257,10 +257,13 @@ func complete(staged map[int]connectors.Config, n int) bool {
 }
 
 func (a *applier) restart(name string, value []byte) []Update {
-	r, err := DecodeRestart(name, value)
+	r, defaulted, err := decodeRestart(name, value)
 	if err != nil {
 		a.invalid(KindRestart, name, err)
 		return nil
+	}
+	if len(defaulted) > 0 {
+		a.log.Warn("config topic: restart request fields missing or not boolean, using false", "connector", name, "fields", defaulted)
 	}
 	if a.started {
 		a.restarts[name] = r

@@ -2,7 +2,6 @@ package configstore
 
 import (
 	"fmt"
-	"log/slog"
 
 	"github.com/gonnect/gonnect/connectors"
 	"github.com/gonnect/gonnect/worker/configstore/jsonwire"
@@ -54,7 +53,6 @@ func DecodeProperties(b []byte) (connectors.Config, error) {
 		case string:
 			cfg[k] = s
 		case nil:
-			slog.Debug("config record: dropping null property", "property", k)
 		default:
 			return nil, fmt.Errorf("'properties' entry %q should be a string but is %s", k, jsonwire.TypeName(pv))
 		}

@@ -2,7 +2,6 @@ package configstore
 
 import (
 	"fmt"
-	"log/slog"
 
 	"github.com/gonnect/gonnect/worker/configstore/jsonwire"
 )
@@ -24,23 +23,30 @@ func RestartRecord(r RestartRequest) Record {
 }
 
 // DecodeRestart reads a restart request for connector. The value must be an object; a
-// missing or non-boolean field defaults to false (with a warning), as in Java.
+// missing or non-boolean field defaults to false, as in Java.
 func DecodeRestart(connector string, b []byte) (RestartRequest, error) {
+	r, _, err := decodeRestart(connector, b)
+	return r, err
+}
+
+// decodeRestart is DecodeRestart that also names the fields that were defaulted, for
+// the reader's warning.
+func decodeRestart(connector string, b []byte) (r RestartRequest, defaulted []string, err error) {
 	v, err := jsonwire.Decode(b)
 	if err != nil {
-		return RestartRequest{}, err
+		return RestartRequest{}, nil, err
 	}
 	m, ok := v.(map[string]any)
 	if !ok {
-		return RestartRequest{}, fmt.Errorf("value should be an object but is %s", jsonwire.TypeName(v))
+		return RestartRequest{}, nil, fmt.Errorf("value should be an object but is %s", jsonwire.TypeName(v))
 	}
 	flag := func(field string) bool {
 		f, ok := m[field].(bool)
 		if !ok {
-			slog.Warn("config topic: restart request field is not a boolean, using false",
-				"connector", connector, "field", field, "type", jsonwire.TypeName(m[field]))
+			defaulted = append(defaulted, field)
 		}
 		return f
 	}
-	return RestartRequest{Connector: connector, IncludeTasks: flag("include-tasks"), OnlyFailed: flag("only-failed")}, nil
+	r = RestartRequest{Connector: connector, IncludeTasks: flag("include-tasks"), OnlyFailed: flag("only-failed")}
+	return r, defaulted, nil
 }
