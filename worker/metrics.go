@@ -1,0 +1,44 @@
+package worker
+
+import (
+	"sync/atomic"
+	"time"
+)
+
+// taskMetrics are the counters of one task; the Prometheus collector reads them.
+type taskMetrics struct {
+	polled, written, active     atomic.Int64
+	pollBatches, pollNanos      atomic.Int64
+	pollMaxNanos                atomic.Int64
+	commitOK, commitFail        atomic.Int64
+	commitNanos, commitMaxNanos atomic.Int64
+	lastBatchSize, maxBatchSize atomic.Int64
+}
+
+func (m *taskMetrics) observePoll(n int, d time.Duration) {
+	m.polled.Add(int64(n))
+	m.pollBatches.Add(1)
+	m.pollNanos.Add(int64(d))
+	storeMax(&m.pollMaxNanos, int64(d))
+	m.lastBatchSize.Store(int64(n))
+	storeMax(&m.maxBatchSize, int64(n))
+}
+
+func (m *taskMetrics) observeCommit(err error, d time.Duration) {
+	if err != nil {
+		m.commitFail.Add(1)
+	} else {
+		m.commitOK.Add(1)
+	}
+	m.commitNanos.Add(int64(d))
+	storeMax(&m.commitMaxNanos, int64(d))
+}
+
+func storeMax(a *atomic.Int64, v int64) {
+	for {
+		cur := a.Load()
+		if v <= cur || a.CompareAndSwap(cur, v) {
+			return
+		}
+	}
+}

@@ -1,0 +1,273 @@
+package worker
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/gonnect/gonnect/connectors"
+	"github.com/gonnect/gonnect/offsets"
+	"github.com/gonnect/gonnect/schemas"
+)
+
+// Transformer is the transform chain of a connector (transforms.Chain). A nil result
+// drops the record.
+type Transformer interface {
+	Apply(r *connectors.Record) (*connectors.Record, error)
+}
+
+// sourceTask runs one SourceTask: poll, transform, convert, produce, track, and commit
+// the acknowledged prefix of offsets every flush interval and at stop. All of its
+// state is owned by its run goroutine, except the tracker and the counters, which
+// producer callbacks touch and which are safe for concurrent use.
+type sourceTask struct {
+	id        TaskID
+	task      connectors.SourceTask
+	cfg       connectors.Config // resolved
+	chain     Transformer
+	keyConv   schemas.Converter
+	valueConv schemas.Converter
+	hdrConv   schemas.HeaderConverter
+	producer  *kgo.Client
+	store     offsets.Store
+	tracker   *submitted
+	tol       *tolerance
+	topics    *topicCreator
+	log       *slog.Logger
+	metrics   *taskMetrics
+
+	flushInterval time.Duration
+	flushTimeout  time.Duration
+
+	// failure carries the first fatal error from a producer callback to the run loop.
+	failOnce sync.Once
+	failure  chan error
+	state    *taskState
+
+	uncommitted map[string]offsets.Entry // owned by the run goroutine
+}
+
+// partitionKey is a canonical string for a source partition (sorted keys).
+func partitionKey(p offsets.Partition) string {
+	b, _ := json.Marshal(p) // encoding/json sorts map keys
+	return string(b)
+}
+
+// run is the task's loop. It returns nil when ctx is cancelled (stop) and the error
+// that failed the task otherwise. Offsets of acknowledged records are committed on the
+// way out either way.
+func (t *sourceTask) run(ctx context.Context, tc connectors.TaskContext) (err error) {
+	defer func() {
+		// Final commit: wait (bounded) for outstanding sends, then write what was acked.
+		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), t.flushTimeout)
+		t.awaitOutstanding(cctx)
+		if cerr := t.commitOffsets(cctx); cerr != nil && err == nil && ctx.Err() == nil {
+			err = cerr
+		}
+		cancel()
+	}()
+	if err := safeCall(func() error { return t.task.Start(ctx, t.cfg, tc) }); err != nil {
+		return fmt.Errorf("task start: %w", err)
+	}
+	t.state.running()
+	nextFlush := time.Now().Add(t.flushInterval)
+	for {
+		if err := t.state.waitRunnable(ctx); err != nil {
+			return nil
+		}
+		select {
+		case err := <-t.failure:
+			return err
+		default:
+		}
+		if time.Now().After(nextFlush) {
+			if err := t.commitOffsets(ctx); err != nil {
+				t.log.Error("offset commit failed; offsets will be retried at the next flush", "error", err)
+			}
+			nextFlush = time.Now().Add(t.flushInterval)
+		}
+		var recs []*connectors.SourceRecord
+		start := time.Now()
+		err := safeCall(func() error {
+			var perr error
+			recs, perr = t.task.Poll(ctx)
+			return perr
+		})
+		if ctx.Err() != nil {
+			return nil
+		}
+		if err != nil {
+			var retriable *connectors.RetriableError
+			if errors.As(err, &retriable) {
+				t.log.Warn("source task poll failed with a retriable error; polling again", "error", err)
+				continue
+			}
+			return fmt.Errorf("poll: %w", err)
+		}
+		t.metrics.observePoll(len(recs), time.Since(start))
+		for _, r := range recs {
+			if err := t.send(ctx, r); err != nil {
+				if ctx.Err() != nil {
+					return nil
+				}
+				return err
+			}
+		}
+	}
+}
+
+// send transforms, converts and produces one record. A record that a transform drops
+// or that is skipped under errors.tolerance=all counts as done at once.
+func (t *sourceTask) send(ctx context.Context, r *connectors.SourceRecord) error {
+	if r.Position == "" && r.SourceOffset != nil {
+		r.Position = fmt.Sprint(r.SourceOffset)
+	}
+	rec := &r.Record
+	if t.chain != nil {
+		var out *connectors.Record
+		err := t.tol.do(ctx, StageTransformation, rec, func() error {
+			var terr error
+			out, terr = t.chain.Apply(rec)
+			return terr
+		})
+		if err != nil && !errors.Is(err, errTolerated) {
+			return err
+		}
+		if out == nil || err != nil {
+			t.skip(ctx, r)
+			return nil
+		}
+		rec = out
+	}
+	kr := &kgo.Record{Topic: rec.Topic}
+	if rec.KafkaPartition != nil {
+		kr.Partition = *rec.KafkaPartition
+	}
+	if !rec.Timestamp.IsZero() {
+		kr.Timestamp = rec.Timestamp
+	}
+	err := t.tol.do(ctx, StageKeyConverter, rec, func() (cerr error) {
+		kr.Key, cerr = t.keyConv.FromConnect(ctx, rec.Topic, rec.KeySchema, rec.Key)
+		return cerr
+	})
+	if err == nil {
+		err = t.tol.do(ctx, StageValueConverter, rec, func() (cerr error) {
+			kr.Value, cerr = t.valueConv.FromConnect(ctx, rec.Topic, rec.ValueSchema, rec.Value)
+			return cerr
+		})
+	}
+	if err == nil && len(rec.Headers) > 0 {
+		err = t.tol.do(ctx, StageHeaderConverter, rec, func() error {
+			for _, h := range rec.Headers {
+				b, herr := t.hdrConv.FromConnectHeader(ctx, rec.Topic, h.Key, h.Schema, h.Value)
+				if herr != nil {
+					return fmt.Errorf("header %q: %w", h.Key, herr)
+				}
+				kr.Headers = append(kr.Headers, kgo.RecordHeader{Key: h.Key, Value: b})
+			}
+			return nil
+		})
+	}
+	if errors.Is(err, errTolerated) {
+		t.skip(ctx, r)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if t.topics != nil {
+		if err := t.topics.ensure(ctx, rec.Topic); err != nil {
+			return fmt.Errorf("creating topic %q: %w", rec.Topic, err)
+		}
+	}
+	var pending *pendingRecord
+	if r.SourcePartition != nil && r.SourceOffset != nil {
+		pending = t.tracker.submit(r.SourcePartition, r.SourceOffset)
+	}
+	t.metrics.active.Add(1)
+	t.producer.Produce(ctx, kr, func(kr *kgo.Record, perr error) {
+		t.metrics.active.Add(-1)
+		if perr != nil {
+			if ctx.Err() != nil && errors.Is(perr, context.Canceled) {
+				return // stopping: the record stays unacked and is redelivered after restart
+			}
+			if t.tol.policy.TolerateAll {
+				t.tol.c.skipped.Add(1)
+				t.log.Error("failed to send record; skipped under errors.tolerance=all", "topic", kr.Topic, "position", r.Position, "error", perr)
+				if pending != nil {
+					pending.ack()
+				}
+				return
+			}
+			t.fail(fmt.Errorf("%s stage failed for record at %s: %w", StageKafkaProduce, describe(&r.Record), perr))
+			return
+		}
+		t.metrics.written.Add(1)
+		if pending != nil {
+			pending.ack()
+		}
+		if rc, ok := t.task.(connectors.RecordCommitter); ok {
+			md := &connectors.RecordMetadata{Topic: kr.Topic, Partition: kr.Partition, Offset: kr.Offset}
+			if cerr := safeCall(func() error { return rc.CommitRecord(ctx, r, md) }); cerr != nil {
+				t.log.Warn("CommitRecord failed", "error", cerr)
+			}
+		}
+	})
+	return nil
+}
+
+// skip accounts for a record that will not be produced: its offset may be committed.
+func (t *sourceTask) skip(ctx context.Context, r *connectors.SourceRecord) {
+	if r.SourcePartition != nil && r.SourceOffset != nil {
+		t.tracker.submit(r.SourcePartition, r.SourceOffset).ack()
+	}
+	if rc, ok := t.task.(connectors.RecordCommitter); ok {
+		_ = safeCall(func() error { return rc.CommitRecord(ctx, r, nil) })
+	}
+}
+
+func (t *sourceTask) fail(err error) {
+	t.failOnce.Do(func() { t.failure <- err })
+}
+
+func (t *sourceTask) awaitOutstanding(ctx context.Context) {
+	if err := t.producer.Flush(ctx); err != nil {
+		t.log.Warn("timed out waiting for outstanding records; their offsets are not committed and they will be redelivered", "error", err)
+	}
+}
+
+// commitOffsets writes the offsets of the acknowledged prefix of every source
+// partition, then tells the task.
+func (t *sourceTask) commitOffsets(ctx context.Context) error {
+	// Entries the tracker released stay in t.uncommitted until a write succeeds, so a
+	// failed write is retried at the next flush rather than lost.
+	for _, e := range t.tracker.committable() {
+		t.uncommitted[partitionKey(e.Partition)] = e
+	}
+	if len(t.uncommitted) == 0 {
+		return nil
+	}
+	entries := make([]offsets.Entry, 0, len(t.uncommitted))
+	for _, e := range t.uncommitted {
+		entries = append(entries, e)
+	}
+	start := time.Now()
+	err := t.store.Set(ctx, t.id.Connector, entries)
+	t.metrics.observeCommit(err, time.Since(start))
+	if err != nil {
+		return fmt.Errorf("committing offsets: %w", err)
+	}
+	clear(t.uncommitted)
+	if oc, ok := t.task.(connectors.OffsetCommitter); ok {
+		if err := safeCall(func() error { return oc.Commit(ctx) }); err != nil {
+			t.log.Warn("task Commit failed", "error", err)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,109 @@
+package worker
+
+import (
+	"context"
+	"fmt"
+	"sync"
+)
+
+// TaskID names one task of a connector.
+type TaskID struct {
+	Connector string
+	Task      int
+}
+
+// String renders the id as Connect does, "<connector>-<task>".
+func (id TaskID) String() string { return fmt.Sprintf("%s-%d", id.Connector, id.Task) }
+
+// State is a connector or task state as the status topic and REST report it.
+type State string
+
+// The states.
+const (
+	Unassigned State = "UNASSIGNED"
+	Running    State = "RUNNING"
+	Paused     State = "PAUSED"
+	Stopped    State = "STOPPED"
+	Failed     State = "FAILED"
+	Restarting State = "RESTARTING"
+	Destroyed  State = "DESTROYED"
+)
+
+// TargetState is what the config topic asks a connector to be.
+type TargetState string
+
+// Target states (the state.v2 values of target-state- records).
+const (
+	TargetStarted TargetState = "STARTED"
+	TargetPaused  TargetState = "PAUSED"
+	TargetStopped TargetState = "STOPPED"
+)
+
+// StatusListener is told about every state change of the connectors and tasks this
+// worker runs (the herder writes them to the status topic). Calls come from runner
+// goroutines and must not block for long.
+type StatusListener interface {
+	ConnectorState(name string, s State, err error)
+	TaskState(id TaskID, s State, err error)
+}
+
+// taskState is the pause/resume switch of one task. The herder goroutine flips it; the
+// task goroutine waits on it between polls.
+type taskState struct {
+	mu      sync.Mutex // guards paused, changed
+	paused  bool
+	changed chan struct{} // closed and replaced on every change
+	report  func(State)
+	shown   State // last state reported; touched only by the task goroutine
+}
+
+func newTaskState(paused bool, report func(State)) *taskState {
+	return &taskState{paused: paused, changed: make(chan struct{}), report: report}
+}
+
+func (s *taskState) set(paused bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.paused == paused {
+		return
+	}
+	s.paused = paused
+	close(s.changed)
+	s.changed = make(chan struct{})
+}
+
+func (s *taskState) running() {
+	s.mu.Lock()
+	paused := s.paused
+	s.mu.Unlock()
+	if !paused {
+		s.show(Running)
+	}
+}
+
+func (s *taskState) show(st State) {
+	if s.shown != st {
+		s.shown = st
+		s.report(st)
+	}
+}
+
+// waitRunnable returns nil once the task may run, reporting PAUSED and RUNNING as the
+// switch moves, or ctx's error when the task is being stopped.
+func (s *taskState) waitRunnable(ctx context.Context) error {
+	for {
+		s.mu.Lock()
+		paused, changed := s.paused, s.changed
+		s.mu.Unlock()
+		if !paused {
+			s.show(Running)
+			return ctx.Err()
+		}
+		s.show(Paused)
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-changed:
+		}
+	}
+}

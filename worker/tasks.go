@@ -1,0 +1,242 @@
+package worker
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/gonnect/gonnect/connectors"
+	"github.com/gonnect/gonnect/offsets"
+	"github.com/gonnect/gonnect/schemas"
+)
+
+// taskRunner is one running task: its goroutine, its switch and its way to stop.
+type taskRunner struct {
+	id     TaskID
+	state  *taskState
+	cancel context.CancelFunc
+	done   chan struct{}
+}
+
+type taskCtx struct {
+	store     offsets.Store
+	connector string
+}
+
+func (c taskCtx) Offsets() connectors.OffsetReader { return offsetReader{c.store, c.connector} }
+
+// StartTask starts a task of a connector from its stored task config, in the given
+// target state. Failures are reported as FAILED through the StatusListener.
+func (w *Worker) StartTask(id TaskID, connRaw, taskRaw connectors.Config, target TargetState) error {
+	w.mu.Lock()
+	if _, running := w.tasks[id]; running {
+		w.mu.Unlock()
+		return fmt.Errorf("task %s already running on this worker", id)
+	}
+	w.mu.Unlock()
+	fail := func(err error) error {
+		w.log.Error("task failed to start", "connector", id.Connector, "task", id.Task, "error", err)
+		w.deps.Status.TaskState(id, Failed, err)
+		return err
+	}
+	plugin, err := w.deps.Registry.Connector(connRaw["connector.class"])
+	if err != nil {
+		return fail(err)
+	}
+	connCfg, err := w.resolve(connRaw)
+	if err != nil {
+		return fail(fmt.Errorf("resolving connector config: %w", err))
+	}
+	taskCfg, err := w.resolve(taskRaw)
+	if err != nil {
+		return fail(fmt.Errorf("resolving task config: %w", err))
+	}
+	if plugin.NewSourceTask == nil {
+		return fail(fmt.Errorf("connector class %s has no source task; sink tasks are not supported by this worker yet", plugin.Class))
+	}
+	st, err := w.newSourceTask(id, plugin, connCfg, taskCfg)
+	if err != nil {
+		return fail(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	tr := &taskRunner{id: id, state: st.state, cancel: cancel, done: make(chan struct{})}
+	st.state.set(target == TargetPaused)
+	w.mu.Lock()
+	w.tasks[id] = tr
+	w.mu.Unlock()
+	go func() {
+		defer close(tr.done)
+		defer st.producer.Close()
+		err := st.run(ctx, taskCtx{w.deps.Offsets, id.Connector})
+		if stopErr := safeCall(func() error {
+			sctx, c := context.WithTimeout(context.Background(), w.set.ShutdownTimeout)
+			defer c()
+			return st.task.Stop(sctx)
+		}); stopErr != nil {
+			w.log.Warn("task stop failed", "connector", id.Connector, "task", id.Task, "error", stopErr)
+		}
+		if err != nil {
+			w.log.Error("task failed", "connector", id.Connector, "task", id.Task, "error", err)
+			w.deps.Status.TaskState(id, Failed, err)
+		}
+	}()
+	w.log.Info("task started", "connector", id.Connector, "task", id.Task)
+	return nil
+}
+
+func (w *Worker) newSourceTask(id TaskID, plugin *connectors.Plugin, connCfg, taskCfg connectors.Config) (*sourceTask, error) {
+	ctx := context.Background()
+	keyConv, err := w.converter(ctx, connCfg, "key.converter", w.set.KeyConverter, w.set.KeyConverterCfg, true)
+	if err != nil {
+		return nil, err
+	}
+	valueConv, err := w.converter(ctx, connCfg, "value.converter", w.set.ValueConverter, w.set.ValueConverterCfg, false)
+	if err != nil {
+		return nil, err
+	}
+	var hdrConv schemas.HeaderConverter
+	if w.deps.HeaderConverter != nil {
+		class, hcfg := pickConverter(connCfg, "header.converter", w.set.HeaderConverter, w.set.HeaderConverterCfg)
+		if hdrConv, err = w.deps.HeaderConverter(ctx, class, hcfg); err != nil {
+			return nil, fmt.Errorf("header.converter: %w", err)
+		}
+	}
+	var chain Transformer
+	if w.deps.Transforms != nil {
+		if chain, err = w.deps.Transforms(connCfg); err != nil {
+			return nil, err
+		}
+	}
+	policy, err := ParseErrorPolicy(connCfg)
+	if err != nil {
+		return nil, err
+	}
+	topics, err := newTopicCreator(w.deps.Admin, w.set.TopicCreationEnable, connCfg)
+	if err != nil {
+		return nil, err
+	}
+	opts := append([]kgo.Opt{}, w.deps.KafkaOpts...)
+	opts = append(opts,
+		kgo.ClientID("connector-producer-"+id.String()),
+		kgo.RequiredAcks(kgo.AllISRAcks()),
+		kgo.RecordPartitioner(newPartitioner()),
+		kgo.ProducerLinger(0),
+		kgo.MaxBufferedRecords(16384),
+	)
+	opts = append(opts, producerOverrides(connCfg)...)
+	cl, err := kgo.NewClient(opts...)
+	if err != nil {
+		return nil, fmt.Errorf("creating producer: %w", err)
+	}
+	log := w.log.With("connector", id.Connector, "task", id.Task)
+	st := &sourceTask{
+		id: id, task: plugin.NewSourceTask(), cfg: taskCfg, chain: chain,
+		keyConv: keyConv, valueConv: valueConv, hdrConv: hdrConv,
+		producer: cl, store: w.deps.Offsets, tracker: newSubmitted(),
+		tol: &tolerance{policy: policy, log: log, c: &toleranceCounters{}}, topics: topics,
+		log: log, metrics: &taskMetrics{}, flushInterval: w.set.FlushInterval, flushTimeout: w.set.FlushTimeout,
+		failure: make(chan error, 1), uncommitted: map[string]offsets.Entry{},
+	}
+	st.state = newTaskState(false, func(s State) { w.deps.Status.TaskState(id, s, nil) })
+	return st, nil
+}
+
+// producerOverrides maps the producer.override.* keys Gonnect understands to kgo
+// options (connector.client.config.override.policy All).
+func producerOverrides(cfg connectors.Config) []kgo.Opt {
+	var out []kgo.Opt
+	if v, ok := cfg["producer.override.compression.type"]; ok {
+		switch strings.ToLower(v) {
+		case "gzip":
+			out = append(out, kgo.ProducerBatchCompression(kgo.GzipCompression()))
+		case "snappy":
+			out = append(out, kgo.ProducerBatchCompression(kgo.SnappyCompression()))
+		case "lz4":
+			out = append(out, kgo.ProducerBatchCompression(kgo.Lz4Compression()))
+		case "zstd":
+			out = append(out, kgo.ProducerBatchCompression(kgo.ZstdCompression()))
+		case "none":
+			out = append(out, kgo.ProducerBatchCompression(kgo.NoCompression()))
+		}
+	}
+	return out
+}
+
+func pickConverter(connCfg connectors.Config, key, workerClass string, workerCfg map[string]string) (string, map[string]string) {
+	if class, ok := connCfg[key]; ok && class != "" {
+		sub := map[string]string{}
+		for k, v := range connCfg {
+			if strings.HasPrefix(k, key+".") {
+				sub[strings.TrimPrefix(k, key+".")] = v
+			}
+		}
+		return class, sub
+	}
+	return workerClass, workerCfg
+}
+
+func (w *Worker) converter(ctx context.Context, connCfg connectors.Config, key, workerClass string, workerCfg map[string]string, isKey bool) (schemas.Converter, error) {
+	class, cfg := pickConverter(connCfg, key, workerClass, workerCfg)
+	if class == "" {
+		return nil, fmt.Errorf("Missing required configuration \"%s\" which has no default value.", key)
+	}
+	c, err := w.deps.Converter(ctx, class, cfg, isKey)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", key, err)
+	}
+	return c, nil
+}
+
+// SetTaskTarget pauses or resumes one task.
+func (w *Worker) SetTaskTarget(id TaskID, target TargetState) {
+	w.mu.Lock()
+	t := w.tasks[id]
+	w.mu.Unlock()
+	if t != nil {
+		t.state.set(target == TargetPaused)
+	}
+}
+
+// StopTasks stops the tasks and waits for them, all within the graceful shutdown
+// timeout in total (task.shutdown.graceful.timeout.ms); each task commits the offsets
+// of what Kafka acknowledged on its way out.
+func (w *Worker) StopTasks(ids []TaskID) {
+	var stopping []*taskRunner
+	w.mu.Lock()
+	for _, id := range ids {
+		if t := w.tasks[id]; t != nil {
+			stopping = append(stopping, t)
+			delete(w.tasks, id)
+		}
+	}
+	w.mu.Unlock()
+	for _, t := range stopping {
+		t.cancel()
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), w.set.ShutdownTimeout+w.set.FlushTimeout)
+	defer cancel()
+	var wg sync.WaitGroup
+	for _, t := range stopping {
+		wg.Add(1)
+		go func(t *taskRunner) {
+			defer wg.Done()
+			select {
+			case <-t.done:
+			case <-ctx.Done():
+				w.log.Warn("graceful stop of task timed out; it is abandoned", "connector", t.id.Connector, "task", t.id.Task)
+			}
+		}(t)
+	}
+	wg.Wait()
+}
+
+// TaskRunning reports whether id runs here.
+func (w *Worker) TaskRunning(id TaskID) bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	_, ok := w.tasks[id]
+	return ok
+}
