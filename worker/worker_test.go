@@ -103,10 +103,12 @@ func eventually(t *testing.T, what string, cond func() bool) {
 func newTestWorker(t *testing.T, reg *connectors.Registry, store offsets.Store, st StatusListener, bootstrap []string) *Worker {
 	t.Helper()
 	w, err := New(Deps{
-		Registry:        reg,
-		Offsets:         store,
-		Status:          st,
-		Converter:       func(ctx context.Context, c string, cfg map[string]string, k bool) (schemas.Converter, error) { return converters.New(ctx, c, cfg, k) },
+		Registry: reg,
+		Offsets:  store,
+		Status:   st,
+		Converter: func(ctx context.Context, c string, cfg map[string]string, k bool) (schemas.Converter, error) {
+			return converters.New(ctx, c, cfg, k)
+		},
 		HeaderConverter: converters.NewHeader,
 		KafkaOpts:       []kgo.Opt{kgo.SeedBrokers(bootstrap...), kgo.AllowAutoTopicCreation()},
 	}, Settings{
