@@ -93,14 +93,10 @@ func requireSchema(s *schemas.Schema, purpose string) error {
 }
 
 // structBasics starts a STRUCT builder with the name, version, doc and parameters of
-// src (Java's SchemaUtil.copySchemaBasics). Optionality is copied too, so an optional
-// input struct stays optional.
+// src, as Java's SchemaUtil.copySchemaBasics (which does not copy optionality).
 func structBasics(src *schemas.Schema) *schemas.Builder {
 	b := schemas.StructBuilder()
 	copyBasics(b, src)
-	if src.Optional {
-		b.Optional()
-	}
 	return b
 }
 
@@ -119,28 +115,48 @@ func copyBasics(b *schemas.Builder, src *schemas.Schema) {
 	}
 }
 
+// getField returns a struct field's value, or its raw value when
+// replace.null.with.default is false (Java's getWithoutDefault).
+func getField(st *schemas.Struct, i int, replaceNullWithDefault bool) any {
+	if replaceNullWithDefault {
+		return st.GetIndex(i)
+	}
+	return st.Raw(i)
+}
+
+// putChecked sets field i of st after checking v against the field's schema, as
+// Java's Struct.put does.
+func putChecked(st *schemas.Struct, i int, v any) error {
+	f := st.Schema().Fields[i]
+	if err := schemas.Validate(f.Schema, v); err != nil {
+		return dataErrorf("Invalid value for field %q: %v", f.Name, err)
+	}
+	st.SetIndex(i, v)
+	return nil
+}
+
 // cacheLimit bounds each schema cache; Kafka uses an LRU of 16. Schemas change rarely,
 // so a reset when full is as good as an LRU and cheaper.
 const cacheLimit = 256
 
-// schemaCache maps an input schema (by pointer) to the schema a transformation derived
-// from it. Safe for concurrent use.
-type schemaCache[V any] struct {
+// schemaCache maps an input schema (by pointer, or a key built around it) to what a
+// transformation derived from it. Safe for concurrent use.
+type schemaCache[K comparable, V any] struct {
 	mu sync.Mutex // guards m
-	m  map[*schemas.Schema]V
+	m  map[K]V
 }
 
-func (c *schemaCache[V]) get(k *schemas.Schema) (V, bool) {
+func (c *schemaCache[K, V]) get(k K) (V, bool) {
 	c.mu.Lock()
 	v, ok := c.m[k]
 	c.mu.Unlock()
 	return v, ok
 }
 
-func (c *schemaCache[V]) put(k *schemas.Schema, v V) {
+func (c *schemaCache[K, V]) put(k K, v V) {
 	c.mu.Lock()
 	if c.m == nil || len(c.m) >= cacheLimit {
-		c.m = make(map[*schemas.Schema]V)
+		c.m = make(map[K]V)
 	}
 	c.m[k] = v
 	c.mu.Unlock()

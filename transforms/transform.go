@@ -66,7 +66,9 @@ type DataError struct{ Msg string }
 
 func (e *DataError) Error() string { return e.Msg }
 
-func dataErrorf(format string, args ...any) error { return &DataError{Msg: fmt.Sprintf(format, args...)} }
+func dataErrorf(format string, args ...any) error {
+	return &DataError{Msg: fmt.Sprintf(format, args...)}
+}
 
 // ConfigError is a bad transformation or predicate configuration (Java's
 // ConfigException). Key names the offending key as the user wrote it, e.g.
