@@ -1,0 +1,115 @@
+package rest
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/gonnect/gonnect/rest/entities"
+)
+
+func (s *Server) actionRoutes(e *gin.Engine) {
+	e.POST("/connectors/:c/restart", s.restartConnector)
+	e.POST("/connectors/:c/tasks/:t/restart", s.restartTask)
+	e.PUT("/connectors/:c/pause", s.pauseConnector)
+	e.PUT("/connectors/:c/resume", s.resumeConnector)
+	e.PUT("/connectors/:c/stop", s.stopConnector)
+}
+
+// boolQuery parses a boolean query parameter as JAX-RS does for Boolean: only "true"
+// (any case) is true; absent gives def.
+func boolQuery(c *gin.Context, name string, def bool) bool {
+	v, ok := c.GetQuery(name)
+	if !ok {
+		return def
+	}
+	return strings.EqualFold(v, "true")
+}
+
+// restartConnector serves POST /connectors/{c}/restart (KIP-745): 204 for the plain
+// form, 202 with the restart plan otherwise.
+func (s *Server) restartConnector(c *gin.Context) {
+	includeTasks := boolQuery(c, "includeTasks", false)
+	onlyFailed := boolQuery(c, "onlyFailed", false)
+	ctx, cancel := s.ctx(c)
+	defer cancel()
+	plan, err := s.h.RestartConnector(ctx, c.Param("c"), includeTasks, onlyFailed)
+	var extra url.Values
+	if includeTasks || onlyFailed {
+		extra = url.Values{"includeTasks": {strconv.FormatBool(includeTasks)}, "onlyFailed": {strconv.FormatBool(onlyFailed)}}
+	}
+	if s.forwarded(c, err, extra) {
+		return
+	}
+	if err != nil {
+		s.fail(c, s.herderErr(err))
+		return
+	}
+	if !includeTasks && !onlyFailed {
+		c.Status(http.StatusNoContent)
+		return
+	}
+	if plan == nil {
+		plan = &entities.ConnectorStateInfo{Name: c.Param("c")}
+	}
+	c.JSON(http.StatusAccepted, plan)
+}
+
+// restartTask serves POST /connectors/{c}/tasks/{t}/restart (owner): 204.
+func (s *Server) restartTask(c *gin.Context) {
+	t, ok := s.taskID(c)
+	if !ok {
+		return
+	}
+	ctx, cancel := s.ctx(c)
+	defer cancel()
+	err := s.h.RestartTask(ctx, c.Param("c"), t)
+	if s.forwarded(c, err, nil) {
+		return
+	}
+	if err != nil {
+		s.fail(c, s.herderErr(err))
+		return
+	}
+	c.Status(http.StatusNoContent)
+}
+
+// pauseConnector serves PUT /connectors/{c}/pause: 202, never forwarded.
+func (s *Server) pauseConnector(c *gin.Context) {
+	ctx, cancel := s.ctx(c)
+	defer cancel()
+	if err := s.h.PauseConnector(ctx, c.Param("c")); err != nil {
+		s.fail(c, s.herderErr(err))
+		return
+	}
+	c.Status(http.StatusAccepted)
+}
+
+// resumeConnector serves PUT /connectors/{c}/resume: 202, never forwarded.
+func (s *Server) resumeConnector(c *gin.Context) {
+	ctx, cancel := s.ctx(c)
+	defer cancel()
+	if err := s.h.ResumeConnector(ctx, c.Param("c")); err != nil {
+		s.fail(c, s.herderErr(err))
+		return
+	}
+	c.Status(http.StatusAccepted)
+}
+
+// stopConnector serves PUT /connectors/{c}/stop (KIP-875, leader): 204.
+func (s *Server) stopConnector(c *gin.Context) {
+	ctx, cancel := s.ctx(c)
+	defer cancel()
+	err := s.h.StopConnector(ctx, c.Param("c"))
+	if s.forwarded(c, err, nil) {
+		return
+	}
+	if err != nil {
+		s.fail(c, s.herderErr(err))
+		return
+	}
+	c.Status(http.StatusNoContent)
+}
