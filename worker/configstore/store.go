@@ -66,11 +66,24 @@ type recordLog interface {
 // store implements ConfigStore on top of a recordLog; Memory and Kafka embed it.
 type store struct {
 	log     *slog.Logger
-	rlog    recordLog
 	updates *updateQueue
 
-	mu sync.Mutex // guards st
-	st *applier
+	mu   sync.Mutex // guards st and rlog
+	st   *applier
+	rlog recordLog
+}
+
+// rlogSet swaps the transport (Kafka: at Start and Close).
+func (s *store) rlogSet(l recordLog) {
+	s.mu.Lock()
+	s.rlog = l
+	s.mu.Unlock()
+}
+
+func (s *store) recordLog() recordLog {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.rlog
 }
 
 func newStore(log *slog.Logger) *store {
@@ -104,7 +117,7 @@ func (s *store) Updates() <-chan Update { return s.updates.out }
 
 // Refresh implements ConfigStore.
 func (s *store) Refresh(ctx context.Context) error {
-	if err := s.rlog.readToEnd(ctx); err != nil {
+	if err := s.recordLog().readToEnd(ctx); err != nil {
 		return fmt.Errorf("reading config topic to end: %w", err)
 	}
 	return nil
@@ -112,10 +125,13 @@ func (s *store) Refresh(ctx context.Context) error {
 
 // write sends recs and reads them back.
 func (s *store) write(ctx context.Context, what string, recs ...Record) error {
-	if err := s.rlog.send(ctx, recs...); err != nil {
+	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("writing %s to config topic: %w", what, err)
 	}
-	if err := s.rlog.readToEnd(ctx); err != nil {
+	if err := s.recordLog().send(ctx, recs...); err != nil {
+		return fmt.Errorf("writing %s to config topic: %w", what, err)
+	}
+	if err := s.recordLog().readToEnd(ctx); err != nil {
 		return fmt.Errorf("reading back %s from config topic: %w", what, err)
 	}
 	return nil
