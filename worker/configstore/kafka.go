@@ -162,7 +162,7 @@ func (n notStarted) err() error {
 }
 
 func (n notStarted) send(context.Context, ...Record) error { return n.err() }
-func (n notStarted) readToEnd(context.Context) error        { return n.err() }
+func (n notStarted) readToEnd(context.Context) error       { return n.err() }
 
 // kafkaRecordLog adapts kafkalog.Log to recordLog.
 type kafkaRecordLog struct{ l *kafkalog.Log }

@@ -137,7 +137,9 @@ func TestKafkaCompactionRebuildsSameState(t *testing.T) {
 	cfg := connectors.Config{"connector.class": "X"}
 	steps := []func() error{
 		func() error { return w.PutConnectorConfig(ctx, "keep", cfg, nil) },
-		func() error { return w.PutTaskConfigs(ctx, "keep", []connectors.Config{{"t": "0"}, {"t": "1"}, {"t": "2"}}) },
+		func() error {
+			return w.PutTaskConfigs(ctx, "keep", []connectors.Config{{"t": "0"}, {"t": "1"}, {"t": "2"}})
+		},
 		func() error { return w.PutTaskConfigs(ctx, "keep", []connectors.Config{{"t": "0b"}}) }, // shrink: stale task-keep-1/2 remain
 		func() error { return w.PutTargetState(ctx, "keep", TargetPaused) },
 		func() error { return w.PutConnectorConfig(ctx, "gone", cfg, nil) },
