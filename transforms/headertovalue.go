@@ -1,0 +1,109 @@
+package transforms
+
+import (
+	"strings"
+
+	"github.com/gonnect/gonnect/connectors"
+	"github.com/gonnect/gonnect/schemas"
+)
+
+func headerToValueDef() *connectors.ConfigDef {
+	return connectors.NewConfigDef().
+		Define(withValidator(required("headers", connectors.TypeList, connectors.High, "Header names in the record whose values are to be copied or moved to record value."), nonEmptyList)).
+		Define(withValidator(required("fields", connectors.TypeList, connectors.High, "Field names, in the same order as the header names listed in the headers configuration property. Supports Struct nesting using dot notation."), nonEmptyList)).
+		Define(withValidator(optional("operation", connectors.TypeString, connectors.Str("copy"), connectors.Medium, "Either <code>move</code> if the fields are to be moved to the value (removed from the headers), or <code>copy</code> if the fields are to be copied to the value (retained as headers)."), connectors.OneOf("copy", "move")))
+}
+
+// headerToValue is Debezium's HeaderToValue: it copies or moves headers into fields
+// of a Struct value. Headers absent from a record add no field.
+type headerToValue struct {
+	headers []string
+	fields  []string
+	move    bool
+	cache   schemaCache[headerKey, *schemas.Schema]
+}
+
+type headerKey struct {
+	s       *schemas.Schema
+	present uint64 // bit i: headers[i] is present (first 64 headers)
+}
+
+func newHeaderToValue(cfg connectors.Config) (Transformation, error) {
+	p, err := parse(headerToValueDef(), cfg)
+	if err != nil {
+		return nil, err
+	}
+	t := &headerToValue{headers: p.list("headers"), fields: p.list("fields"), move: strings.EqualFold(p.str("operation"), "move")}
+	if len(t.headers) != len(t.fields) {
+		return nil, configErrorf("fields", "'fields' config must have the same number of elements as 'headers' config.")
+	}
+	for _, f := range t.fields {
+		if strings.Contains(f, ".") {
+			return nil, configErrorf("fields", "Invalid value %s for configuration fields: nested fields are not supported", f)
+		}
+	}
+	return t, nil
+}
+
+func (t *headerToValue) Apply(r *connectors.Record) (*connectors.Record, error) {
+	if r.Value == nil {
+		return r, nil
+	}
+	st, err := requireStruct(r.Value, "Header field insertion")
+	if err != nil {
+		return nil, err
+	}
+	found := make([]connectors.Header, len(t.headers))
+	var present uint64
+	for i, name := range t.headers {
+		if h, ok := r.Headers.Last(name); ok {
+			if h.Schema == nil {
+				return nil, dataErrorf("Header %s has no schema and cannot become field %s", name, t.fields[i])
+			}
+			found[i] = h
+			present |= 1 << (uint(i) % 64)
+		}
+	}
+	if present == 0 {
+		return r, nil
+	}
+	in := st.Schema()
+	key := headerKey{in, present}
+	out, ok := t.cache.get(key)
+	if !ok {
+		b := structBasics(in)
+		if in.Optional {
+			b.Optional()
+		}
+		for _, f := range in.Fields {
+			b.Field(f.Name, f.Schema)
+		}
+		for i, h := range found {
+			if h.Schema != nil {
+				b.Field(t.fields[i], h.Schema)
+			}
+		}
+		if out, err = b.Build(); err != nil {
+			return nil, dataErrorf("%v", err)
+		}
+		t.cache.put(key, out)
+	}
+	ns := schemas.NewStruct(out)
+	for i := range in.Fields {
+		ns.SetIndex(i, st.Raw(i))
+	}
+	for i, h := range found {
+		if h.Schema != nil {
+			f, _ := out.Field(t.fields[i])
+			if err := putChecked(ns, f.Index, h.Value); err != nil {
+				return nil, err
+			}
+		}
+	}
+	c := r.Clone()
+	c.ValueSchema, c.Value = out, ns
+	if t.move {
+		c.Headers = c.Headers.Without(t.headers...)
+	}
+	return c, nil
+}
