@@ -1,0 +1,182 @@
+package herder
+
+import (
+	"context"
+	"maps"
+
+	"github.com/gonnect/gonnect/logging"
+	"github.com/gonnect/gonnect/worker"
+	"github.com/gonnect/gonnect/worker/configstore"
+)
+
+// onConfigUpdate applies one config-topic change (Java's ConfigUpdateListener
+// callbacks): membership changes need a rebalance, a changed config restarts the
+// connector where it runs, target states apply locally.
+func (h *Herder) onConfigUpdate(ctx context.Context, u configstore.Update) {
+	prev := h.snap
+	h.snap = h.configs.Snapshot()
+	switch u.Kind {
+	case configstore.ConnectorAdded, configstore.ConnectorRemoved:
+		h.requestRebalance("connector " + u.Kind.String())
+	case configstore.TaskConfigsCommitted:
+		if u.Inconsistent {
+			// The stored task set is incomplete: whoever runs the connector rewrites it.
+			if h.connectors[u.Connector] {
+				h.needTasks[u.Connector] = true
+			}
+			return
+		}
+		h.requestRebalance("task configs committed")
+	case configstore.ConnectorChanged:
+		if h.connectors[u.Connector] {
+			oldCfg, _ := prev.ConnectorConfig(u.Connector)
+			newCfg, _ := h.snap.ConnectorConfig(u.Connector)
+			if !maps.Equal(oldCfg, newCfg) {
+				h.restartConnector(ctx, u.Connector)
+			}
+		}
+	case configstore.TargetStateChanged:
+		h.applyTargetState(ctx, u.Connector, u.TargetState)
+	case configstore.RestartRequested:
+		if !u.BeforeStart {
+			h.applyRestart(ctx, u.Restart)
+		}
+	case configstore.SessionKeyChanged:
+		k := u.SessionKey
+		h.updateView(func(v *view) { v.sessionKey = &k })
+	case configstore.LoggerLevelChanged:
+		if !u.BeforeStart {
+			if _, err := logging.SetLevel(u.Namespace, u.Level); err != nil {
+				h.log.Warn("ignoring cluster logger level", "namespace", u.Namespace, "level", u.Level, "error", err)
+			}
+		}
+	}
+}
+
+func (h *Herder) requestRebalance(why string) {
+	h.log.Info("requesting rebalance", "reason", why)
+	h.updateView(func(v *view) { v.rebalancing = true })
+	h.rejoin()
+}
+
+// restartConnector stops and starts a connector instance running here, then asks it
+// for task configs again.
+func (h *Herder) restartConnector(ctx context.Context, name string) {
+	h.w.StopConnector(name)
+	h.startConnector(ctx, name)
+}
+
+func (h *Herder) startConnector(ctx context.Context, name string) {
+	cfg, ok := h.snap.ConnectorConfig(name)
+	if !ok {
+		return
+	}
+	target := h.target(name)
+	if err := h.w.StartConnector(ctx, name, cfg, target); err != nil {
+		return // reported FAILED by the worker
+	}
+	if target != worker.TargetStopped {
+		h.needTasks[name] = true
+	}
+}
+
+func (h *Herder) target(name string) worker.TargetState {
+	if t, ok := h.snap.TargetState(name); ok {
+		return worker.TargetState(t)
+	}
+	return worker.TargetStarted
+}
+
+// applyTargetState moves the connector and its tasks running here to s. STOPPED is
+// reached through an empty task set and a rebalance; here it only stops the instance.
+func (h *Herder) applyTargetState(ctx context.Context, name string, s configstore.TargetState) {
+	if !h.connectors[name] && !h.hasTasksOf(name) {
+		return
+	}
+	switch worker.TargetState(s) {
+	case worker.TargetStopped:
+		if h.connectors[name] {
+			h.w.StopConnector(name)
+			h.w.StartConnector(ctx, name, mustConfig(h.snap, name), worker.TargetStopped)
+		}
+	case worker.TargetStarted:
+		if h.connectors[name] && !containsStr(h.w.Connectors(), name) {
+			h.startConnector(ctx, name)
+		} else if h.connectors[name] {
+			// Back from STOPPED (instance present but not started) or PAUSED.
+			h.w.StopConnector(name)
+			h.startConnector(ctx, name)
+		}
+		h.w.SetConnectorTarget(name, worker.TargetStarted)
+	default:
+		h.w.SetConnectorTarget(name, worker.TargetPaused)
+	}
+}
+
+func (h *Herder) hasTasksOf(name string) bool {
+	for id := range h.tasks {
+		if id.Connector == name {
+			return true
+		}
+	}
+	return false
+}
+
+func mustConfig(s configstore.ClusterState, name string) map[string]string {
+	c, _ := s.ConnectorConfig(name)
+	return c
+}
+
+func containsStr(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// applyRestart acts on a KIP-745 restart request for what runs here.
+func (h *Herder) applyRestart(ctx context.Context, r configstore.RestartRequest) {
+	if h.connectors[r.Connector] {
+		st, ok := h.statuses.Connector(r.Connector)
+		if !r.OnlyFailed || (ok && st.State == string(worker.Failed)) {
+			h.statuses.ConnectorState(r.Connector, worker.Restarting, nil, false)
+			h.restartConnector(ctx, r.Connector)
+		}
+	}
+	if !r.IncludeTasks {
+		return
+	}
+	for id := range h.tasks {
+		if id.Connector != r.Connector {
+			continue
+		}
+		if r.OnlyFailed {
+			st, ok := h.statuses.Task(id)
+			if !ok || st.State != string(worker.Failed) {
+				continue
+			}
+		}
+		h.statuses.TaskState(id, worker.Restarting, nil, false)
+		h.restartTask(id)
+	}
+}
+
+func (h *Herder) restartTask(id worker.TaskID) {
+	h.w.StopTasks([]worker.TaskID{id})
+	h.startTask(id)
+}
+
+func (h *Herder) startTask(id worker.TaskID) {
+	cfg, ok := h.snap.ConnectorConfig(id.Connector)
+	if !ok {
+		return
+	}
+	tcfg, ok := h.snap.TaskConfig(configstore.TaskID{Connector: id.Connector, Task: id.Task})
+	if !ok {
+		h.log.Warn("no task config for assigned task", "connector", id.Connector, "task", id.Task)
+		return
+	}
+	_ = h.w.StartTask(id, cfg, tcfg, h.target(id.Connector))
+}

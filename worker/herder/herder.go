@@ -1,0 +1,274 @@
+// Package herder is the distributed control plane: one goroutine owns the cluster
+// view (config snapshot, assignment, leadership) and turns config-topic updates and
+// group rebalances into connector and task starts and stops on this worker. Only the
+// leader writes connector configs, task configs and the session key; REST calls are
+// requests queued to that goroutine (Java's DistributedHerder, without its threads).
+package herder
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/gonnect/gonnect/connectors"
+	"github.com/gonnect/gonnect/offsets"
+	"github.com/gonnect/gonnect/rest/entities"
+	"github.com/gonnect/gonnect/worker"
+	"github.com/gonnect/gonnect/worker/configstore"
+	"github.com/gonnect/gonnect/worker/group"
+)
+
+// ConfigStore is what the herder needs of the config topic (configstore's Kafka and
+// memory stores implement it).
+type ConfigStore interface {
+	Snapshot() configstore.ClusterState
+	PutConnectorConfig(ctx context.Context, name string, cfg connectors.Config, target *configstore.TargetState) error
+	DeleteConnectorConfig(ctx context.Context, name string) error
+	PutTaskConfigs(ctx context.Context, name string, tasks []connectors.Config) error
+	PutTargetState(ctx context.Context, name string, s configstore.TargetState) error
+	PutRestartRequest(ctx context.Context, r configstore.RestartRequest) error
+	PutSessionKey(ctx context.Context, k configstore.SessionKey) error
+	PutLoggerLevel(ctx context.Context, namespace, level string) error
+	Refresh(ctx context.Context) error
+	Updates() <-chan configstore.Update
+}
+
+// Config are the herder's settings, from the worker config.
+type Config struct {
+	WorkerID          string // advertised host:port
+	URL               string // advertised REST URL, e.g. http://10.0.0.5:8083/
+	KafkaClusterID    string // for GET /
+	Version           string // for GET /
+	Commit            string // for GET /
+	Protocol          group.Protocol
+	WorkerSyncTimeout time.Duration // worker.sync.timeout.ms
+	KeyTTL            time.Duration // inter.worker.key.ttl.ms
+	TopicTracking     bool          // topic.tracking.enable
+	TopicReset        bool          // topic.tracking.allow.reset
+	// MaxDelay is scheduled.rebalance.max.delay.ms for the cooperative assignor.
+	MaxDelay time.Duration
+}
+
+// Herder is the distributed herder. Create it with New and run it with Run; its
+// exported methods (the rest.Herder interface) are safe for concurrent use.
+type Herder struct {
+	cfg      Config
+	w        *worker.Worker
+	configs  ConfigStore
+	statuses StatusStore
+	offsets  offsets.Store
+	reg      *connectors.Registry
+	validate Validator
+	log      *slog.Logger
+	forward  *forwarder
+
+	requests    chan request
+	reconfigure chan string
+	events      chan groupEvent
+	rejoin      func() // asks the group member to rejoin
+
+	// Owned by the Run goroutine.
+	snap       configstore.ClusterState
+	connectors map[string]bool        // assigned here
+	tasks      map[worker.TaskID]bool // assigned here
+	needTasks  map[string]bool        // connectors whose task configs must be (re)published
+	started    bool
+
+	ms membershipState
+
+	mu   sync.RWMutex // guards view
+	view view
+}
+
+// view is what REST goroutines may read without a round trip through the queue.
+type view struct {
+	ready       bool
+	leader      bool
+	leaderURL   string
+	generation  int32
+	rebalancing bool
+	protocol    group.Protocol
+	sessionKey  *configstore.SessionKey
+	stage       *entities.Stage
+}
+
+// Validator validates a connector config (worker/connconfig.Validate).
+type Validator func(ctx context.Context, cfg map[string]string) (entities.ConfigInfos, error)
+
+type request struct {
+	fn   func() error
+	done chan error
+}
+
+// New returns a herder. statuses receives every state change of this worker's
+// connectors and tasks; validate backs PUT .../config/validate and config writes.
+func New(cfg Config, w *worker.Worker, configs ConfigStore, statuses StatusStore, store offsets.Store,
+	reg *connectors.Registry, validate Validator, log *slog.Logger) *Herder {
+	if log == nil {
+		log = slog.Default()
+	}
+	h := &Herder{
+		cfg: cfg, w: w, configs: configs, statuses: statuses, offsets: store, reg: reg, validate: validate,
+		log:         log.With("worker", cfg.WorkerID),
+		requests:    make(chan request),
+		reconfigure: make(chan string, 64),
+		events:      make(chan groupEvent),
+		connectors:  map[string]bool{},
+		tasks:       map[worker.TaskID]bool{},
+		needTasks:   map[string]bool{},
+		rejoin:      func() {},
+	}
+	h.forward = newForwarder(h)
+	h.ms.assignor, _ = group.NewAssignor(max(cfg.MaxDelay, 0), group.WithAssignorLogger(h.log))
+	return h
+}
+
+// RequestReconfiguration is the worker's OnReconfigure hook: a connector asked for
+// its task configs to be regenerated.
+func (h *Herder) RequestReconfiguration(connector string) {
+	select {
+	case h.reconfigure <- connector:
+	default:
+		h.log.Warn("reconfiguration queue full; request dropped", "connector", connector)
+	}
+}
+
+// Run is the herder's goroutine: it applies config updates and rebalances, serves
+// queued requests and publishes task configs until ctx is cancelled, then stops
+// everything this worker runs. rejoin asks the group member for a new rebalance.
+func (h *Herder) Run(ctx context.Context, rejoin func()) error {
+	if rejoin != nil {
+		h.rejoin = rejoin
+	}
+	h.setStage("reading to the end of the config topic")
+	if err := h.configs.Refresh(ctx); err != nil {
+		return fmt.Errorf("reading config topic: %w", err)
+	}
+	h.snap = h.configs.Snapshot()
+	h.updateView(func(v *view) {
+		v.ready = true
+		if k, ok := h.snap.SessionKey(); ok {
+			v.sessionKey = &k
+		}
+	})
+	h.started = true
+	h.setStage("")
+	retry := time.NewTimer(time.Hour)
+	defer retry.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			h.shutdown()
+			return nil
+		case r := <-h.requests:
+			r.done <- h.safe(r.fn)
+		case u, ok := <-h.configs.Updates():
+			if !ok {
+				h.shutdown()
+				return errors.New("config store closed")
+			}
+			h.onConfigUpdate(ctx, u)
+		case ev := <-h.events:
+			err := h.onGroupEvent(ctx, ev)
+			h.setCurrent()
+			ev.done <- err
+		case c := <-h.reconfigure:
+			if h.connectors[c] {
+				h.needTasks[c] = true
+			}
+		case <-retry.C:
+		}
+		if len(h.needTasks) > 0 {
+			if !h.publishTaskConfigs(ctx) {
+				retry.Reset(time.Second)
+			}
+		}
+	}
+}
+
+// safe runs a queued request, turning a panic into an error.
+func (h *Herder) safe(fn func() error) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("herder request panicked: %v", p)
+			h.log.Error("herder request panicked", "panic", p)
+		}
+	}()
+	return fn()
+}
+
+// do queues fn to the herder goroutine and waits for its result or ctx.
+func (h *Herder) do(ctx context.Context, fn func() error) error {
+	r := request{fn: fn, done: make(chan error, 1)}
+	select {
+	case h.requests <- r:
+	case <-ctx.Done():
+		return h.timeout(ctx)
+	}
+	select {
+	case err := <-r.done:
+		return err
+	case <-ctx.Done():
+		return h.timeout(ctx)
+	}
+}
+
+func (h *Herder) timeout(ctx context.Context) error {
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		h.mu.RLock()
+		st := h.view.stage
+		h.mu.RUnlock()
+		return &entities.TimeoutError{Stage: st}
+	}
+	return ctx.Err()
+}
+
+func (h *Herder) setStage(desc string) {
+	h.updateView(func(v *view) {
+		if desc == "" {
+			if v.stage != nil && v.stage.Completed.IsZero() {
+				v.stage.Completed = time.Now()
+			}
+			return
+		}
+		v.stage = &entities.Stage{Description: desc, Started: time.Now()}
+	})
+}
+
+// Stage implements rest.StageReporter.
+func (h *Herder) Stage() *entities.Stage {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	return h.view.stage
+}
+
+func (h *Herder) updateView(fn func(v *view)) {
+	h.mu.Lock()
+	fn(&h.view)
+	h.mu.Unlock()
+}
+
+func (h *Herder) getView() view {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	return h.view
+}
+
+// shutdown stops everything this worker runs (tasks first), committing offsets.
+func (h *Herder) shutdown() {
+	h.setStage("stopping connectors and tasks")
+	ids := h.w.Tasks()
+	h.w.StopTasks(ids)
+	for _, id := range ids {
+		h.statuses.TaskState(id, worker.Unassigned, nil, true)
+	}
+	for _, c := range h.w.Connectors() {
+		h.w.StopConnector(c)
+		h.statuses.ConnectorState(c, worker.Unassigned, nil, true)
+	}
+	h.connectors = map[string]bool{}
+	h.tasks = map[worker.TaskID]bool{}
+}
