@@ -67,7 +67,9 @@ func (m *memOffsets) Partitions(_ context.Context, c string) ([]offsets.Partitio
 
 type listener struct{ h **Herder }
 
-func (l listener) ConnectorState(n string, s worker.State, err error) { (*l.h).ConnectorState(n, s, err) }
+func (l listener) ConnectorState(n string, s worker.State, err error) {
+	(*l.h).ConnectorState(n, s, err)
+}
 func (l listener) TaskState(id worker.TaskID, s worker.State, err error) {
 	(*l.h).TaskState(id, s, err)
 }
