@@ -21,37 +21,6 @@ import (
 	"github.com/gonnect/gonnect/schemas/converters"
 )
 
-// memStore is a minimal offsets.Store for these tests.
-type memStore struct {
-	mu   sync.Mutex
-	data map[string]offsets.Offset
-	sets int
-}
-
-func (m *memStore) key(c string, p offsets.Partition) string { return c + "|" + partitionKey(p) }
-
-func (m *memStore) Get(_ context.Context, c string, ps []offsets.Partition) ([]offsets.Offset, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	out := make([]offsets.Offset, len(ps))
-	for i, p := range ps {
-		out[i] = m.data[m.key(c, p)]
-	}
-	return out, nil
-}
-
-func (m *memStore) Set(_ context.Context, c string, es []offsets.Entry) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.sets++
-	for _, e := range es {
-		m.data[m.key(c, e.Partition)] = e.Offset
-	}
-	return nil
-}
-
-func (m *memStore) Partitions(context.Context, string) ([]offsets.Partition, error) { return nil, nil }
-
 type statusLog struct {
 	mu     sync.Mutex
 	tasks  map[TaskID][]State
@@ -167,7 +136,7 @@ func TestSourceTaskResumesFromCommittedOffsets(t *testing.T) {
 		f.Close()
 	}
 	write(0, 100)
-	store := &memStore{data: map[string]offsets.Offset{}}
+	store := offsets.NewMemoryStore()
 	st := newStatusLog()
 	conn := connectors.Config{"connector.class": "FileStreamSource", "file": file, "topic": "lines", "name": "src"}
 	task := connectors.Config{"file": file, "topic": "lines"}
@@ -223,7 +192,7 @@ func TestPanickingTaskFailsWithTraceNotWorker(t *testing.T) {
 	reg.Add(&connectors.Plugin{Class: "test.PanicSource", NewConnector: func() connectors.Connector { return nil },
 		NewSourceTask: func() connectors.SourceTask { return panicTask{} }})
 	st := newStatusLog()
-	w := newTestWorker(t, reg, &memStore{data: map[string]offsets.Offset{}}, st, c.ListenAddrs())
+	w := newTestWorker(t, reg, offsets.NewMemoryStore(), st, c.ListenAddrs())
 	id := TaskID{"p", 0}
 	if err := w.StartTask(id, connectors.Config{"connector.class": "test.PanicSource"}, connectors.Config{}, TargetStarted); err != nil {
 		t.Fatal(err)

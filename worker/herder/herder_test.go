@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"sync"
 	"testing"
 	"time"
 
@@ -20,50 +19,8 @@ import (
 	"github.com/gonnect/gonnect/schemas/converters"
 	"github.com/gonnect/gonnect/worker"
 	"github.com/gonnect/gonnect/worker/configstore"
+	"github.com/gonnect/gonnect/worker/statusstore"
 )
-
-type memOffsets struct {
-	mu   sync.Mutex
-	data map[string]map[string]offsets.Entry
-}
-
-func key(p offsets.Partition) string { return fmt.Sprint(p) }
-
-func (m *memOffsets) Get(_ context.Context, c string, ps []offsets.Partition) ([]offsets.Offset, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	out := make([]offsets.Offset, len(ps))
-	for i, p := range ps {
-		out[i] = m.data[c][key(p)].Offset
-	}
-	return out, nil
-}
-
-func (m *memOffsets) Set(_ context.Context, c string, es []offsets.Entry) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.data[c] == nil {
-		m.data[c] = map[string]offsets.Entry{}
-	}
-	for _, e := range es {
-		if e.Offset == nil {
-			delete(m.data[c], key(e.Partition))
-			continue
-		}
-		m.data[c][key(e.Partition)] = e
-	}
-	return nil
-}
-
-func (m *memOffsets) Partitions(_ context.Context, c string) ([]offsets.Partition, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	var out []offsets.Partition
-	for _, e := range m.data[c] {
-		out = append(out, e.Partition)
-	}
-	return out, nil
-}
 
 type listener struct{ h **Herder }
 
@@ -86,7 +43,7 @@ func standalone(t *testing.T) (*Herder, *kfake.Cluster) {
 	reg.Add(filestream.SourcePlugin())
 	var h *Herder
 	w, err := worker.New(worker.Deps{
-		Registry: reg, Offsets: &memOffsets{data: map[string]map[string]offsets.Entry{}}, Status: listener{&h},
+		Registry: reg, Offsets: offsets.NewMemoryStore(), Status: listener{&h},
 		Converter: func(ctx context.Context, cl string, cfg map[string]string, k bool) (schemas.Converter, error) {
 			return converters.New(ctx, cl, cfg, k)
 		},
@@ -99,7 +56,7 @@ func standalone(t *testing.T) (*Herder, *kfake.Cluster) {
 		t.Fatal(err)
 	}
 	h = New(Config{WorkerID: "w1:8083", URL: "http://w1:8083/", WorkerSyncTimeout: 3 * time.Second, TopicTracking: true},
-		w, configstore.NewMemory(), NewMemoryStatus("w1:8083"), &memOffsets{data: map[string]map[string]offsets.Entry{}}, reg, nil, nil)
+		w, configstore.NewMemory(), NewStatusWriter(statusstore.NewMemory(), "w1:8083", nil), offsets.NewMemoryStore(), reg, nil, nil)
 	solo := NewSolo(h)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{}, 2)
