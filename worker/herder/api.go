@@ -5,13 +5,13 @@ import (
 	"fmt"
 	"maps"
 	"sort"
-	"strconv"
 
 	"github.com/gonnect/gonnect/connectors"
 	"github.com/gonnect/gonnect/offsets"
 	"github.com/gonnect/gonnect/rest/entities"
 	"github.com/gonnect/gonnect/worker"
 	"github.com/gonnect/gonnect/worker/configstore"
+	"github.com/gonnect/gonnect/worker/connconfig"
 )
 
 // This file implements rest.Herder. Reads are served from the latest config snapshot
@@ -220,20 +220,7 @@ func (h *Herder) validateForWrite(ctx context.Context, cfg map[string]string) er
 	if err != nil {
 		return err
 	}
-	if res.ErrorCount == 0 {
-		return nil
-	}
-	msg := fmt.Sprintf("Connector configuration is invalid and contains the following %d error(s):", res.ErrorCount)
-	for _, c := range res.Configs {
-		if c.Value == nil {
-			continue
-		}
-		for _, e := range c.Value.Errors {
-			msg += "\n" + e
-		}
-	}
-	msg += "\nYou can also find the above list of errors at the endpoint `/connector-plugins/{connectorType}/config/validate`"
-	return &entities.BadRequestError{Msg: msg}
+	return connconfig.InvalidError(res)
 }
 
 // PatchConnectorConfig implements rest.Herder.
@@ -517,5 +504,3 @@ func (h *Herder) ConnectorState(name string, s worker.State, err error) {
 func (h *Herder) TaskState(id worker.TaskID, s worker.State, err error) {
 	h.statuses.TaskState(id, s, err, false)
 }
-
-var _ = strconv.Itoa
