@@ -92,4 +92,6 @@ func ConnectorKey(name string) string { return ConnectorPrefix + name }
 func TaskKey(id TaskID) string { return TaskPrefix + id.String() }
 
 // TopicKey returns "status-topic-<topic>:connector-<connector>".
-func TopicKey(topic, connector string) string { return TopicPrefix + topic + TopicSeparator + connector }
+func TopicKey(topic, connector string) string {
+	return TopicPrefix + topic + TopicSeparator + connector
+}
