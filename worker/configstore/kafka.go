@@ -107,6 +107,12 @@ func NewKafka(cl *kgo.Client, topic string, opts ...KafkaOpt) (*Kafka, error) {
 // and logger levels among them are ignored. It blocks until done or ctx ends; call it
 // once, before any other method except Snapshot and Updates.
 func (k *Kafka) Start(ctx context.Context) error {
+	k.mu.Lock()
+	unusable := k.closed || k.klog != nil
+	k.mu.Unlock()
+	if unusable {
+		return errors.New("config store: Start called twice or after Close")
+	}
 	if err := kafkalog.EnsureTopic(ctx, k.adm, k.spec); err != nil {
 		return err
 	}

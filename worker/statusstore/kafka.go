@@ -101,6 +101,12 @@ func NewKafka(cl *kgo.Client, topic string, opts ...KafkaOpt) (*Kafka, error) {
 // then reads it to the end so reads see the latest statuses. It blocks until done or
 // ctx ends; call it once, before the other methods.
 func (k *Kafka) Start(ctx context.Context) error {
+	k.mu.Lock()
+	unusable := k.closed || k.klog != nil
+	k.mu.Unlock()
+	if unusable {
+		return errors.New("status store: Start called twice or after Close")
+	}
 	if err := kafkalog.EnsureTopic(ctx, k.adm, k.spec); err != nil {
 		return err
 	}
