@@ -6,12 +6,11 @@ import (
 	"fmt"
 	"log/slog"
 	"maps"
-	"sync"
 
-	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/gonnect/gonnect/offsets/kafkalog"
+	"github.com/gonnect/gonnect/worker/configstore/topiclog"
 )
 
 // Kafka is the ConfigStore on the config topic (config.storage.topic). One goroutine,
@@ -19,15 +18,7 @@ import (
 // produce with acks=all and read back to the end.
 type Kafka struct {
 	*store
-	cl      *kgo.Client
-	topic   string
-	logOpts []kafkalog.Opt
-	adm     *kadm.Client
-	spec    kafkalog.TopicSpec
-
-	mu     sync.Mutex // guards klog, closed
-	klog   *kafkalog.Log
-	closed bool
+	life *topiclog.Lifecycle
 }
 
 var _ ConfigStore = (*Kafka)(nil)
@@ -73,9 +64,6 @@ func NewKafka(cl *kgo.Client, topic string, opts ...KafkaOpt) (*Kafka, error) {
 	for _, o := range opts {
 		o(&cfg)
 	}
-	if topic == "" {
-		return nil, errors.New("config.storage.topic: empty topic name")
-	}
 	s := newStore(cfg.log.With("topic", topic))
 	logOpts := append([]kafkalog.Opt{
 		kafkalog.WithLogger(cfg.log),
@@ -84,21 +72,16 @@ func NewKafka(cl *kgo.Client, topic string, opts ...KafkaOpt) (*Kafka, error) {
 	if cfg.readComm {
 		logOpts = append(logOpts, kafkalog.WithReadCommitted())
 	}
-	if cl == nil {
-		return nil, errors.New("config store: nil client")
+	life, err := topiclog.New(cl, kafkalog.TopicSpec{
+		Name: topic, WorkerProperty: "config.storage.topic", Purpose: "connector configurations",
+		Partitions: 1, ReplicationFactor: cfg.rf, Configs: cfg.configs, SinglePartition: true, Logger: cfg.log,
+	}, logOpts...)
+	if err != nil {
+		s.updates.close()
+		return nil, fmt.Errorf("config store: %w", err)
 	}
 	s.rlog = notStarted{}
-	return &Kafka{
-		store:   s,
-		cl:      cl,
-		topic:   topic,
-		logOpts: logOpts,
-		adm:     kadm.NewClient(cl),
-		spec: kafkalog.TopicSpec{
-			Name: topic, WorkerProperty: "config.storage.topic", Purpose: "connector configurations",
-			Partitions: 1, ReplicationFactor: cfg.rf, Configs: cfg.configs, SinglePartition: true, Logger: cfg.log,
-		},
-	}, nil
+	return &Kafka{store: s, life: life}, nil
 }
 
 // Start creates the topic when missing (compacted, one partition) or checks it (must
@@ -107,30 +90,8 @@ func NewKafka(cl *kgo.Client, topic string, opts ...KafkaOpt) (*Kafka, error) {
 // and logger levels among them are ignored. It blocks until done or ctx ends; call it
 // once, before any other method except Snapshot and Updates.
 func (k *Kafka) Start(ctx context.Context) error {
-	k.mu.Lock()
-	unusable := k.closed || k.klog != nil
-	k.mu.Unlock()
-	if unusable {
-		return errors.New("config store: Start called twice or after Close")
-	}
-	if err := kafkalog.EnsureTopic(ctx, k.adm, k.spec); err != nil {
-		return err
-	}
-	// The log's client is made only now that the topic exists: a consumer created
-	// before would start from a metadata view without it.
-	l, err := kafkalog.New(k.cl, k.topic, k.logOpts...)
+	l, err := k.life.Start(ctx)
 	if err != nil {
-		return fmt.Errorf("config store: %w", err)
-	}
-	k.mu.Lock()
-	if k.closed || k.klog != nil {
-		k.mu.Unlock()
-		l.Close()
-		return errors.New("config store: Start called twice or after Close")
-	}
-	k.klog = l
-	k.mu.Unlock()
-	if err := l.Start(ctx); err != nil {
 		return fmt.Errorf("config store: %w", err)
 	}
 	k.rlogSet(kafkaRecordLog{l})
@@ -142,19 +103,10 @@ func (k *Kafka) Start(ctx context.Context) error {
 // Close stops reading, waits briefly for writes in flight, and closes Updates.
 // Further calls return errors. Idempotent.
 func (k *Kafka) Close() {
-	k.mu.Lock()
-	if k.closed {
-		k.mu.Unlock()
-		return
+	if k.life.Close() {
+		k.rlogSet(notStarted{closed: true})
+		k.updates.close()
 	}
-	k.closed = true
-	l := k.klog
-	k.mu.Unlock()
-	if l != nil {
-		l.Close()
-	}
-	k.rlogSet(notStarted{closed: true})
-	k.updates.close()
 }
 
 // notStarted is the record log of a Kafka store before Start and after Close.

@@ -6,12 +6,11 @@ import (
 	"fmt"
 	"log/slog"
 	"maps"
-	"sync"
 
-	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/gonnect/gonnect/offsets/kafkalog"
+	"github.com/gonnect/gonnect/worker/configstore/topiclog"
 )
 
 // Kafka is the StatusStore on the status topic (status.storage.topic). kafkalog's
@@ -19,15 +18,7 @@ import (
 // go to the partition Java's partitioner picks for the key.
 type Kafka struct {
 	*store
-	cl      *kgo.Client
-	topic   string
-	logOpts []kafkalog.Opt
-	adm     *kadm.Client
-	spec    kafkalog.TopicSpec
-
-	mu     sync.Mutex // guards klog, closed
-	klog   *kafkalog.Log
-	closed bool
+	life *topiclog.Lifecycle
 }
 
 var _ StatusStore = (*Kafka)(nil)
@@ -73,56 +64,27 @@ func NewKafka(cl *kgo.Client, topic string, opts ...KafkaOpt) (*Kafka, error) {
 	for _, o := range opts {
 		o(&cfg)
 	}
-	if cl == nil {
-		return nil, errors.New("status store: nil client")
-	}
-	if topic == "" {
-		return nil, errors.New("status.storage.topic: empty topic name")
-	}
 	s := newStore(cfg.log.With("topic", topic))
 	s.setLog(notStarted{})
-	return &Kafka{
-		store: s,
-		cl:    cl,
-		topic: topic,
-		logOpts: append([]kafkalog.Opt{
-			kafkalog.WithLogger(cfg.log),
-			kafkalog.WithConsume(func(r *kgo.Record) { s.apply(string(r.Key), r.Value) }),
-		}, cfg.logOpts...),
-		adm: kadm.NewClient(cl),
-		spec: kafkalog.TopicSpec{
-			Name: topic, WorkerProperty: "status.storage.topic", Purpose: "connector and task statuses",
-			Partitions: cfg.partitions, ReplicationFactor: cfg.rf, Configs: cfg.configs, Logger: cfg.log,
-		},
-	}, nil
+	life, err := topiclog.New(cl, kafkalog.TopicSpec{
+		Name: topic, WorkerProperty: "status.storage.topic", Purpose: "connector and task statuses",
+		Partitions: cfg.partitions, ReplicationFactor: cfg.rf, Configs: cfg.configs, Logger: cfg.log,
+	}, append([]kafkalog.Opt{
+		kafkalog.WithLogger(cfg.log),
+		kafkalog.WithConsume(func(r *kgo.Record) { s.apply(string(r.Key), r.Value) }),
+	}, cfg.logOpts...)...)
+	if err != nil {
+		return nil, fmt.Errorf("status store: %w", err)
+	}
+	return &Kafka{store: s, life: life}, nil
 }
 
 // Start creates the topic when missing (compacted) or checks that it is compacted,
 // then reads it to the end so reads see the latest statuses. It blocks until done or
 // ctx ends; call it once, before the other methods.
 func (k *Kafka) Start(ctx context.Context) error {
-	k.mu.Lock()
-	unusable := k.closed || k.klog != nil
-	k.mu.Unlock()
-	if unusable {
-		return errors.New("status store: Start called twice or after Close")
-	}
-	if err := kafkalog.EnsureTopic(ctx, k.adm, k.spec); err != nil {
-		return err
-	}
-	l, err := kafkalog.New(k.cl, k.topic, k.logOpts...)
+	l, err := k.life.Start(ctx)
 	if err != nil {
-		return fmt.Errorf("status store: %w", err)
-	}
-	k.mu.Lock()
-	if k.closed || k.klog != nil {
-		k.mu.Unlock()
-		l.Close()
-		return errors.New("status store: Start called twice or after Close")
-	}
-	k.klog = l
-	k.mu.Unlock()
-	if err := l.Start(ctx); err != nil {
 		return fmt.Errorf("status store: %w", err)
 	}
 	k.setLog(kafkaRecordLog{l})
@@ -131,18 +93,9 @@ func (k *Kafka) Start(ctx context.Context) error {
 
 // Close stops reading after waiting briefly for writes in flight. Idempotent.
 func (k *Kafka) Close() {
-	k.mu.Lock()
-	if k.closed {
-		k.mu.Unlock()
-		return
+	if k.life.Close() {
+		k.setLog(notStarted{closed: true})
 	}
-	k.closed = true
-	l := k.klog
-	k.mu.Unlock()
-	if l != nil {
-		l.Close()
-	}
-	k.setLog(notStarted{closed: true})
 }
 
 // notStarted is the record log of a Kafka store before Start and after Close.
