@@ -8,6 +8,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"reflect"
 	"strconv"
 
 	"github.com/gin-gonic/gin"
@@ -58,12 +59,12 @@ func jsonError(b []byte, err error) error {
 			Msg: fmt.Sprintf("Cannot parse request body as JSON: %s (line: %d, column: %d)", se.Error(), line, col)}
 	case errors.As(err, &te):
 		line, col := position(b, te.Offset)
-		field := te.Field
-		if field == "" {
-			field = "(root)"
+		where := "the request body"
+		if te.Field != "" {
+			where = "field " + strconv.Quote(te.Field)
 		}
 		return &entities.StatusError{Status: http.StatusInternalServerError,
-			Msg: fmt.Sprintf("Cannot deserialize value of type %s from JSON %s at %s (line: %d, column: %d)", te.Type, te.Value, field, line, col)}
+			Msg: fmt.Sprintf("Cannot deserialize %s: expected %s but found JSON %s (line: %d, column: %d)", where, jsonKind(te.Type), te.Value, line, col)}
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
 		return &entities.StatusError{Status: http.StatusInternalServerError,
 			Msg: "Cannot parse request body as JSON: unexpected end of input"}
@@ -150,4 +151,19 @@ func nullValuesError(n int) error {
 	}
 	buf.WriteString("\nYou can also find the above list of errors at the endpoint `/connector-plugins/{connectorType}/config/validate`")
 	return &entities.BadRequestError{Msg: buf.String()}
+}
+
+// jsonKind names the JSON shape a Go type decodes from.
+func jsonKind(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.Map, reflect.Struct:
+		return "a JSON object"
+	case reflect.Slice, reflect.Array:
+		return "a JSON array"
+	case reflect.String:
+		return "a JSON string"
+	case reflect.Bool:
+		return "a JSON boolean"
+	}
+	return "a JSON number"
 }
