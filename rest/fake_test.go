@@ -529,4 +529,3 @@ func seed(f *fakeHerder) {
 	f.offsets["src"] = entities.ConnectorOffsets{Offsets: []entities.ConnectorOffset{
 		{Partition: map[string]any{"server": "db1"}, Offset: map[string]any{"file": "mysql-bin.000003", "pos": int64(4711)}}}}
 }
-
