@@ -126,7 +126,9 @@ func (t *sourceTask) run(ctx context.Context, tc connectors.TaskContext) (err er
 // or that is skipped under errors.tolerance=all counts as done at once.
 func (t *sourceTask) send(ctx context.Context, r *connectors.SourceRecord) error {
 	if r.Position == "" && r.SourceOffset != nil {
-		r.Position = fmt.Sprint(r.SourceOffset)
+		if b, err := json.Marshal(r.SourceOffset); err == nil {
+			r.Position = string(b)
+		}
 	}
 	rec := &r.Record
 	if t.chain != nil {

@@ -122,6 +122,8 @@ func (w *Worker) newSourceTask(id TaskID, plugin *connectors.Plugin, connCfg, ta
 	opts = append(opts,
 		kgo.ClientID("connector-producer-"+id.String()),
 		kgo.RequiredAcks(kgo.AllISRAcks()),
+		// Java producers ask brokers to auto-create missing topics (allow.auto.create.topics=true).
+		kgo.AllowAutoTopicCreation(),
 		kgo.RecordPartitioner(newPartitioner()),
 		kgo.ProducerLinger(0),
 		kgo.MaxBufferedRecords(16384),
