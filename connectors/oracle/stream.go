@@ -1,0 +1,312 @@
+package oracle
+
+import (
+	"fmt"
+	"log/slog"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gonnect/gonnect/connectors"
+	"github.com/gonnect/gonnect/connectors/cdc"
+	"github.com/gonnect/gonnect/connectors/oracle/logminer"
+	"github.com/gonnect/gonnect/offsets"
+)
+
+// StreamConfig configures a Stream.
+type StreamConfig struct {
+	Topics  cdc.Topics
+	DB      string // source.db: database.pdb.name, else database.dbname
+	Filters *cdc.TableFilters
+	Emit    cdc.EmitOptions
+	Failure cdc.FailureMode
+	Modes   Modes
+	Keys    cdc.KeyColumns
+	// Retention is log.mining.transaction.retention.ms (0: keep until COMMIT/ROLLBACK).
+	Retention time.Duration
+	// BufferLimit bounds the bytes of buffered rows held in memory (0: unbounded);
+	// beyond it the largest transaction spills to SpillDir.
+	BufferLimit int64
+	SpillDir    string
+	// DBOffset is the database's UTC offset (SYSTIMESTAMP), subtracted from the redo
+	// TIMESTAMP to give source.ts_ms (F-TS-MS).
+	DBOffset             time.Duration
+	IncludeSchemaChanges bool
+	// Reread returns the catalog's current model of a table after DDL the parser
+	// cannot read (nil: keep the model and warn).
+	Reread func(owner, table string) (*TableInfo, error)
+	// Now is the connector clock (envelope ts_ms, record timestamps); time.Now when nil.
+	Now func() time.Time
+}
+
+// Stream turns LogMiner rows into change records: CSF stitching, per-XID buffering,
+// undo pairing, commit-ordered emission, DDL, offsets. It is the engine the source
+// task and `gonnect oracle replay` share.
+//
+// A Stream is owned by one goroutine and is not safe for concurrent use. Process
+// never panics on bad input: rows it cannot handle go through
+// event.processing.failure.handling.mode with their position in the message.
+type Stream struct {
+	cfg      StreamConfig
+	log      *slog.Logger
+	metrics  *Metrics
+	tables   *tableRegistry
+	buf      *buffer
+	pos      Position
+	resumeTx string // txId of the stored offset: skip its first resumeSeq events once
+	resumeSq int64
+	csf      map[string]*logminer.Row
+	out      []*connectors.SourceRecord
+	history  []*cdc.HistoryRecord
+	changes  cdc.SchemaChangeSchemas
+	lastTime time.Time
+}
+
+// NewStream returns a stream over catalog starting at pos.
+func NewStream(cfg StreamConfig, catalog Catalog, pos Position, log *slog.Logger, m *Metrics) (*Stream, error) {
+	if err := cfg.Modes.Validate(); err != nil {
+		return nil, err
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if pos.Commit == nil {
+		pos.Commit = CommitSCN{}
+	}
+	s := &Stream{cfg: cfg, log: log, metrics: m, pos: pos, csf: map[string]*logminer.Row{},
+		resumeTx: pos.TxID, resumeSq: pos.TxSeq,
+		changes: cdc.NewSchemaChangeSchemas("oracle", SourceSchema)}
+	s.tables = newTableRegistry(Mapper{Modes: cfg.Modes}, cfg.Topics, cfg.Filters, cfg.Keys, cfg.DB)
+	s.buf = newBuffer(cfg.BufferLimit, cfg.SpillDir, log, m)
+	for _, name := range catalog.Names() {
+		if err := s.tables.put(name, 0, catalog[name]); err != nil {
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+// Records returns and clears the records produced so far, in the order the task
+// hands them to the producer.
+func (s *Stream) Records() []*connectors.SourceRecord {
+	out := s.out
+	s.out = nil
+	return out
+}
+
+// History returns and clears the schema history records produced so far.
+func (s *Stream) History() []*cdc.HistoryRecord {
+	h := s.history
+	s.history = nil
+	return h
+}
+
+// Position returns the current streaming position.
+func (s *Stream) Position() Position { return s.pos }
+
+// Offset returns the current position as an offset map.
+func (s *Stream) Offset() offsets.Offset { return s.pos.Offset() }
+
+func (s *Stream) partition() offsets.Partition {
+	return offsets.Partition{"server": s.cfg.Topics.Prefix}
+}
+
+func (s *Stream) captured(owner, table string) bool {
+	if s.cfg.Filters == nil {
+		return true
+	}
+	return s.cfg.Filters.Captured(cdc.TableID{Schema: owner, Table: table})
+}
+
+// Process handles one row of a mining window, in result-set order.
+func (s *Stream) Process(r *logminer.Row) error {
+	s.metrics.rowsProcessed.Inc()
+	if r.Timestamp.After(s.lastTime) {
+		s.lastTime = r.Timestamp
+	}
+	// F-CSF: SQL_REDO longer than 4000 bytes continues on the following rows of the
+	// same statement (same XID, thread, RS_ID, SSN); stitch before anything else.
+	key := strconv.Itoa(r.Thread) + "/" + r.XID + "/" + r.RsID + "/" + strconv.FormatInt(r.SSN, 10)
+	if p, ok := s.csf[key]; ok {
+		p.SQLRedo += r.SQLRedo
+		if r.CSF {
+			return nil
+		}
+		delete(s.csf, key)
+		r.SQLRedo = p.SQLRedo
+	} else if r.CSF {
+		c := *r
+		s.csf[key] = &c
+		return nil
+	}
+	switch r.OpCode {
+	case logminer.OpStart:
+		s.buf.begin(r)
+	case logminer.OpInsert, logminer.OpUpdate, logminer.OpDelete:
+		return s.dml(r)
+	case logminer.OpCommit:
+		return s.commit(r)
+	case logminer.OpRollback:
+		if t := s.buf.remove(r.XID); t != nil {
+			t.close()
+		}
+		s.metrics.rolledBack.Inc()
+	case logminer.OpDDL:
+		return s.ddl(r)
+	case logminer.OpInternal, logminer.OpUnsupported, logminer.OpMissingSCN:
+		// F-UNSUPPORTED-OP: nothing usable; counted and logged, never parsed.
+		s.metrics.skippedRows.WithLabelValues(opName(r)).Inc()
+		s.log.Warn("skipping LogMiner row without a usable change", "operation", opName(r), "position", r.Position(),
+			"table", r.Owner+"."+r.Table)
+	case logminer.OpReplMarker:
+		s.log.Debug("skipping replication marker row", "position", r.Position())
+	default:
+		s.metrics.skippedRows.WithLabelValues(opName(r)).Inc()
+		s.log.Warn("skipping LogMiner row of an operation the connector does not handle", "operation", opName(r),
+			"operation_code", r.OpCode, "position", r.Position())
+	}
+	return nil
+}
+
+func opName(r *logminer.Row) string {
+	if r.Operation != "" {
+		return r.Operation
+	}
+	return strconv.Itoa(r.OpCode)
+}
+
+func (s *Stream) dml(r *logminer.Row) error {
+	if !strings.HasPrefix(r.Table, "OBJ# ") && !s.captured(r.Owner, r.Table) {
+		return nil // F-FILTER: excluded tables are dropped before buffering
+	}
+	if r.Rollback {
+		if err := s.buf.undo(r); err != nil {
+			return s.cfg.Failure.Handle(s.log, r.Position(), err)
+		}
+		return nil
+	}
+	return s.buf.add(r)
+}
+
+// EndWindow is called once every row of the window (from, to] was processed. It
+// applies the retention limit and moves the resume SCN to the low watermark: the
+// oldest open transaction's start SCN − 1, else the highest commit SCN (F-WINDOW).
+func (s *Stream) EndWindow(to uint64, rows int) {
+	s.metrics.currentSCN.Set(float64(to))
+	s.buf.expire(s.lastTime, s.cfg.Retention)
+	if oldest, ok := s.buf.oldestStart(); ok {
+		s.metrics.oldestSCN.Set(float64(oldest))
+		s.pos.SCN = oldest - 1
+		return
+	}
+	if rows == 0 {
+		return // an empty batch advances nothing
+	}
+	if m := s.pos.Commit.Max(); m > s.pos.SCN {
+		s.pos.SCN = m
+	}
+}
+
+// lowWatermark is the resume SCN while a commit at scn is being emitted: the
+// oldest open transaction's start − 1, else scn − 1 so that rows of other redo
+// threads at the same SCN are mined again (F-RAC-DUPSCN); commit_scn filters the
+// transactions already sent.
+func (s *Stream) lowWatermark(scn uint64) uint64 {
+	if oldest, ok := s.buf.oldestStart(); ok && oldest-1 < scn-1 {
+		return oldest - 1
+	}
+	if scn == 0 {
+		return 0
+	}
+	return scn - 1
+}
+
+func (s *Stream) commit(r *logminer.Row) error {
+	t := s.buf.remove(r.XID)
+	if t == nil {
+		s.pos.Commit.Record(r.Thread, r.SCN, r.XID)
+		return nil
+	}
+	defer t.close()
+	s.metrics.committedTransactions.Inc()
+	if s.pos.Commit.Handled(r.Thread, r.SCN, r.XID) {
+		s.log.Debug("skipping transaction already emitted before the restart", "position", r.Position())
+		return nil
+	}
+	chs, err := s.decode(t)
+	if err != nil {
+		return err
+	}
+	chs = s.applyRules(chs)
+	skip := int64(0)
+	if s.resumeTx != "" && s.resumeTx == r.TxID() {
+		skip = s.resumeSq
+		s.resumeTx = ""
+	}
+	low := s.lowWatermark(r.SCN)
+	commitTs := r.Timestamp.Add(-s.cfg.DBOffset)
+	var seq int64
+	for i, ch := range chs {
+		seq++
+		if seq <= skip {
+			continue
+		}
+		pos := Position{SCN: low, Commit: s.pos.Commit, TxID: r.TxID(), TxSeq: seq, extraKeys: s.pos.extraKeys}
+		if i == len(chs)-1 {
+			s.pos.Commit.Record(r.Thread, r.SCN, r.XID)
+			pos.Commit = s.pos.Commit.Clone()
+		}
+		e := ch.meta
+		si := sourceInfo{name: s.cfg.Topics.Prefix, db: s.cfg.DB, schema: ch.version.info.Table.ID.Schema,
+			table: ch.version.info.Table.ID.Table, ts: e.Time.Add(-s.cfg.DBOffset), txID: r.TxID(),
+			scn: strconv.FormatUint(e.SCN, 10), commitSCN: strconv.FormatUint(r.SCN, 10), rsID: e.RsID, ssn: e.SSN,
+			thread: int32(e.Thread), user: e.Username, rowID: ch.rowID, commitTs: commitTs,
+			startSCN: strconv.FormatUint(t.startSCN, 10), startTs: t.startTime.Add(-s.cfg.DBOffset), txSeq: seq}
+		recs, err := ch.version.schema.Records(cdc.Change{Op: ch.op, Before: ch.before, After: ch.after, Source: si.build(),
+			Partition: s.partition(), Offset: pos.Offset(), Now: s.cfg.Now()}, s.cfg.Emit)
+		if err != nil {
+			if herr := s.cfg.Failure.Handle(s.log, e.position(r.XID), err); herr != nil {
+				return herr
+			}
+			continue
+		}
+		for _, rec := range recs {
+			rec.Position = e.position(r.XID)
+		}
+		s.out = append(s.out, recs...)
+	}
+	s.pos.Commit.Record(r.Thread, r.SCN, r.XID)
+	s.pos.TxID, s.pos.TxSeq = r.TxID(), seq
+	if !r.Timestamp.IsZero() {
+		s.metrics.lagMs.Set(float64(s.cfg.Now().Sub(commitTs).Milliseconds()))
+	}
+	return nil
+}
+
+func (e *entry) position(xid string) string {
+	return fmt.Sprintf("scn=%d thread=%d xid=%s rs_id=%s ssn=%d row_id=%s", e.SCN, e.Thread, strings.ToLower(xid), e.RsID, e.SSN, e.RowID)
+}
+
+// historyRecord builds the schema history record of a DDL row.
+func (s *Stream) historyRecord(r *logminer.Row, owner string, changes []cdc.TableChange) *cdc.HistoryRecord {
+	pos := s.pos
+	pos.SCN = r.SCN
+	off := pos.Offset()
+	return &cdc.HistoryRecord{Source: map[string]any{"server": s.cfg.Topics.Prefix}, Position: off,
+		TsMs: r.Timestamp.Add(-s.cfg.DBOffset).UnixMilli(), DatabaseName: s.cfg.DB, SchemaName: owner,
+		DDL: r.SQLRedo, TableChanges: changes}
+}
+
+func (s *Stream) emitSchemaChange(r *logminer.Row, h *cdc.HistoryRecord, owner, table string) {
+	s.history = append(s.history, h)
+	if !s.cfg.IncludeSchemaChanges {
+		return
+	}
+	si := sourceInfo{name: s.cfg.Topics.Prefix, db: s.cfg.DB, schema: owner, table: table,
+		ts: r.Timestamp.Add(-s.cfg.DBOffset), txID: r.TxID(), scn: strconv.FormatUint(r.SCN, 10),
+		commitSCN: strconv.FormatUint(r.SCN, 10), thread: int32(r.Thread), user: r.Username}
+	rec := s.changes.Record(s.cfg.Topics.SchemaChange(), h, si.build(), s.partition(), h.Position, s.cfg.Now())
+	rec.Position = r.Position()
+	s.out = append(s.out, rec)
+}
+
