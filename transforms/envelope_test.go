@@ -34,7 +34,7 @@ type mysqlTable struct {
 func newMySQLTable(prefix, db, table string) *mysqlTable {
 	topic := prefix + "." + db + "." + table
 	t := &mysqlTable{db: db, table: table, topic: topic}
-	t.key = schemas.StructBuilder().Name(topic + ".Key").Field("id", schemas.Int32Schema).Schema()
+	t.key = schemas.StructBuilder().Name(topic+".Key").Field("id", schemas.Int32Schema).Schema()
 	t.value = schemas.StructBuilder().Name(topic+".Value").
 		Field("id", schemas.Int32Schema).
 		Field("name", schemas.StringSchema).
