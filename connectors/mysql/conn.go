@@ -1,0 +1,161 @@
+package mysql
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/go-mysql-org/go-mysql/client"
+	gmysql "github.com/go-mysql-org/go-mysql/mysql"
+)
+
+// dialer opens JDBC-equivalent connections with database.ssl.mode semantics:
+// disabled (plain), preferred (TLS, falling back to plain once, logged once), required
+// (TLS without verification), verify_ca (certificate chain), verify_identity (chain and
+// host name). Safe for concurrent use.
+type dialer struct {
+	cfg *Config
+	log *slog.Logger
+
+	once     sync.Once // logs the preferred fallback once
+	mu       sync.Mutex
+	plainTLS bool // guarded by mu: preferred mode fell back to plain
+}
+
+func (d *dialer) addr() string { return net.JoinHostPort(d.cfg.Host, strconv.Itoa(d.cfg.Port)) }
+
+// tlsConfig returns the TLS config for the mode, or nil for plain.
+func (d *dialer) tlsConfig() *tls.Config {
+	switch d.cfg.SSLMode {
+	case "", "disabled":
+		return nil
+	case "preferred":
+		d.mu.Lock()
+		plain := d.plainTLS
+		d.mu.Unlock()
+		if plain {
+			return nil
+		}
+		return &tls.Config{InsecureSkipVerify: true, ServerName: d.cfg.Host} //nolint:gosec // MySQL's preferred/required do not verify
+	case "required":
+		return &tls.Config{InsecureSkipVerify: true, ServerName: d.cfg.Host} //nolint:gosec // as MySQL's required mode
+	case "verify_ca":
+		return &tls.Config{InsecureSkipVerify: true, VerifyPeerCertificate: verifyChainOnly, ServerName: d.cfg.Host} //nolint:gosec // chain verified in callback
+	}
+	return &tls.Config{ServerName: d.cfg.Host}
+}
+
+func verifyChainOnly(raw [][]byte, _ [][]*x509.Certificate) error {
+	if len(raw) == 0 {
+		return errors.New("server sent no certificate")
+	}
+	certs := make([]*x509.Certificate, len(raw))
+	for i, r := range raw {
+		c, err := x509.ParseCertificate(r)
+		if err != nil {
+			return err
+		}
+		certs[i] = c
+	}
+	pool, err := x509.SystemCertPool()
+	if err != nil {
+		return err
+	}
+	inter := x509.NewCertPool()
+	for _, c := range certs[1:] {
+		inter.AddCert(c)
+	}
+	_, err = certs[0].Verify(x509.VerifyOptions{Roots: pool, Intermediates: inter})
+	return err
+}
+
+// connect opens a connection, applying the session settings every connector
+// connection needs (UTC session time zone, database.initial.statements).
+func (d *dialer) connect(ctx context.Context) (*client.Conn, error) {
+	c, err := d.connectTLS(ctx, d.tlsConfig())
+	if err != nil && d.cfg.SSLMode == "preferred" && d.tlsConfig() != nil {
+		d.once.Do(func() {
+			d.log.Warn("TLS connection failed, falling back to an unencrypted connection (database.ssl.mode=preferred)", "error", err)
+		})
+		d.mu.Lock()
+		d.plainTLS = true
+		d.mu.Unlock()
+		c, err = d.connectTLS(ctx, nil)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("connecting to %s as %s: %w", d.addr(), d.cfg.User, err)
+	}
+	stmts := append([]string{"SET time_zone = '+00:00'", "SET NAMES utf8mb4"}, d.cfg.InitialStatements...)
+	for _, q := range stmts {
+		if _, err := c.Execute(q); err != nil {
+			c.Close()
+			return nil, fmt.Errorf("%s: %w", q, err)
+		}
+	}
+	return c, nil
+}
+
+func (d *dialer) connectTLS(ctx context.Context, tc *tls.Config) (*client.Conn, error) {
+	opt := func(c *client.Conn) error {
+		if tc != nil {
+			c.SetTLSConfig(tc)
+		}
+		return nil
+	}
+	return client.ConnectWithContext(ctx, d.addr(), d.cfg.User, d.cfg.Password, "", d.cfg.ConnectTimeout, opt)
+}
+
+// queryRows runs q and returns the rows as strings keyed by column name.
+func queryRows(c *client.Conn, q string, args ...any) ([]map[string]string, error) {
+	r, err := c.Execute(q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", q, err)
+	}
+	defer r.Close()
+	if r.Resultset == nil {
+		return nil, nil
+	}
+	out := make([]map[string]string, 0, r.RowNumber())
+	for i := range r.Values {
+		m := make(map[string]string, len(r.Fields))
+		for j, f := range r.Fields {
+			v := r.Values[i][j]
+			if v.Type == gmysql.FieldValueTypeNull {
+				continue
+			}
+			s, _ := r.GetString(i, j)
+			m[string(f.Name)] = s
+		}
+		out = append(out, m)
+	}
+	return out, nil
+}
+
+// queryOne returns the first column of the first row ("" when none).
+func queryOne(c *client.Conn, q string) (string, error) {
+	r, err := c.Execute(q)
+	if err != nil {
+		return "", fmt.Errorf("%s: %w", q, err)
+	}
+	defer r.Close()
+	if r.Resultset == nil || r.RowNumber() == 0 {
+		return "", nil
+	}
+	return r.GetString(0, 0)
+}
+
+// isMariaDB reports whether the server is MariaDB.
+func isMariaDB(c *client.Conn) bool {
+	v, _ := queryOne(c, "SELECT VERSION()")
+	return strings.Contains(strings.ToLower(v), "mariadb")
+}
+
+func discardLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }

@@ -1,0 +1,122 @@
+package mysql
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/go-mysql-org/go-mysql/replication"
+	"github.com/gonnect/gonnect/connectors/cdc"
+	"github.com/pingcap/tidb/pkg/parser/ast"
+)
+
+func isDatabaseDDL(st ast.StmtNode) bool {
+	switch st.(type) {
+	case *ast.CreateDatabaseStmt, *ast.DropDatabaseStmt, *ast.AlterDatabaseStmt:
+		return true
+	}
+	return false
+}
+
+// rows emits the change events of one rows event, honouring the restart skip counters.
+func (s *streamer) rows(ctx context.Context, et replication.EventType, e *replication.RowsEvent, h *replication.EventHeader) error {
+	t := s.t
+	if e.Table == nil {
+		return nil
+	}
+	id := cdc.TableID{Catalog: string(e.Table.Schema), Table: string(e.Table.Table)}
+	if !t.cfg.Filters.Captured(id) {
+		return nil
+	}
+	if s.skipTx && t.cfgFilterDML() {
+		return nil
+	}
+	skipRows := 0
+	if s.skipEvents > 0 || s.skipRows > 0 {
+		if s.txEvents < s.skipEvents {
+			return nil // emitted before the restart
+		}
+		skipRows = s.skipRows
+		s.skipEvents, s.skipRows = 0, 0
+	}
+	var op cdc.Op
+	step := 1
+	switch et {
+	case replication.WRITE_ROWS_EVENTv0, replication.WRITE_ROWS_EVENTv1, replication.WRITE_ROWS_EVENTv2:
+		op = cdc.OpCreate
+	case replication.UPDATE_ROWS_EVENTv0, replication.UPDATE_ROWS_EVENTv1, replication.UPDATE_ROWS_EVENTv2, replication.PARTIAL_UPDATE_ROWS_EVENT:
+		op, step = cdc.OpUpdate, 2
+	case replication.DELETE_ROWS_EVENTv0, replication.DELETE_ROWS_EVENTv1, replication.DELETE_ROWS_EVENTv2:
+		op = cdc.OpDelete
+	default:
+		return nil
+	}
+	ts, err := s.state.tableSchema(id)
+	if err != nil {
+		return err
+	}
+	where := fmt.Sprintf("%s:%d (table %s)", s.file, int64(h.LogPos)-int64(h.EventSize), id)
+	if ts == nil {
+		return t.cfg.Failure.Handle(t.log, where, fmt.Errorf("no schema is known for captured table %s (inconsistent.schema.handling.mode)", id))
+	}
+	if n := len(ts.Table.Columns); int(e.ColumnCount) != n {
+		return t.cfg.Failure.Handle(t.log, where, fmt.Errorf("binlog row has %d columns but the tracked schema of %s has %d", e.ColumnCount, id, n))
+	}
+	if names := e.Table.ColumnNameString(); len(names) == len(ts.Table.Columns) {
+		for i, n := range names {
+			if n != "" && n != ts.Table.Columns[i].Name {
+				return t.cfg.Failure.Handle(t.log, where, fmt.Errorf("binlog column %d is %s but the tracked schema of %s has %s", i+1, n, id, ts.Table.Columns[i].Name))
+			}
+		}
+	}
+	evTs := time.Unix(int64(h.Timestamp), 0)
+	for i, r := 0, 0; i+step-1 < len(e.Rows); i, r = i+step, r+1 {
+		if r < skipRows {
+			continue
+		}
+		var before, after []any
+		switch op {
+		case cdc.OpCreate:
+			after = e.Rows[i]
+		case cdc.OpDelete:
+			before = e.Rows[i]
+		case cdc.OpUpdate:
+			before, after = e.Rows[i], e.Rows[i+1]
+		}
+		now := t.now()
+		off := s.cur
+		off.Event, off.Row = s.txEvents, r+1
+		si := sourceInfo{ts: evTs, db: id.Catalog, table: id.Table, serverID: int64(h.ServerID), gtid: s.gtid,
+			file: s.file, pos: int64(h.LogPos) - int64(h.EventSize), row: r, thread: s.thread}
+		if t.cfg.IncludeQuery {
+			si.query = s.query
+		}
+		ch := cdc.Change{Op: op, Before: before, After: after, Source: t.kind.source(si), Partition: t.part, Offset: off.offset(), Now: now}
+		if s.tx != nil {
+			if !s.tx.Active() {
+				txID := s.gtid
+				if txID == "" {
+					txID = fmt.Sprintf("file=%s,pos=%d", s.cur.File, s.cur.Pos)
+				}
+				if err := t.emit(ctx, s.tx.Begin(txID, now, off.offset())); err != nil {
+					return err
+				}
+			}
+			ch.Tx = s.tx.Event(id.String())
+		}
+		recs, err := ts.Records(ch, cdc.EmitOptions{Tombstones: t.cfg.Tombstones, Skipped: t.cfg.Skipped})
+		if err != nil {
+			if herr := t.cfg.Failure.Handle(t.log, fmt.Sprintf("%s row %d", where, r), err); herr != nil {
+				return herr
+			}
+			continue
+		}
+		if err := t.emit(ctx, recs...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// cfgFilterDML is gtid.source.filter.dml.events.
+func (t *Task) cfgFilterDML() bool { return true }

@@ -1,0 +1,334 @@
+package mysql
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/go-mysql-org/go-mysql/client"
+	gmysql "github.com/go-mysql-org/go-mysql/mysql"
+	"github.com/gonnect/gonnect/connectors"
+	"github.com/gonnect/gonnect/connectors/cdc"
+)
+
+func quoteIdent(s string) string { return "`" + strings.ReplaceAll(s, "`", "``") + "`" }
+
+// serverPosition reads the binlog position and executed GTID set under the lock.
+func serverPosition(c *client.Conn, mariadb bool) (position, error) {
+	var rows []map[string]string
+	var err error
+	for _, q := range []string{"SHOW BINARY LOG STATUS", "SHOW MASTER STATUS"} {
+		if rows, err = queryRows(c, q); err == nil {
+			break
+		}
+	}
+	if err != nil {
+		return position{}, err
+	}
+	if len(rows) == 0 {
+		return position{}, fmt.Errorf("SHOW MASTER STATUS returned nothing: the binlog is disabled; start the server with log_bin (and binlog_format=ROW)")
+	}
+	var p position
+	p.File = rows[0]["File"]
+	fmt.Sscan(rows[0]["Position"], &p.Pos)
+	if mariadb {
+		p.GTIDs, err = queryOne(c, "SELECT @@GLOBAL.gtid_binlog_pos")
+		if err != nil {
+			return p, err
+		}
+	} else {
+		p.GTIDs = strings.ReplaceAll(rows[0]["Executed_Gtid_Set"], "\n", "")
+	}
+	return p, nil
+}
+
+// firstBinlog is the start of the oldest binlog still on the server (snapshot.mode=never).
+func firstBinlog(c *client.Conn, mariadb bool) (position, error) {
+	rows, err := queryRows(c, "SHOW BINARY LOGS")
+	if err != nil {
+		return position{}, err
+	}
+	if len(rows) == 0 {
+		return position{}, fmt.Errorf("SHOW BINARY LOGS returned nothing: the binlog is disabled")
+	}
+	p := position{File: rows[0]["Log_name"], Pos: 4}
+	if mariadb {
+		p.GTIDs = "" // stream everything from the first binlog
+	}
+	return p, nil
+}
+
+// binlogAvailable checks that a stored position can still be read: in GTID mode the
+// server's purged set must be contained in the stored set; otherwise the file must be
+// listed by SHOW BINARY LOGS.
+func binlogAvailable(c *client.Conn, mariadb bool, p position) (bool, string, error) {
+	if p.GTIDs != "" && !mariadb {
+		purged, err := queryOne(c, "SELECT @@GLOBAL.gtid_purged")
+		if err != nil {
+			return false, "", err
+		}
+		ps, err1 := gmysql.ParseMysqlGTIDSet(strings.ReplaceAll(purged, "\n", ""))
+		have, err2 := gmysql.ParseMysqlGTIDSet(p.GTIDs)
+		if err1 == nil && err2 == nil && !have.Contain(ps) {
+			return false, "GTIDs " + purged + " were purged", nil
+		}
+		return true, "", nil
+	}
+	rows, err := queryRows(c, "SHOW BINARY LOGS")
+	if err != nil {
+		return false, "", err
+	}
+	for _, r := range rows {
+		if r["Log_name"] == p.File {
+			return true, "", nil
+		}
+	}
+	return false, "binlog file " + p.File + " was purged", nil
+}
+
+// readSchema reads SHOW CREATE TABLE for every eligible table into the model and writes
+// the synthetic DDL of a snapshot into the schema history. It returns the captured tables.
+func (t *Task) readSchema(ctx context.Context, c *client.Conn, state *schemaState, pos position) ([]cdc.TableID, error) {
+	state.model = newSchemaModel()
+	state.invalidate()
+	now := t.now()
+	si := sourceInfo{ts: now, snapshot: cdc.SnapshotTrue, file: pos.File, pos: pos.Pos}
+	emit := func(ddl, db string, changes []cdc.TableChange) error {
+		r, err := state.record(ctx, ddl, db, pos, changes, si, now)
+		if err != nil {
+			return err
+		}
+		return t.emit(ctx, r)
+	}
+	cs, _ := queryOne(c, "SELECT @@character_set_server")
+	coll, _ := queryOne(c, "SELECT @@collation_server")
+	if err := emit(fmt.Sprintf("SET character_set_server=%s, collation_server=%s", cs, coll), "", nil); err != nil {
+		return nil, err
+	}
+	dbs, err := queryRows(c, "SHOW DATABASES")
+	if err != nil {
+		return nil, err
+	}
+	var captured []cdc.TableID
+	for _, row := range dbs {
+		db := row["Database"]
+		if !t.cfg.Filters.Eligible(cdc.TableID{Catalog: db}) {
+			continue
+		}
+		tables, err := queryRows(c, "SHOW FULL TABLES FROM "+quoteIdent(db)+" WHERE Table_type = 'BASE TABLE'")
+		if err != nil {
+			return nil, err
+		}
+		var ids []cdc.TableID
+		for _, tr := range tables {
+			id := cdc.TableID{Catalog: db, Table: tr["Tables_in_"+db]}
+			if t.cfg.StoreOnlyCaptured && !t.cfg.Filters.Captured(id) {
+				continue
+			}
+			ids = append(ids, id)
+		}
+		charset, _ := queryOne(c, "SELECT DEFAULT_CHARACTER_SET_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = '"+strings.ReplaceAll(db, "'", "''")+"'")
+		for _, ddl := range []string{"DROP DATABASE IF EXISTS " + quoteIdent(db), "CREATE DATABASE " + quoteIdent(db) + " CHARSET " + charset, "USE " + quoteIdent(db)} {
+			if err := emit(ddl, db, nil); err != nil {
+				return nil, err
+			}
+		}
+		for _, id := range ids {
+			r, err := c.Execute("SHOW CREATE TABLE " + quoteIdent(db) + "." + quoteIdent(id.Table))
+			if err != nil {
+				return nil, fmt.Errorf("SHOW CREATE TABLE %s: %w", id, err)
+			}
+			ddl, _ := r.GetString(0, 1)
+			r.Close()
+			stmts, err := state.model.parse(ddl)
+			if err != nil || len(stmts) != 1 {
+				if !t.cfg.Filters.Captured(id) {
+					t.log.Warn("skipping table whose DDL cannot be parsed", "table", id.String(), "error", err)
+					continue
+				}
+				return nil, fmt.Errorf("parsing the DDL of %s: %v", id, err)
+			}
+			out, err := state.model.apply(stmts[0], db)
+			if err != nil {
+				return nil, err
+			}
+			if err := emit(ddl, db, out.changes); err != nil {
+				return nil, err
+			}
+			if t.cfg.Filters.Captured(id) {
+				captured = append(captured, id)
+			}
+		}
+	}
+	return captured, nil
+}
+
+// snapshotSchema rebuilds the schema history from the current schema (snapshot.mode=
+// recovery) and keeps streaming from pos.
+func (t *Task) snapshotSchema(ctx context.Context, c *client.Conn, state *schemaState, pos position, mariadb bool) (position, error) {
+	_, err := t.readSchema(ctx, c, state, pos)
+	return pos, err
+}
+
+// snapshot takes the consistent snapshot of §5 and returns where streaming starts.
+// resume is the offset of a snapshot that did not complete: its tables already read
+// are skipped and its (earlier) binlog position is kept, so no change is lost.
+func (t *Task) snapshot(ctx context.Context, c *client.Conn, state *schemaState, resume *position, data bool, mariadb bool) (position, error) {
+	if t.cfg.SnapshotDelay > 0 {
+		select {
+		case <-ctx.Done():
+			return position{}, ctx.Err()
+		case <-time.After(t.cfg.SnapshotDelay):
+		}
+	}
+	t.metrics.snapshotRunning.WithLabelValues().Set(1)
+	defer t.metrics.snapshotRunning.WithLabelValues().Set(0)
+	secs := max(int(t.cfg.LockTimeout/time.Second), 1)
+	for _, q := range []string{
+		fmt.Sprintf("SET SESSION lock_wait_timeout = %d", secs),
+		fmt.Sprintf("SET SESSION innodb_lock_wait_timeout = %d", secs),
+		"SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ",
+	} {
+		if _, err := c.Execute(q); err != nil {
+			return position{}, fmt.Errorf("%s: %w", q, err)
+		}
+	}
+	locked := false
+	if t.cfg.LockingMode != "none" {
+		if _, err := c.Execute("FLUSH TABLES WITH READ LOCK"); err != nil {
+			t.log.Warn("global read lock not permitted; snapshot continues without it, concurrent DDL during the schema read is unsafe (grant RELOAD to use the lock)", "error", err)
+		} else {
+			locked = true
+		}
+	}
+	unlock := func() {
+		if locked {
+			_, _ = c.Execute("UNLOCK TABLES")
+			locked = false
+		}
+	}
+	defer unlock()
+	if _, err := c.Execute("START TRANSACTION WITH CONSISTENT SNAPSHOT"); err != nil {
+		return position{}, err
+	}
+	defer func() { _, _ = c.Execute("COMMIT") }()
+	pos, err := serverPosition(c, mariadb)
+	if err != nil {
+		return position{}, err
+	}
+	if resume != nil && resume.Snapshot != "" {
+		pos.File, pos.Pos, pos.GTIDs = resume.File, resume.Pos, resume.GTIDs
+		pos.Done = resume.Done
+	}
+	pos.Snapshot = "INITIAL"
+	t.log.Info("snapshot started", "position", pos.String(), "data", data)
+	captured, err := t.readSchema(ctx, c, state, pos)
+	if err != nil {
+		return position{}, err
+	}
+	if t.cfg.LockingMode != "extended" {
+		unlock()
+	}
+	slices.SortFunc(captured, func(a, b cdc.TableID) int { return strings.Compare(a.String(), b.String()) })
+	if data {
+		if err := t.readData(ctx, c, state, captured, &pos); err != nil {
+			return position{}, err
+		}
+	}
+	unlock()
+	pos.Snapshot, pos.Done = "", nil
+	t.metrics.snapshotCompleted.WithLabelValues().Set(1)
+	t.log.Info("snapshot completed", "position", pos.String(), "tables", len(captured))
+	return pos, nil
+}
+
+// readData reads every captured table not yet done and emits op=r records.
+func (t *Task) readData(ctx context.Context, c *client.Conn, state *schemaState, tables []cdc.TableID, pos *position) error {
+	var todo []cdc.TableID
+	for _, id := range tables {
+		if !slices.Contains(pos.Done, id.String()) {
+			todo = append(todo, id)
+		}
+	}
+	first := true
+	for ti, id := range todo {
+		ts, err := state.tableSchema(id)
+		if err != nil {
+			return err
+		}
+		expected, _ := queryOne(c, fmt.Sprintf("SELECT TABLE_ROWS FROM information_schema.TABLES WHERE TABLE_SCHEMA='%s' AND TABLE_NAME='%s'",
+			strings.ReplaceAll(id.Catalog, "'", "''"), strings.ReplaceAll(id.Table, "'", "''")))
+		var exp float64
+		fmt.Sscan(expected, &exp)
+		t.metrics.snapshotRows.WithLabelValues(id.String()).Set(exp)
+		t.log.Info("snapshotting table", "table", id.String(), "rows_expected", expected, "table_index", ti+1, "tables", len(todo))
+		lastTable := ti == len(todo)-1
+		var prev []any
+		n := 0
+		flush := func(row []any, idx int, tableLast bool) error {
+			marker := cdc.SnapshotTrue
+			switch {
+			case first:
+				marker, first = cdc.SnapshotFirst, false
+			case tableLast && lastTable:
+				marker = cdc.SnapshotLast
+			case idx == 1:
+				marker = cdc.SnapshotFirstInDataCollection
+			case tableLast:
+				marker = cdc.SnapshotLastInDataCollection
+			}
+			off := *pos
+			if tableLast && lastTable {
+				off.Snapshot, off.Done = "", nil
+			}
+			now := t.now()
+			si := sourceInfo{ts: now, snapshot: marker, db: id.Catalog, table: id.Table, file: pos.File, pos: pos.Pos}
+			recs, err := ts.Records(cdc.Change{Op: cdc.OpRead, After: row, Source: t.kind.source(si),
+				Partition: t.part, Offset: off.offset(), Now: now}, cdc.EmitOptions{Tombstones: t.cfg.Tombstones, Skipped: t.cfg.Skipped})
+			if err != nil {
+				if herr := t.cfg.Failure.Handle(t.log, fmt.Sprintf("snapshot of %s row %d", id, idx), err); herr != nil {
+					return herr
+				}
+				return nil
+			}
+			t.metrics.snapEvents.Inc()
+			return t.emit(ctx, recs...)
+		}
+		var res gmysql.Result
+		q := "SELECT * FROM " + quoteIdent(id.Catalog) + "." + quoteIdent(id.Table)
+		err = c.ExecuteSelectStreaming(q, &res, func(row []gmysql.FieldValue) error {
+			vals := make([]any, len(row))
+			for i, v := range row {
+				x := v.Value()
+				if b, ok := x.([]byte); ok {
+					x = append([]byte(nil), b...)
+				}
+				vals[i] = x
+			}
+			n++
+			if prev != nil {
+				if err := flush(prev, n-1, false); err != nil {
+					return err
+				}
+			}
+			prev = vals
+			t.metrics.rowsScanned.WithLabelValues(id.String()).Set(float64(n))
+			return ctx.Err()
+		}, nil)
+		if err != nil {
+			return fmt.Errorf("snapshot of %s: %w", id, err)
+		}
+		if prev != nil {
+			if err := flush(prev, n, true); err != nil {
+				return err
+			}
+		}
+		pos.Done = append(pos.Done, id.String())
+		t.log.Info("table snapshot completed", "table", id.String(), "rows", n)
+	}
+	return nil
+}
+
+var _ connectors.SourceTask = (*Task)(nil)

@@ -1,0 +1,279 @@
+package mysql
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/go-mysql-org/go-mysql/client"
+	"github.com/gonnect/gonnect/connectors"
+	"github.com/gonnect/gonnect/connectors/cdc"
+	"github.com/gonnect/gonnect/offsets"
+	"github.com/twmb/franz-go/pkg/kgo"
+)
+
+// Task is the MySQL/MariaDB source task. One goroutine (run) owns the database
+// connections, the binlog stream and the schema state, and hands records to Poll
+// through a bounded queue of max.queue.size records.
+type Task struct {
+	mariadb bool
+	log     *slog.Logger
+	now     func() time.Time
+
+	// history replaces the configured schema history (tests).
+	history cdc.HistoryStore
+
+	cfg     *Config
+	kind    *connectorKind
+	part    offsets.Partition
+	queue   chan *connectors.SourceRecord
+	cancel  context.CancelFunc
+	done    chan struct{}
+	mu      sync.Mutex // guards runErr
+	runErr  error
+	kcl     *kgo.Client
+	metrics *metrics
+}
+
+// NewTask returns an unstarted MySQL (or MariaDB) task.
+func NewTask(mariadb bool) *Task {
+	return &Task{mariadb: mariadb, log: slog.Default(), now: time.Now}
+}
+
+// Start parses the config, reads the stored offset and starts the run goroutine. It
+// returns promptly; connection errors surface from Poll.
+func (t *Task) Start(ctx context.Context, raw connectors.Config, tc connectors.TaskContext) error {
+	cfg, err := ParseConfig(raw, t.mariadb)
+	if err != nil {
+		return err
+	}
+	t.cfg = cfg
+	t.kind = newKind(t.mariadb, cfg.TopicPrefix)
+	t.part = offsets.Partition{"server": cfg.TopicPrefix}
+	t.log = t.log.With("connector", raw["name"], "task", raw["task.id"], "server", cfg.TopicPrefix)
+	if t.metrics == nil {
+		t.metrics = newMetrics(t.kind.name, cfg.TopicPrefix)
+	}
+	t.metrics.queueCapacity.Set(float64(cfg.MaxQueue))
+	stored, err := tc.Offsets().Offsets(ctx, []offsets.Partition{t.part})
+	if err != nil {
+		return fmt.Errorf("reading stored offset: %w", err)
+	}
+	var start *position
+	if len(stored) == 1 && stored[0] != nil {
+		p, err := parsePosition(stored[0])
+		if err != nil {
+			return err
+		}
+		start = &p
+	}
+	if t.history == nil {
+		h, err := t.openHistory(ctx)
+		if err != nil {
+			return err
+		}
+		t.history = h
+	}
+	t.queue = make(chan *connectors.SourceRecord, cfg.MaxQueue)
+	rctx, cancel := context.WithCancel(context.Background())
+	t.cancel = cancel
+	t.done = make(chan struct{})
+	go func() {
+		defer close(t.done)
+		err := t.run(rctx, start)
+		if err != nil && !errors.Is(err, context.Canceled) {
+			t.log.Error("task failed", "error", err)
+			t.mu.Lock()
+			t.runErr = err
+			t.mu.Unlock()
+		}
+	}()
+	return nil
+}
+
+func (t *Task) openHistory(ctx context.Context) (cdc.HistoryStore, error) {
+	cls := strings.TrimSpace(t.cfg.HistoryClass)
+	if strings.HasSuffix(cls, "MemorySchemaHistory") {
+		return &cdc.MemoryHistory{}, nil
+	}
+	if t.cfg.HistoryServers == "" || t.cfg.HistoryTopic == "" {
+		return nil, fmt.Errorf("schema.history.internal.kafka.bootstrap.servers and schema.history.internal.kafka.topic must be set")
+	}
+	cl, err := kgo.NewClient(kgo.SeedBrokers(strings.Split(t.cfg.HistoryServers, ",")...),
+		kgo.RequiredAcks(kgo.AllISRAcks()))
+	if err != nil {
+		return nil, fmt.Errorf("schema history client: %w", err)
+	}
+	t.kcl = cl
+	h, err := cdc.NewKafkaHistory(cl, t.cfg.HistoryTopic, true)
+	if err != nil {
+		return nil, err
+	}
+	if err := h.EnsureTopic(ctx, -1); err != nil {
+		return nil, err
+	}
+	return h, nil
+}
+
+// Poll returns up to max.batch.size records, waiting at most poll.interval.ms for the
+// first one. It returns the run goroutine's error once the queue is drained.
+func (t *Task) Poll(ctx context.Context) ([]*connectors.SourceRecord, error) {
+	wait := time.Duration(t.cfg.PollInterval) * time.Millisecond
+	if wait <= 0 {
+		wait = 500 * time.Millisecond
+	}
+	timer := time.NewTimer(wait)
+	defer timer.Stop()
+	var out []*connectors.SourceRecord
+	select {
+	case r := <-t.queue:
+		out = append(out, r)
+	case <-timer.C:
+	case <-ctx.Done():
+		return nil, nil
+	case <-t.done:
+	}
+	for len(out) < t.cfg.MaxBatch {
+		select {
+		case r := <-t.queue:
+			out = append(out, r)
+			continue
+		default:
+		}
+		break
+	}
+	t.metrics.queueRemaining.Set(float64(cap(t.queue) - len(t.queue)))
+	if len(out) == 0 {
+		select {
+		case <-t.done:
+			t.mu.Lock()
+			err := t.runErr
+			t.mu.Unlock()
+			return nil, err
+		default:
+		}
+	}
+	return out, nil
+}
+
+// Stop cancels the run goroutine and waits for it (bounded by ctx).
+func (t *Task) Stop(ctx context.Context) error {
+	if t.cancel != nil {
+		t.cancel()
+		select {
+		case <-t.done:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	if t.kcl != nil {
+		t.kcl.Close()
+	}
+	return nil
+}
+
+// emit hands records to Poll, blocking while the queue is full.
+func (t *Task) emit(ctx context.Context, rs ...*connectors.SourceRecord) error {
+	for _, r := range rs {
+		if r == nil {
+			continue
+		}
+		select {
+		case t.queue <- r:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	return nil
+}
+
+// run is the task's single owner goroutine: snapshot as the mode requires, then stream.
+func (t *Task) run(ctx context.Context, stored *position) error {
+	d := &dialer{cfg: t.cfg, log: t.log}
+	conn, err := t.connectRetry(ctx, d)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	mariadb := isMariaDB(conn)
+	state := newSchemaState(t.cfg, t.kind, t.history, t.part)
+	mode := t.cfg.SnapshotMode
+	var start position
+	switch {
+	case stored == nil && mode == "never":
+		start, err = firstBinlog(conn, mariadb)
+		if err != nil {
+			return err
+		}
+	case stored == nil || stored.Snapshot != "" || mode == "always":
+		data := mode != "no_data"
+		if stored != nil && stored.Snapshot != "" {
+			t.log.Info("previous snapshot did not complete; resuming it", "tables_done", len(stored.Done))
+		}
+		start, err = t.snapshot(ctx, conn, state, stored, data, mariadb)
+		if err != nil {
+			return err
+		}
+	default:
+		start = *stored
+		avail, why, err := binlogAvailable(conn, mariadb, start)
+		if err != nil {
+			return err
+		}
+		if !avail {
+			if mode != "when_needed" {
+				return fmt.Errorf("the binlog position %s stored in the offsets is no longer available on the server (%s); "+
+					"set snapshot.mode=when_needed to take a new snapshot automatically, or reset the connector's offsets", start, why)
+			}
+			t.log.Warn("stored binlog position is no longer available; taking a new snapshot (snapshot.mode=when_needed)", "position", start.String(), "reason", why)
+			if start, err = t.snapshot(ctx, conn, state, nil, true, mariadb); err != nil {
+				return err
+			}
+		} else if mode == "recovery" {
+			if start, err = t.snapshotSchema(ctx, conn, state, start, mariadb); err != nil {
+				return err
+			}
+		} else {
+			n, err := state.recover(ctx, start)
+			if err != nil {
+				return fmt.Errorf("recovering schema history: %w", err)
+			}
+			t.log.Info("schema history recovered", "records", n, "tables", len(state.model.tables))
+		}
+	}
+	if mode == "initial_only" {
+		t.log.Info("snapshot.mode=initial_only: snapshot complete, not streaming")
+		<-ctx.Done()
+		return ctx.Err()
+	}
+	conn.Close()
+	return t.stream(ctx, d, state, start, mariadb)
+}
+
+// connectRetry connects with exponential backoff until ctx is done; authentication
+// failures are returned at once.
+func (t *Task) connectRetry(ctx context.Context, d *dialer) (*client.Conn, error) {
+	backoff := 200 * time.Millisecond
+	for {
+		c, err := d.connect(ctx)
+		if err == nil {
+			t.metrics.connected.Set(1)
+			return c, nil
+		}
+		t.metrics.connected.Set(0)
+		if strings.Contains(err.Error(), "Access denied") {
+			return nil, err
+		}
+		t.log.Warn("cannot connect to the database; retrying", "error", err, "backoff", backoff)
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(backoff):
+		}
+		backoff = min(backoff*2, 10*time.Second)
+	}
+}
