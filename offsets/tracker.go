@@ -1,0 +1,207 @@
+package offsets
+
+import (
+	"context"
+	"fmt"
+	"sync"
+)
+
+// Tracker follows the records a source task has handed to the producer and says,
+// per source partition, which offset is safe to commit: the offset of the last
+// record of the longest prefix (in submission order) whose records are all
+// acknowledged. It is Kafka Connect's SubmittedRecords: a record acknowledged out of
+// order never lets the committed offset pass a record still in flight.
+//
+// Submit and Committable are called by the task's goroutine; Ack and Drop may be
+// called from any goroutine (producer callbacks). All methods are safe for
+// concurrent use.
+type Tracker struct {
+	mu          sync.Mutex // guards everything below and every Pending's state
+	parts       map[string]*partQueue
+	outstanding int           // submitted, neither acknowledged nor dropped
+	idle        chan struct{} // closed while outstanding == 0
+}
+
+type partQueue struct {
+	partition Partition
+	recs      []*Pending // recs[head:] are waiting, oldest first
+	head      int
+}
+
+type pendingState uint8
+
+const (
+	statePending pendingState = iota
+	stateAcked
+	stateDropped
+)
+
+// Pending is one submitted record. Exactly one of Ack or Drop should be called;
+// further calls are ignored.
+type Pending struct {
+	t      *Tracker
+	q      *partQueue // nil when the record carries no partition or offset
+	offset Offset
+	state  pendingState
+}
+
+// NewTracker returns an empty Tracker.
+func NewTracker() *Tracker {
+	idle := make(chan struct{})
+	close(idle)
+	return &Tracker{parts: make(map[string]*partQueue), idle: idle}
+}
+
+// Submit records that a record with source partition p and offset o is about to be
+// sent, and returns the handle to acknowledge it with. A record with a nil
+// partition or offset is counted as outstanding but never committed (it has nothing
+// to commit). Submit never blocks.
+func (t *Tracker) Submit(p Partition, o Offset) *Pending {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	pd := &Pending{t: t, offset: o}
+	if p != nil && o != nil {
+		key := trackKey(p)
+		q := t.parts[key]
+		if q == nil {
+			q = &partQueue{partition: p}
+			t.parts[key] = q
+		}
+		q.recs = append(q.recs, pd)
+		pd.q = q
+	}
+	if t.outstanding == 0 {
+		t.idle = make(chan struct{})
+	}
+	t.outstanding++
+	return pd
+}
+
+// Ack marks the record acknowledged by Kafka (or deliberately skipped under
+// errors.tolerance=all, or filtered out by a transform: anything after which its
+// offset may be committed). Safe from any goroutine.
+func (pd *Pending) Ack() {
+	t := pd.t
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if pd.state != statePending {
+		return
+	}
+	pd.state = stateAcked
+	t.settle()
+}
+
+// Drop forgets the record as if it had never been submitted, for a record that
+// will not be sent after all (e.g. it is going to be retried and submitted again).
+// Dropping an acknowledged record does nothing. Safe from any goroutine.
+func (pd *Pending) Drop() {
+	t := pd.t
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if pd.state != statePending {
+		return
+	}
+	pd.state = stateDropped
+	if q := pd.q; q != nil {
+		for i := len(q.recs) - 1; i >= q.head; i-- { // usually the newest
+			if q.recs[i] == pd {
+				q.recs = append(q.recs[:i], q.recs[i+1:]...)
+				break
+			}
+		}
+	}
+	t.settle()
+}
+
+// settle counts one record out. Callers hold mu.
+func (t *Tracker) settle() {
+	t.outstanding--
+	if t.outstanding == 0 {
+		close(t.idle)
+	}
+}
+
+// Committable removes the acknowledged prefix of every partition's records and
+// returns, for each partition where that prefix is not empty, the offset of its
+// last record. Partitions with nothing new are left out. The caller owns the
+// returned entries (typically handing them to Writer.Put).
+func (t *Tracker) Committable() []Entry {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	var out []Entry
+	for key, q := range t.parts {
+		var last *Pending
+		for q.head < len(q.recs) && q.recs[q.head].state == stateAcked {
+			last = q.recs[q.head]
+			q.recs[q.head] = nil
+			q.head++
+		}
+		if last != nil {
+			out = append(out, Entry{Partition: q.partition, Offset: last.offset})
+		}
+		switch {
+		case q.head == len(q.recs):
+			delete(t.parts, key)
+		case q.head > 64 && q.head > len(q.recs)/2:
+			q.recs = append(q.recs[:0], q.recs[q.head:]...)
+			q.head = 0
+		}
+	}
+	return out
+}
+
+// TrackerStats are counts for metrics and logs.
+type TrackerStats struct {
+	Outstanding  int // submitted records neither acknowledged nor dropped
+	Partitions   int // source partitions with records not yet committable
+	LargestQueue int // records held for the busiest partition
+}
+
+// Stats returns the current counts.
+func (t *Tracker) Stats() TrackerStats {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	s := TrackerStats{Outstanding: t.outstanding, Partitions: len(t.parts)}
+	for _, q := range t.parts {
+		s.LargestQueue = max(s.LargestQueue, len(q.recs)-q.head)
+	}
+	return s
+}
+
+// AwaitAll blocks until no record is outstanding (every submitted record acked or
+// dropped) or ctx is done, as a task does at stop within
+// task.shutdown.graceful.timeout.ms. Records submitted while it waits extend the wait.
+func (t *Tracker) AwaitAll(ctx context.Context) error {
+	for {
+		t.mu.Lock()
+		idle, n := t.idle, t.outstanding
+		t.mu.Unlock()
+		if n == 0 {
+			return nil
+		}
+		select {
+		case <-idle:
+		case <-ctx.Done():
+			return fmt.Errorf("waiting for %d outstanding records: %w", n, ctx.Err())
+		}
+	}
+}
+
+// trackKey identifies a partition cheaply for the common single-string-field map
+// ({"server":"db1"}) and by its canonical Java key otherwise. The two forms cannot
+// collide: canonical keys start with '['.
+func trackKey(p Partition) string {
+	if len(p) == 1 {
+		for k, v := range p {
+			if s, ok := v.(string); ok {
+				return "\x01" + k + "\x00" + s
+			}
+		}
+	}
+	id, err := partitionID("", p)
+	if err != nil {
+		// Not encodable: it will fail at flush; keep it apart from the others.
+		return fmt.Sprintf("\x02%p", p)
+	}
+	return id
+}

@@ -1,0 +1,242 @@
+package offsets
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"reflect"
+	"sort"
+	"sync"
+	"testing"
+	"time"
+)
+
+func committedPositions(es []Entry) map[string]any {
+	out := map[string]any{}
+	for _, e := range es {
+		out[fmt.Sprint(e.Partition["p"])] = e.Offset["n"]
+	}
+	return out
+}
+
+func TestTrackerCommitsOnlyAckedPrefix(t *testing.T) {
+	type op struct {
+		kind string // "submit", "ack", "drop", "commit"
+		p    string // partition for submit
+		i    int    // index of the submitted record for ack/drop
+		want map[string]any
+	}
+	tests := []struct {
+		name string
+		ops  []op
+	}{
+		{name: "in-order acks commit the last", ops: []op{
+			{kind: "submit", p: "a"}, {kind: "submit", p: "a"}, {kind: "ack", i: 0}, {kind: "ack", i: 1},
+			{kind: "commit", want: map[string]any{"a": 1}},
+		}},
+		{name: "a gap holds back later acks", ops: []op{
+			{kind: "submit", p: "a"}, {kind: "submit", p: "a"}, {kind: "submit", p: "a"},
+			{kind: "ack", i: 0}, {kind: "ack", i: 2},
+			{kind: "commit", want: map[string]any{"a": 0}},
+			{kind: "commit", want: map[string]any{}},
+			{kind: "ack", i: 1},
+			{kind: "commit", want: map[string]any{"a": 2}},
+		}},
+		{name: "partitions are independent", ops: []op{
+			{kind: "submit", p: "a"}, {kind: "submit", p: "b"}, {kind: "ack", i: 1},
+			{kind: "commit", want: map[string]any{"b": 1}},
+		}},
+		{name: "a dropped record does not block", ops: []op{
+			{kind: "submit", p: "a"}, {kind: "submit", p: "a"}, {kind: "drop", i: 0}, {kind: "ack", i: 1},
+			{kind: "commit", want: map[string]any{"a": 1}},
+		}},
+		{name: "ack after drop is ignored", ops: []op{
+			{kind: "submit", p: "a"}, {kind: "drop", i: 0}, {kind: "ack", i: 0},
+			{kind: "commit", want: map[string]any{}},
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tr := NewTracker()
+			var recs []*Pending
+			for step, o := range tt.ops {
+				switch o.kind {
+				case "submit":
+					recs = append(recs, tr.Submit(Partition{"p": o.p}, Offset{"n": len(recs)}))
+				case "ack":
+					recs[o.i].Ack()
+				case "drop":
+					recs[o.i].Drop()
+				case "commit":
+					if got := committedPositions(tr.Committable()); !reflect.DeepEqual(got, o.want) {
+						t.Fatalf("step %d: committable %v, want %v", step, got, o.want)
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestTrackerNeverPassesUnacked is a property test: random submissions, acks, drops
+// and commits never commit an offset at or past a record still in flight, commits
+// only move forward, and once everything is settled the last acked record commits.
+func TestTrackerNeverPassesUnacked(t *testing.T) {
+	tests := []struct {
+		name       string
+		seed       uint64
+		partitions int
+		steps      int
+	}{
+		{name: "one partition", seed: 1, partitions: 1, steps: 3000},
+		{name: "few partitions", seed: 2, partitions: 3, steps: 5000},
+		{name: "many partitions", seed: 3, partitions: 17, steps: 8000},
+		{name: "another seed", seed: 42, partitions: 5, steps: 8000},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rng := rand.New(rand.NewPCG(tt.seed, tt.seed))
+			tr := NewTracker()
+			type rec struct {
+				p     string
+				seq   int
+				pd    *Pending
+				state string
+			}
+			var all []*rec
+			var open []*rec // neither acked nor dropped
+			committed := map[string]int{}
+			check := func() {
+				for _, e := range tr.Committable() {
+					p, seq := e.Partition["p"].(string), e.Offset["n"].(int)
+					if prev, ok := committed[p]; ok && seq <= prev {
+						t.Fatalf("partition %s committed %d after %d", p, seq, prev)
+					}
+					committed[p] = seq
+					for _, r := range all {
+						if r.p == p && r.seq <= seq && r.state == "pending" {
+							t.Fatalf("partition %s committed %d past unacked record %d", p, seq, r.seq)
+						}
+					}
+					if r := all[seq]; r.state != "acked" {
+						t.Fatalf("committed offset %d belongs to a %s record", seq, r.state)
+					}
+				}
+			}
+			for range tt.steps {
+				switch x := rng.IntN(10); {
+				case x < 5:
+					p := fmt.Sprint("p", rng.IntN(tt.partitions))
+					r := &rec{p: p, seq: len(all), state: "pending"}
+					r.pd = tr.Submit(Partition{"p": p}, Offset{"n": r.seq})
+					all = append(all, r)
+					open = append(open, r)
+				case x < 9 && len(open) > 0:
+					i := rng.IntN(len(open))
+					r := open[i]
+					open = append(open[:i], open[i+1:]...)
+					if rng.IntN(8) == 0 {
+						r.pd.Drop()
+						r.state = "dropped"
+					} else {
+						r.pd.Ack()
+						r.state = "acked"
+					}
+				default:
+					check()
+				}
+			}
+			for _, r := range open {
+				r.pd.Ack()
+				r.state = "acked"
+			}
+			check()
+			if st := tr.Stats(); st.Outstanding != 0 || st.Partitions != 0 {
+				t.Fatalf("stats after settling everything: %+v", st)
+			}
+			for _, r := range all { // every partition ends at its last acked record
+				if r.state == "acked" && committed[r.p] < r.seq {
+					t.Fatalf("partition %s ended at %d, below acked record %d", r.p, committed[r.p], r.seq)
+				}
+			}
+		})
+	}
+}
+
+func TestTrackerConcurrentAcksAndAwaitAll(t *testing.T) {
+	tr := NewTracker()
+	const perPartition = 2000
+	var recs [][]*Pending
+	for p := range 4 {
+		var rs []*Pending
+		for i := range perPartition {
+			rs = append(rs, tr.Submit(Partition{"p": fmt.Sprint(p)}, Offset{"n": i}))
+		}
+		recs = append(recs, rs)
+	}
+	if st := tr.Stats(); st.Outstanding != 4*perPartition || st.LargestQueue != perPartition {
+		t.Fatalf("stats %+v", st)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Millisecond)
+	defer cancel()
+	if err := tr.AwaitAll(ctx); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("AwaitAll with records in flight: %v", err)
+	}
+	var wg sync.WaitGroup
+	for p := range 4 {
+		wg.Add(1)
+		go func(rs []*Pending) { // acks from "producer goroutines", newest first
+			defer wg.Done()
+			for i := len(rs) - 1; i >= 0; i-- {
+				rs[i].Ack()
+			}
+		}(recs[p])
+	}
+	if err := tr.AwaitAll(testCtx(t)); err != nil {
+		t.Fatal(err)
+	}
+	wg.Wait()
+	got := committedPositions(tr.Committable())
+	var keys []string
+	for k, v := range got {
+		if v != perPartition-1 {
+			t.Errorf("partition %s committed %v, want %d", k, v, perPartition-1)
+		}
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	if fmt.Sprint(keys) != "[0 1 2 3]" {
+		t.Fatalf("partitions %v", keys)
+	}
+}
+
+func TestTrackerUntrackableRecords(t *testing.T) {
+	tr := NewTracker()
+	a := tr.Submit(nil, Offset{"n": 1})
+	b := tr.Submit(Partition{"p": "x"}, nil)
+	if tr.Stats().Outstanding != 2 {
+		t.Fatalf("records without partition or offset must still count as outstanding")
+	}
+	a.Ack()
+	b.Ack()
+	if es := tr.Committable(); len(es) != 0 {
+		t.Fatalf("committable %v, want nothing", es)
+	}
+	if err := tr.AwaitAll(testCtx(t)); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestTrackerSamePartitionWhateverIntegerType(t *testing.T) {
+	tr := NewTracker()
+	first := tr.Submit(Partition{"id": 1, "db": "x"}, Offset{"n": 0})
+	second := tr.Submit(Partition{"db": "x", "id": int64(1)}, Offset{"n": 1})
+	second.Ack()
+	if es := tr.Committable(); len(es) != 0 {
+		t.Fatalf("committable %v: the int and int64 partitions are one partition, its first record is unacked", es)
+	}
+	first.Ack()
+	if got := committedPositions(tr.Committable()); len(got) != 1 {
+		t.Fatalf("committable %v, want one entry", got)
+	}
+}
