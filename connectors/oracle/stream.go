@@ -309,4 +309,3 @@ func (s *Stream) emitSchemaChange(r *logminer.Row, h *cdc.HistoryRecord, owner, 
 	rec.Position = r.Position()
 	s.out = append(s.out, rec)
 }
-
