@@ -41,7 +41,7 @@ type restCase struct {
 	headers map[string]string
 }
 
-func newTestServer(t *testing.T, f *fakeHerder, opts ...Opt) *Server {
+func newTestServer(t *testing.T, f Herder, opts ...Opt) *Server {
 	t.Helper()
 	opts = append([]Opt{Loggers(logging.NewLevels(nil, 0)), WithLogger(slog.New(slog.DiscardHandler))}, opts...)
 	s, err := New(f, opts...)
