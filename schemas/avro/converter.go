@@ -1,0 +1,297 @@
+package avro
+
+import (
+	"context"
+	"encoding/binary"
+	"fmt"
+	"hash/fnv"
+	"sync"
+	"sync/atomic"
+
+	havro "github.com/hamba/avro/v2"
+	"github.com/twmb/franz-go/pkg/sr"
+
+	"github.com/gonnect/gonnect/schemas"
+	"github.com/gonnect/gonnect/schemas/registry"
+)
+
+// Converter is AvroConverter for one side (key or value). It implements
+// schemas.Converter and is safe for concurrent use. FromConnect and ToConnect block
+// only while talking to the registry (first use of a schema or id); ctx cancels that.
+type Converter struct {
+	cfg      Config
+	isKey    bool
+	reg      *registry.Client
+	m        mapping
+	strategy registry.SubjectNameStrategy
+
+	// mu guards the three caches.
+	mu      sync.RWMutex
+	byPtr   map[*schemas.Schema]*plan
+	byHash  map[uint64][]*plan // structural lookup for equal schemas built anew
+	readers map[int]*dec
+}
+
+// plan is everything FromConnect needs for one Connect schema.
+type plan struct {
+	schema   *schemas.Schema
+	avroJSON string
+	record   string // full Avro record name for the subject strategies ("" if not a record)
+	root     *enc
+	ids      sync.Map // topic → schema id
+	sizeHint atomic.Int64
+}
+
+// New returns a converter using reg for the registry (shared between the key and
+// value converters of a worker when they use the same registry settings).
+func New(cfg Config, isKey bool, reg *registry.Client) *Converter {
+	st := cfg.ValueStrategy
+	if isKey {
+		st = cfg.KeyStrategy
+	}
+	if st == nil {
+		st = registry.TopicNameStrategy
+	}
+	return &Converter{
+		cfg: cfg, isKey: isKey, reg: reg, strategy: st,
+		m:     mapping{connectMetaData: cfg.ConnectMetaData, enhanced: cfg.EnhancedSchemaSupport},
+		byPtr: map[*schemas.Schema]*plan{}, byHash: map[uint64][]*plan{}, readers: map[int]*dec{},
+	}
+}
+
+// AvroSchema returns the Avro schema JSON registered for s, exactly as AvroData's
+// fromConnectSchema renders it.
+func (c *Converter) AvroSchema(s *schemas.Schema) (string, error) {
+	p, err := c.plan(s)
+	if err != nil {
+		return "", err
+	}
+	return p.avroJSON, nil
+}
+
+// FromConnect serializes v in the Confluent wire format. A nil value is a nil
+// payload (tombstone). The schema is registered (or looked up, or the subject's
+// latest is used) on first use per topic; registry failures are returned as
+// *registry.Error after the retries the registry client allows, and nothing is
+// dropped. A value that does not match s fails naming the field path and type.
+//
+// With use.latest.version the latest schema must have the same canonical form as
+// the record's schema; Gonnect does not re-encode records into a different schema.
+func (c *Converter) FromConnect(ctx context.Context, topic string, s *schemas.Schema, v any) ([]byte, error) {
+	if v == nil {
+		return nil, nil
+	}
+	if s == nil {
+		return nil, fmt.Errorf("AvroConverter needs a schema for the value of topic %s (schemaless data is not supported)", topic)
+	}
+	p, err := c.plan(s)
+	if err != nil {
+		return nil, fmt.Errorf("converting Connect schema %s to Avro: %w", s, err)
+	}
+	var id int
+	if x, ok := p.ids.Load(topic); ok {
+		id = x.(int)
+	} else if id, err = c.schemaID(ctx, topic, p); err != nil {
+		return nil, err
+	}
+	b := make([]byte, 5, max(p.sizeHint.Load(), 64))
+	binary.BigEndian.PutUint32(b[1:], uint32(id))
+	if b, err = p.root.encode(b, v); err != nil {
+		return nil, fmt.Errorf("converting Kafka Connect data to Avro for topic %s: %w", topic, err)
+	}
+	if n := int64(len(b)); n > p.sizeHint.Load() {
+		p.sizeHint.Store(n)
+	}
+	return b, nil
+}
+
+func (c *Converter) schemaID(ctx context.Context, topic string, p *plan) (int, error) {
+	subject, err := c.strategy(topic, c.isKey, p.record)
+	if err != nil {
+		return 0, err
+	}
+	schema := sr.Schema{Schema: p.avroJSON, Type: sr.TypeAvro}
+	var id int
+	switch {
+	case c.cfg.UseLatestVersion:
+		latest, err := c.reg.Latest(ctx, subject)
+		if err != nil {
+			return 0, err
+		}
+		if err := sameCanonical(p.avroJSON, latest.Schema.Schema); err != nil {
+			return 0, fmt.Errorf("use.latest.version: latest schema id %d of subject %s cannot serialize this record: %w", latest.ID, subject, err)
+		}
+		id = latest.ID
+	case c.cfg.AutoRegister:
+		if id, err = c.reg.Register(ctx, subject, schema); err != nil {
+			return 0, err
+		}
+	default:
+		if id, err = c.reg.Lookup(ctx, subject, schema); err != nil {
+			return 0, err
+		}
+	}
+	p.ids.Store(topic, id)
+	return id, nil
+}
+
+func sameCanonical(ours, theirs string) error {
+	a, err := havro.ParseWithCache(ours, "", &havro.SchemaCache{})
+	if err != nil {
+		return err
+	}
+	b, err := havro.ParseWithCache(theirs, "", &havro.SchemaCache{})
+	if err != nil {
+		return fmt.Errorf("parsing the registered schema: %w", err)
+	}
+	if a.Fingerprint() != b.Fingerprint() {
+		return fmt.Errorf("its canonical form differs from the record's schema")
+	}
+	return nil
+}
+
+// plan returns the compiled plan for s: by pointer, then by structure.
+func (c *Converter) plan(s *schemas.Schema) (*plan, error) {
+	c.mu.RLock()
+	p, ok := c.byPtr[s]
+	c.mu.RUnlock()
+	if ok {
+		return p, nil
+	}
+	h := hashSchema(s)
+	c.mu.RLock()
+	for _, cand := range c.byHash[h] {
+		if schemas.Equal(cand.schema, s) {
+			p = cand
+			break
+		}
+	}
+	c.mu.RUnlock()
+	if p == nil {
+		w := newSchemaWriter(c.m)
+		js, err := w.write(nil, s, false)
+		if err != nil {
+			return nil, err
+		}
+		root, err := compile(s, c.m)
+		if err != nil {
+			return nil, err
+		}
+		p = &plan{schema: s, avroJSON: string(js), root: root}
+		if s.Type == schemas.StructType {
+			space, name := w.recordName(s)
+			p.record = name
+			if space != "" {
+				p.record = space + "." + name
+			}
+		}
+	}
+	c.mu.Lock()
+	if c.cfg.CacheSize > 0 && len(c.byPtr) >= c.cfg.CacheSize {
+		clear(c.byPtr)
+		clear(c.byHash)
+	}
+	c.byPtr[s] = p
+	if !containsPlan(c.byHash[h], p) {
+		c.byHash[h] = append(c.byHash[h], p)
+	}
+	c.mu.Unlock()
+	return p, nil
+}
+
+func containsPlan(ps []*plan, p *plan) bool {
+	for _, x := range ps {
+		if x == p {
+			return true
+		}
+	}
+	return false
+}
+
+// hashSchema is a structural hash over what Equal compares (names, types,
+// optionality, versions, field names), for the by-structure cache.
+func hashSchema(s *schemas.Schema) uint64 {
+	h := fnv.New64a()
+	var walk func(s *schemas.Schema)
+	walk = func(s *schemas.Schema) {
+		if s == nil {
+			h.Write([]byte{0})
+			return
+		}
+		var opt byte
+		if s.Optional {
+			opt = 1
+		}
+		h.Write([]byte{byte(s.Type), opt, byte(s.Version)})
+		h.Write([]byte(s.Name))
+		for _, f := range s.Fields {
+			h.Write([]byte(f.Name))
+			walk(f.Schema)
+		}
+		walk(s.Key)
+		walk(s.Value)
+	}
+	walk(s)
+	return h.Sum64()
+}
+
+// ToConnect reads the Confluent wire format: the schema is fetched by id from the
+// registry (cached) and mapped to Connect as AvroData does. A nil input gives a nil
+// schema and value. Corrupt input fails with an error, never a panic.
+func (c *Converter) ToConnect(ctx context.Context, topic string, b []byte) (*schemas.Schema, any, error) {
+	if b == nil {
+		return nil, nil, nil
+	}
+	if len(b) < 5 {
+		return nil, nil, fmt.Errorf("Converting byte[] to Kafka Connect data failed due to serialization error of topic %s: Unknown magic byte! (%d bytes)", topic, len(b))
+	}
+	if b[0] != 0 {
+		return nil, nil, fmt.Errorf("Converting byte[] to Kafka Connect data failed due to serialization error of topic %s: Unknown magic byte!", topic)
+	}
+	id := int(binary.BigEndian.Uint32(b[1:5]))
+	d, err := c.reader(ctx, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	return decodeWith(d, b[5:])
+}
+
+func decodeWith(d *dec, body []byte) (*schemas.Schema, any, error) {
+	r := &reader{b: body}
+	v, err := d.decode(r)
+	if err != nil {
+		return nil, nil, fmt.Errorf("decoding Avro data: %w", err)
+	}
+	if r.i != len(body) {
+		return nil, nil, fmt.Errorf("decoding Avro data: %d trailing bytes", len(body)-r.i)
+	}
+	return d.connect, v, nil
+}
+
+func (c *Converter) reader(ctx context.Context, id int) (*dec, error) {
+	c.mu.RLock()
+	d, ok := c.readers[id]
+	c.mu.RUnlock()
+	if ok {
+		return d, nil
+	}
+	rs, err := c.reg.SchemaByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if rs.Type != sr.TypeAvro && rs.Type != 0 {
+		return nil, fmt.Errorf("schema id %d is %s, not Avro", id, rs.Type)
+	}
+	if d, err = compileDecoder(rs.Schema, c.m); err != nil {
+		return nil, fmt.Errorf("schema id %d: %w", id, err)
+	}
+	c.mu.Lock()
+	if c.cfg.CacheSize > 0 && len(c.readers) >= c.cfg.CacheSize {
+		clear(c.readers)
+	}
+	c.readers[id] = d
+	c.mu.Unlock()
+	return d, nil
+}
+
+var _ schemas.Converter = (*Converter)(nil)
