@@ -1,4 +1,4 @@
-package main
+package distributed
 
 import (
 	"bufio"
@@ -10,14 +10,14 @@ import (
 	"time"
 )
 
-// props is the worker configuration as flat Java properties: the file, then the
+// Props is the worker configuration as flat Java properties: the file, then the
 // caller's overrides, then CONNECT_* environment variables (CONNECT_BOOTSTRAP_SERVERS
 // sets bootstrap.servers: lower-cased, "_" → "."; the convention of the common
 // Connect images).
-type props map[string]string
+type Props map[string]string
 
-func loadProps(file string, overrides map[string]string) (props, []string, error) {
-	p := props{}
+func LoadProps(file string, overrides map[string]string) (Props, []string, error) {
+	p := Props{}
 	if file != "" {
 		f, err := os.Open(file)
 		if err != nil {
@@ -45,7 +45,7 @@ func loadProps(file string, overrides map[string]string) (props, []string, error
 
 // parseProperties reads Java .properties: key=value, key:value or key value; # and !
 // comments; trailing-backslash continuation lines.
-func parseProperties(sc *bufio.Scanner, into props) error {
+func parseProperties(sc *bufio.Scanner, into Props) error {
 	var cont strings.Builder
 	n := 0
 	for sc.Scan() {
@@ -76,16 +76,16 @@ func parseProperties(sc *bufio.Scanner, into props) error {
 	return sc.Err()
 }
 
-func (p props) lookup(k string) (string, bool) { v, ok := p[k]; return v, ok }
+func (p Props) lookup(k string) (string, bool) { v, ok := p[k]; return v, ok }
 
-func (p props) get(k, def string) string {
+func (p Props) get(k, def string) string {
 	if v, ok := p[k]; ok {
 		return strings.TrimSpace(v)
 	}
 	return def
 }
 
-func (p props) int(k string, def int) int {
+func (p Props) int(k string, def int) int {
 	v, err := strconv.Atoi(p.get(k, strconv.Itoa(def)))
 	if err != nil {
 		return def
@@ -93,7 +93,7 @@ func (p props) int(k string, def int) int {
 	return v
 }
 
-func (p props) ms(k string, def int64) time.Duration {
+func (p Props) ms(k string, def int64) time.Duration {
 	v, err := strconv.ParseInt(p.get(k, strconv.FormatInt(def, 10)), 10, 64)
 	if err != nil {
 		return time.Duration(def) * time.Millisecond
@@ -101,7 +101,7 @@ func (p props) ms(k string, def int64) time.Duration {
 	return time.Duration(v) * time.Millisecond
 }
 
-func (p props) bool(k string, def bool) bool {
+func (p Props) bool(k string, def bool) bool {
 	v, err := strconv.ParseBool(p.get(k, strconv.FormatBool(def)))
 	if err != nil {
 		return def
@@ -110,7 +110,7 @@ func (p props) bool(k string, def bool) bool {
 }
 
 // prefixed returns the keys under prefix with the prefix stripped.
-func (p props) prefixed(prefix string) map[string]string {
+func (p Props) prefixed(prefix string) map[string]string {
 	out := map[string]string{}
 	for k, v := range p {
 		if strings.HasPrefix(k, prefix) {
@@ -121,7 +121,7 @@ func (p props) prefixed(prefix string) map[string]string {
 }
 
 // validate checks the typed keys; an invalid value names the key.
-func (p props) validate() error {
+func (p Props) validate() error {
 	ints := []string{"offset.flush.interval.ms", "offset.flush.timeout.ms", "task.shutdown.graceful.timeout.ms",
 		"scheduled.rebalance.max.delay.ms", "session.timeout.ms", "heartbeat.interval.ms", "rebalance.timeout.ms",
 		"worker.sync.timeout.ms", "inter.worker.key.ttl.ms", "config.storage.replication.factor",

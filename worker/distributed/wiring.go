@@ -1,4 +1,4 @@
-package main
+package distributed
 
 import (
 	"context"
@@ -10,7 +10,6 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/gonnect/gonnect/connectors"
-	"github.com/gonnect/gonnect/connectors/filestream"
 	"github.com/gonnect/gonnect/offsets"
 	"github.com/gonnect/gonnect/offsets/kafkalog"
 	"github.com/gonnect/gonnect/rest/entities"
@@ -24,22 +23,9 @@ import (
 	"github.com/gonnect/gonnect/worker/statusstore"
 )
 
-// buildRegistry lists every plugin this binary carries (explicit, no init()).
-func buildRegistry() *connectors.Registry {
-	reg := connectors.NewRegistry()
-	reg.Add(filestream.SourcePlugin())
-	reg.Add(filestream.SinkPlugin())
-	for _, p := range extraPlugins() {
-		reg.Add(p)
-	}
-	transforms.Register(reg)
-	converters.Register(reg)
-	return reg
-}
-
 // kafkaOpts returns the franz-go options for a client role ("admin", "producer",
 // "consumer"): bootstrap.servers, client.id and the role's prefixed overrides.
-func kafkaOpts(p props, role string) ([]kgo.Opt, error) {
+func kafkaOpts(p Props, role string) ([]kgo.Opt, error) {
 	if err := p.validate(); err != nil {
 		return nil, err
 	}
@@ -78,7 +64,7 @@ type closingStatus struct {
 
 // internalStores creates (or checks) the offsets and status topics and starts their
 // stores.
-func internalStores(ctx context.Context, cl *kgo.Client, p props, workerID string, log *slog.Logger) (closingStore, closingStatus, error) {
+func internalStores(ctx context.Context, cl *kgo.Client, p Props, workerID string, log *slog.Logger) (closingStore, closingStatus, error) {
 	adm := kadm.NewClient(cl)
 	otopic := p.get("offset.storage.topic", "")
 	if err := kafkalog.EnsureTopic(ctx, adm, kafkalog.TopicSpec{
@@ -116,7 +102,7 @@ type groupMember struct{ *group.Member }
 
 func (g groupMember) Rejoin() { g.RequestRejoin() }
 
-func newMember(cl *kgo.Client, p props, h *herder.Herder, proto group.Protocol, log *slog.Logger) (herder.Membership, error) {
+func newMember(cl *kgo.Client, p Props, h *herder.Herder, proto group.Protocol, log *slog.Logger) (herder.Membership, error) {
 	m, err := group.NewMember(cl, p.get("group.id", ""), h.GroupHandler(),
 		group.WithProtocol(proto),
 		group.WithSessionTimeout(p.ms("session.timeout.ms", 10000)),
@@ -129,7 +115,7 @@ func newMember(cl *kgo.Client, p props, h *herder.Herder, proto group.Protocol, 
 	return groupMember{m}, nil
 }
 
-func workerDeps(reg *connectors.Registry, store offsets.Store, st worker.StatusListener, p props, kopts []kgo.Opt, adm *kadm.Client, onReconf func(string), log *slog.Logger) worker.Deps {
+func workerDeps(reg *connectors.Registry, store offsets.Store, st worker.StatusListener, p Props, kopts []kgo.Opt, adm *kadm.Client, onReconf func(string), log *slog.Logger) worker.Deps {
 	return worker.Deps{
 		Registry: reg,
 		Offsets:  store,

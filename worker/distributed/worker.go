@@ -1,0 +1,245 @@
+// Package distributed assembles one distributed worker from its parts: the internal
+// topics' stores, the worker runtime, the herder, the Connect group member and the
+// REST server. cmd/gonnect and the in-process cluster tests (worker/workertest) both
+// build workers with it.
+package distributed
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/gonnect/gonnect/connectors"
+	"github.com/gonnect/gonnect/rest"
+	"github.com/gonnect/gonnect/worker"
+	"github.com/gonnect/gonnect/worker/configstore"
+	"github.com/gonnect/gonnect/worker/group"
+	"github.com/gonnect/gonnect/worker/herder"
+)
+
+// Info is what the worker reports about itself in GET /.
+type Info struct {
+	Version string // the Kafka Connect version reported
+	Commit  string
+}
+
+// Worker is one running distributed worker: built by New, run by Run.
+type Worker struct {
+	props    Props
+	log      *slog.Logger
+	client   *kgo.Client
+	adm      *kadm.Client
+	herder   *herder.Herder
+	member   herder.Membership
+	server   *rest.Server
+	closers  []func()
+	workerID string
+}
+
+// ID returns the worker id (advertised host:port).
+func (c *Worker) ID() string { return c.workerID }
+
+// Herder returns the worker's herder (for tests and the declarative-connector loader).
+func (c *Worker) Herder() *herder.Herder { return c.herder }
+
+// Addrs returns the REST listeners' bound addresses once Run has started them.
+func (c *Worker) Addrs() []string { return c.server.Addrs() }
+
+// advertised works out the worker id and REST URL from listeners and the
+// rest.advertised.* keys, as Java's RestServer.advertisedUrl.
+func advertised(p Props) (id, restURL string, err error) {
+	first := strings.Split(p.get("listeners", "http://:8083"), ",")[0]
+	u, err := url.Parse(strings.TrimSpace(first))
+	if err != nil {
+		return "", "", fmt.Errorf("Invalid value %s for configuration listeners: %v", first, err)
+	}
+	scheme := p.get("rest.advertised.listener", u.Scheme)
+	host := p.get("rest.advertised.host.name", u.Hostname())
+	if host == "" {
+		host = "localhost"
+	}
+	port := p.get("rest.advertised.port", u.Port())
+	if port == "" {
+		port = "8083"
+	}
+	id = net.JoinHostPort(host, port)
+	return id, scheme + "://" + id + "/", nil
+}
+
+func New(ctx context.Context, p Props, reg *connectors.Registry, info Info, log *slog.Logger) (*Worker, error) {
+	c := &Worker{props: p, log: log}
+	for _, k := range []string{"group.id", "config.storage.topic", "offset.storage.topic", "status.storage.topic"} {
+		if p.get(k, "") == "" {
+			return nil, fmt.Errorf("Missing required configuration \"%s\" which has no default value.", k)
+		}
+	}
+	id, restURL, err := advertised(p)
+	if err != nil {
+		return nil, err
+	}
+	c.workerID = id
+	kopts, err := kafkaOpts(p, "admin")
+	if err != nil {
+		return nil, err
+	}
+	cl, err := kgo.NewClient(kopts...)
+	if err != nil {
+		return nil, fmt.Errorf("bootstrap.servers: %w", err)
+	}
+	c.client, c.adm = cl, kadm.NewClient(cl)
+	c.closers = append(c.closers, cl.Close)
+
+	meta, err := c.adm.BrokerMetadata(ctx)
+	if err != nil {
+		cl.Close()
+		return nil, fmt.Errorf("connecting to Kafka at %s: %w", p.get("bootstrap.servers", "localhost:9092"), err)
+	}
+
+	configs, err := configstore.NewKafka(cl, p.get("config.storage.topic", ""),
+		configstore.KafkaReplicationFactor(int16(p.int("config.storage.replication.factor", 3))),
+		configstore.KafkaTopicConfigs(p.prefixed("config.storage.")), configstore.KafkaLogger(log))
+	if err != nil {
+		cl.Close()
+		return nil, err
+	}
+	if err := configs.Start(ctx); err != nil {
+		cl.Close()
+		return nil, err
+	}
+	c.closers = append(c.closers, func() { configs.Close() })
+
+	store, statuses, err := internalStores(ctx, cl, p, id, log)
+	if err != nil {
+		c.close()
+		return nil, err
+	}
+	c.closers = append(c.closers, statuses.close, store.close)
+
+	proto, err := group.ParseConnectProtocol(p.get("connect.protocol", "sessioned"))
+	if err != nil {
+		c.close()
+		return nil, err
+	}
+	var h *herder.Herder
+	w, err := worker.New(workerDeps(reg, store.Store, statusListener{func() *herder.Herder { return h }}, p, kopts, c.adm, func(name string) { h.RequestReconfiguration(name) }, log),
+		workerSettings(p, id))
+	if err != nil {
+		c.close()
+		return nil, err
+	}
+	h = herder.New(herder.Config{
+		WorkerID: id, URL: restURL, KafkaClusterID: meta.Cluster, Version: info.Version, Commit: info.Commit,
+		Protocol:          proto,
+		WorkerSyncTimeout: p.ms("worker.sync.timeout.ms", 3000),
+		KeyTTL:            p.ms("inter.worker.key.ttl.ms", 3600000),
+		TopicTracking:     p.bool("topic.tracking.enable", true),
+		TopicReset:        p.bool("topic.tracking.allow.reset", true),
+		MaxDelay:          p.ms("scheduled.rebalance.max.delay.ms", 300000),
+	}, w, configs, statuses, store.Store, reg, validator(reg), log)
+	c.herder = h
+	c.member, err = newMember(cl, p, h, proto, log)
+	if err != nil {
+		c.close()
+		return nil, err
+	}
+	c.server, err = rest.New(h, restOpts(p, log)...)
+	if err != nil {
+		c.close()
+		return nil, err
+	}
+	return c, nil
+}
+
+func (c *Worker) close() {
+	for i := len(c.closers) - 1; i >= 0; i-- {
+		c.closers[i]()
+	}
+}
+
+// Run serves REST, runs the herder and the group member until ctx is cancelled, then
+// shuts down in order: stop tasks (committing offsets), leave the group, close stores.
+func (c *Worker) Run(ctx context.Context) error {
+	defer c.close()
+	if err := c.server.Start(); err != nil {
+		return err
+	}
+	c.log.Info("REST server listening", "addrs", strings.Join(c.server.Addrs(), ","), "worker", c.workerID)
+	hctx, hcancel := context.WithCancel(context.Background())
+	herr := make(chan error, 1)
+	go func() { herr <- c.herder.Run(hctx, c.member.Rejoin) }()
+	mctx, mcancel := context.WithCancel(context.Background())
+	merr := make(chan error, 1)
+	go func() { merr <- c.member.Run(mctx) }()
+
+	var err error
+	select {
+	case <-ctx.Done():
+	case err = <-herr:
+		err = fmt.Errorf("herder stopped: %w", err)
+	case err = <-merr:
+		err = fmt.Errorf("group membership stopped: %w", err)
+	}
+	c.log.Info("shutting down")
+	sctx, scancel := context.WithTimeout(context.Background(), 5*time.Second)
+	_ = c.server.Shutdown(sctx)
+	scancel()
+	hcancel() // stops tasks, committing acknowledged offsets
+	<-herr
+	mcancel() // leaves the group
+	<-merr
+	return err
+}
+
+// statusListener defers to the herder once it exists (the worker is built first).
+type statusListener struct{ h func() *herder.Herder }
+
+func (s statusListener) ConnectorState(name string, st worker.State, err error) {
+	s.h().ConnectorState(name, st, err)
+}
+func (s statusListener) TaskState(id worker.TaskID, st worker.State, err error) {
+	s.h().TaskState(id, st, err)
+}
+
+func workerSettings(p Props, id string) worker.Settings {
+	return worker.Settings{
+		WorkerID:            id,
+		KeyConverter:        p.get("key.converter", ""),
+		KeyConverterCfg:     p.prefixed("key.converter."),
+		ValueConverter:      p.get("value.converter", ""),
+		ValueConverterCfg:   p.prefixed("value.converter."),
+		HeaderConverter:     p.get("header.converter", ""),
+		HeaderConverterCfg:  p.prefixed("header.converter."),
+		FlushInterval:       p.ms("offset.flush.interval.ms", 60000),
+		FlushTimeout:        p.ms("offset.flush.timeout.ms", 5000),
+		ShutdownTimeout:     p.ms("task.shutdown.graceful.timeout.ms", 5000),
+		TopicCreationEnable: p.bool("topic.creation.enable", true),
+	}
+}
+
+func restOpts(p Props, log *slog.Logger) []rest.Opt {
+	opts := []rest.Opt{rest.WithLogger(log), rest.Listeners(strings.Split(p.get("listeners", "http://:8083"), ",")...)}
+	if v, ok := p.lookup("admin.listeners"); ok {
+		if strings.TrimSpace(v) == "" {
+			opts = append(opts, rest.AdminListeners())
+		} else {
+			opts = append(opts, rest.AdminListeners(strings.Split(v, ",")...))
+		}
+	}
+	if o := p.get("access.control.allow.origin", ""); o != "" {
+		opts = append(opts, rest.CORS(o, p.get("access.control.allow.methods", "")))
+	}
+	return opts
+}
+
+// Crash cuts the worker's Kafka connections without leaving the group, as a killed
+// process would; tests use it. Run must still be cancelled afterwards.
+func (c *Worker) Crash() {
+	c.client.Close()
+}
