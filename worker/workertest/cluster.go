@@ -176,7 +176,10 @@ func (c *Cluster) Close() {
 
 type testWriter struct{ t *testing.T }
 
-func (w testWriter) Write(b []byte) (int, error) { w.t.Log(strings.TrimSpace(string(b))); return len(b), nil }
+func (w testWriter) Write(b []byte) (int, error) {
+	w.t.Log(strings.TrimSpace(string(b)))
+	return len(b), nil
+}
 
 // Eventually polls cond until it holds or the timeout passes.
 func Eventually(t *testing.T, timeout time.Duration, what string, cond func() bool) {
