@@ -115,6 +115,7 @@ func specs() []spec {
 		numberSpec(FloatClass, schemas.Float32),
 		numberSpec(DoubleClass, schemas.Float64),
 		numberSpec(BooleanClass, schemas.Boolean),
+		avroSpec(),
 		{
 			class: SimpleHeaderClass, header: true, configDef: connectors.NewConfigDef,
 			header2: func(map[string]string) (schemas.HeaderConverter, error) { return schemas.SimpleHeaderConverter{}, nil },

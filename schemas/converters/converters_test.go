@@ -4,10 +4,12 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gonnect/gonnect/connectors"
 	"github.com/gonnect/gonnect/schemas"
 	"github.com/gonnect/gonnect/schemas/jsonconv"
+	"github.com/gonnect/gonnect/schemas/srtest"
 )
 
 func TestNewByClassAndAlias(t *testing.T) {
@@ -105,5 +107,50 @@ func TestRegister(t *testing.T) {
 	js, _ := reg.Other(JSONClass)
 	if _, ok := js.ConfigDef().Key("decimal.format"); !ok {
 		t.Fatal("JsonConverter ConfigDef lacks decimal.format")
+	}
+}
+
+func TestAvroConverterByClass(t *testing.T) {
+	ctx := context.Background()
+	url, fake := srtest.New(t)
+	tests := []struct {
+		name    string
+		class   string
+		cfg     map[string]string
+		wantErr string
+	}{
+		{name: "full class", class: AvroClass, cfg: map[string]string{"schema.registry.url": url}},
+		{name: "simple name with strategy", class: "AvroConverter", cfg: map[string]string{"schema.registry.url": url, "value.subject.name.strategy": "io.confluent.kafka.serializers.subject.RecordNameStrategy"}},
+		{name: "missing url", class: AvroClass, cfg: map[string]string{}, wantErr: `Missing required configuration "schema.registry.url"`},
+		{name: "bad strategy", class: AvroClass, cfg: map[string]string{"schema.registry.url": url, "value.subject.name.strategy": "x.Nope"}, wantErr: "value.subject.name.strategy"},
+	}
+	s := schemas.StructBuilder().Name("a.Rec").Field("id", schemas.Int64Schema).Schema()
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := New(ctx, tc.class, tc.cfg, false, WithRetryTimeout(time.Second))
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("got %v, want %q", err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, err := c.FromConnect(ctx, "topic", s, schemas.NewStruct(s).Set("id", int64(5)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			gs, gv, err := c.ToConnect(ctx, "topic", b)
+			if err != nil || !schemas.Equal(gs, s) || gv.(*schemas.Struct).Get("id") != int64(5) {
+				t.Fatalf("round trip: %v %v %v", gs, gv, err)
+			}
+		})
+	}
+	if !fake.SubjectExists("topic-value") || !fake.SubjectExists("a.Rec") {
+		t.Fatal("subjects per strategy were not registered")
+	}
+	if _, err := NewHeader(ctx, AvroClass, nil); err == nil {
+		t.Fatal("AvroConverter accepted as header converter")
 	}
 }
