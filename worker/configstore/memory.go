@@ -10,8 +10,9 @@ import (
 // Memory is a ConfigStore without Kafka, for herder unit tests and standalone use. It
 // runs the same record codecs and apply algorithm as the Kafka store on an in-memory
 // log, so its semantics are the same: every write produces the records the Java worker
-// would, and they are applied when read back. It has no start-up history, so it counts
-// as started from the beginning.
+// would, and they are applied when read back. Several Memory stores may share one
+// MemoryTopic, like workers sharing the config topic; unlike the Kafka store, a Memory
+// store reads only when asked (its own writes and Refresh), not in the background.
 type Memory struct {
 	*store
 	mem *memoryLog
@@ -19,35 +20,76 @@ type Memory struct {
 
 var _ ConfigStore = (*Memory)(nil)
 
+// MemoryTopic is an in-memory config topic: an append-only record list that Memory
+// stores read and write. Safe for concurrent use.
+type MemoryTopic struct {
+	mu   sync.Mutex // guards recs
+	recs []Record
+}
+
+// NewMemoryTopic returns an empty topic.
+func NewMemoryTopic() *MemoryTopic { return &MemoryTopic{} }
+
+// Records returns a copy of every record written so far, in log order (offset = index).
+func (t *MemoryTopic) Records() []Record {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return slices.Clone(t.recs)
+}
+
+func (t *MemoryTopic) append(recs []Record) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for _, r := range recs {
+		r.Value = slices.Clone(r.Value)
+		t.recs = append(t.recs, r)
+	}
+}
+
+// from returns the records from offset on.
+func (t *MemoryTopic) from(offset int) []Record {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.recs[offset:len(t.recs):len(t.recs)]
+}
+
 // MemoryOpt configures NewMemory.
 type MemoryOpt func(*memoryConfig)
 
-type memoryConfig struct{ log *slog.Logger }
+type memoryConfig struct {
+	log   *slog.Logger
+	topic *MemoryTopic
+}
 
 // MemoryLogger sets the logger; the default is slog.Default().
 func MemoryLogger(l *slog.Logger) MemoryOpt { return func(c *memoryConfig) { c.log = l } }
 
-// NewMemory returns an empty store. Close it to release the updates goroutine.
+// MemoryOnTopic makes the store use t; the default is a topic of its own.
+func MemoryOnTopic(t *MemoryTopic) MemoryOpt { return func(c *memoryConfig) { c.topic = t } }
+
+// NewMemory returns a store that has read its topic to the end: what was already
+// there is start-up history (Updates flagged BeforeStart). Close it to release the
+// updates goroutine.
 func NewMemory(opts ...MemoryOpt) *Memory {
 	cfg := memoryConfig{log: slog.Default()}
 	for _, o := range opts {
 		o(&cfg)
 	}
+	if cfg.topic == nil {
+		cfg.topic = NewMemoryTopic()
+	}
 	s := newStore(cfg.log)
-	s.markStarted()
-	m := &memoryLog{apply: s.apply}
+	m := &memoryLog{topic: cfg.topic, apply: s.apply}
 	s.rlog = m
+	_ = m.readToEnd(context.Background())
+	s.markStarted()
 	return &Memory{store: s, mem: m}
 }
 
-// Records returns a copy of every record written so far, in log order (offset = index).
-func (m *Memory) Records() []Record {
-	m.mem.mu.Lock()
-	defer m.mem.mu.Unlock()
-	return slices.Clone(m.mem.recs)
-}
+// Records returns a copy of every record on the store's topic, in log order.
+func (m *Memory) Records() []Record { return m.mem.topic.Records() }
 
-// Close closes the Updates channel. Further writes return ErrClosed.
+// Close closes the Updates channel. Further calls return ErrClosed.
 func (m *Memory) Close() {
 	m.mem.mu.Lock()
 	m.mem.closed = true
@@ -55,12 +97,12 @@ func (m *Memory) Close() {
 	m.updates.close()
 }
 
-// memoryLog is an append-only record slice read by one store.
+// memoryLog is one store's reader and writer on a MemoryTopic.
 type memoryLog struct {
+	topic *MemoryTopic
 	apply func(offset int64, key string, value []byte)
 
-	mu     sync.Mutex // guards recs, read, closed; held while applying so reads stay in order
-	recs   []Record
+	mu     sync.Mutex // guards read, closed; held while applying so reads stay in order
 	read   int
 	closed bool
 }
@@ -70,14 +112,12 @@ func (m *memoryLog) send(ctx context.Context, recs ...Record) error {
 		return err
 	}
 	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.closed {
+	closed := m.closed
+	m.mu.Unlock()
+	if closed {
 		return ErrClosed
 	}
-	for _, r := range recs {
-		r.Value = slices.Clone(r.Value)
-		m.recs = append(m.recs, r)
-	}
+	m.topic.append(recs)
 	return nil
 }
 
@@ -90,9 +130,9 @@ func (m *memoryLog) readToEnd(ctx context.Context) error {
 	if m.closed {
 		return ErrClosed
 	}
-	for ; m.read < len(m.recs); m.read++ {
-		r := m.recs[m.read]
+	for _, r := range m.topic.from(m.read) {
 		m.apply(int64(m.read), r.Key, r.Value)
+		m.read++
 	}
 	return nil
 }
