@@ -295,6 +295,11 @@ func Validate(ctx context.Context, reg *connectors.Registry, cfg map[string]stri
 	}
 	values = append(values, own...)
 	for i := range values {
+		// A later value for the same key (the connector's) replaces the framework's,
+		// as in Java, but keeps the framework's errors so none is lost.
+		if prev, ok := byName[values[i].Name]; ok {
+			values[i].Errors = mergeErrors(prev.Errors, values[i].Errors)
+		}
 		byName[values[i].Name] = &values[i]
 	}
 
@@ -428,4 +433,18 @@ func InvalidError(infos entities.ConfigInfos) error {
 	}
 	b.WriteString("\nYou can also find the above list of errors at the endpoint `/connector-plugins/{connectorType}/config/validate`")
 	return &entities.BadRequestError{Msg: b.String()}
+}
+
+func mergeErrors(a, b []string) []string {
+	out := append([]string(nil), a...)
+	for _, e := range b {
+		dup := false
+		for _, x := range out {
+			dup = dup || x == e
+		}
+		if !dup {
+			out = append(out, e)
+		}
+	}
+	return out
 }
