@@ -80,14 +80,14 @@ func (a *applier) snapshot() ClusterState {
 func (a *applier) apply(offset int64, key string, value []byte) []Update {
 	if value != nil {
 		if _, err := jsonwire.Decode(value); err != nil {
-			a.log.Error("config topic: skipping record whose value is not JSON", "key", key, "offset", offset, "err", err)
+			a.log.Error("config topic: skipping record whose value is not JSON", "key", key, "offset", offset, "error", err)
 			return nil
 		}
 	}
 	a.offset = offset + 1
 	k, err := ParseKey(key)
 	if err != nil {
-		a.log.Error("config topic: discarding record with invalid key", "key", key, "offset", offset, "err", err)
+		a.log.Error("config topic: discarding record with invalid key", "key", key, "offset", offset, "error", err)
 		return nil
 	}
 	switch k.Kind {
@@ -118,7 +118,7 @@ func (a *applier) update(u Update) []Update {
 }
 
 func (a *applier) invalid(kind KeyKind, name string, err error) {
-	a.log.Error("config topic: ignoring invalid record", "kind", kind.String(), "connector", name, "offset", a.offset-1, "err", err)
+	a.log.Error("config topic: ignoring invalid record", "kind", kind.String(), "connector", name, "offset", a.offset-1, "error", err)
 }
 
 func (a *applier) connector(name string, value []byte) []Update {
@@ -294,7 +294,7 @@ func (a *applier) sessionKeyRecord(value []byte) []Update {
 func (a *applier) loggerLevel(ns string, value []byte) []Update {
 	level, err := DecodeLoggerLevel(value)
 	if err != nil {
-		a.log.Error("config topic: ignoring invalid logger level", "namespace", ns, "offset", a.offset-1, "err", err)
+		a.log.Error("config topic: ignoring invalid logger level", "namespace", ns, "offset", a.offset-1, "error", err)
 		return nil
 	}
 	if a.started {

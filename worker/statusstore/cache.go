@@ -30,7 +30,7 @@ func newCache(log *slog.Logger) *cache {
 func (c *cache) apply(key string, value []byte) {
 	k, err := ParseKey(key)
 	if err != nil {
-		c.log.Warn("status topic: discarding record with invalid key", "key", key, "err", err)
+		c.log.Warn("status topic: discarding record with invalid key", "key", key, "error", err)
 		return
 	}
 	switch k.Kind {
@@ -43,7 +43,7 @@ func (c *cache) apply(key string, value []byte) {
 		}
 		s, err := decodeStatus(value)
 		if err != nil {
-			c.log.Warn("status topic: skipping invalid connector status", "connector", k.Connector, "err", err)
+			c.log.Warn("status topic: skipping invalid connector status", "connector", k.Connector, "error", err)
 			return
 		}
 		c.connectors[k.Connector] = s
@@ -59,7 +59,7 @@ func (c *cache) apply(key string, value []byte) {
 		}
 		s, err := decodeStatus(value)
 		if err != nil {
-			c.log.Warn("status topic: skipping invalid task status", "connector", k.Connector, "task", k.Task, "err", err)
+			c.log.Warn("status topic: skipping invalid task status", "connector", k.Connector, "task", k.Task, "error", err)
 			return
 		}
 		ts := c.tasks[k.Connector]
@@ -87,7 +87,7 @@ func (c *cache) apply(key string, value []byte) {
 		}
 		s, err := DecodeTopicStatus(value)
 		if err != nil {
-			c.log.Warn("status topic: skipping invalid topic status", "connector", k.Connector, "topic", k.Topic, "err", err)
+			c.log.Warn("status topic: skipping invalid topic status", "connector", k.Connector, "topic", k.Topic, "error", err)
 			return
 		}
 		tm := c.topics[k.Connector]
