@@ -104,17 +104,25 @@ func Normalize(cfg connectors.Config) connectors.Config {
 			}
 		}
 	}
-	switch out["database.ssl.mode"] {
-	case "disable":
-		out["database.ssl.mode"] = "disabled"
-	case "trust":
-		out["database.ssl.mode"] = "required"
-	case "verify-ca":
-		out["database.ssl.mode"] = "verify_ca"
-	case "verify-full":
-		out["database.ssl.mode"] = "verify_identity"
+	if m, ok := out["database.ssl.mode"]; ok {
+		out["database.ssl.mode"] = sslMode(m)
 	}
 	return out
+}
+
+// sslMode maps MariaDB's ssl mode names to MySQL's.
+func sslMode(m string) string {
+	switch strings.ToLower(m) {
+	case "disable":
+		return "disabled"
+	case "trust":
+		return "required"
+	case "verify-ca":
+		return "verify_ca"
+	case "verify-full":
+		return "verify_identity"
+	}
+	return strings.ToLower(m)
 }
 
 // Config is the parsed connector configuration.
@@ -159,7 +167,7 @@ func ParseConfig(cfg connectors.Config, mariadb bool) (*Config, error) {
 	s := func(k string) string { x, _ := v[k].(string); return x }
 	c := &Config{Common: common, MariaDB: mariadb,
 		Host: s("database.hostname"), User: s("database.user"), Password: s("database.password"),
-		SSLMode: s("database.ssl.mode"), LockingMode: s("snapshot.locking.mode"),
+		SSLMode: sslMode(s("database.ssl.mode")), LockingMode: s("snapshot.locking.mode"),
 		IncludeQuery: v["include.query"] == true, KeepAlive: v["connect.keep.alive"] == true,
 		StoreOnlyCaptured: v["schema.history.internal.store.only.captured.tables.ddl"] == true,
 		HistoryClass:      s("schema.history.internal")}

@@ -132,7 +132,7 @@ func queryRows(c *client.Conn, q string, args ...any) ([]map[string]string, erro
 				continue
 			}
 			s, _ := r.GetString(i, j)
-			m[string(f.Name)] = s
+			m[string(f.Name)] = strings.Clone(s)
 		}
 		out = append(out, m)
 	}
@@ -149,7 +149,8 @@ func queryOne(c *client.Conn, q string) (string, error) {
 	if r.Resultset == nil || r.RowNumber() == 0 {
 		return "", nil
 	}
-	return r.GetString(0, 0)
+	s, err := r.GetString(0, 0)
+	return strings.Clone(s), err
 }
 
 // isMariaDB reports whether the server is MariaDB.

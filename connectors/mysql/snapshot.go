@@ -141,6 +141,7 @@ func (t *Task) readSchema(ctx context.Context, c *client.Conn, state *schemaStat
 				return nil, fmt.Errorf("SHOW CREATE TABLE %s: %w", id, err)
 			}
 			ddl, _ := r.GetString(0, 1)
+			ddl = strings.Clone(ddl)
 			r.Close()
 			stmts, err := state.model.parse(ddl)
 			if err != nil || len(stmts) != 1 {
