@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gonnect/gonnect/connectors/oracle/logminer"
 )
@@ -48,6 +49,7 @@ type expectedFile struct {
 		ColumnsAdded []struct {
 			Name string `json:"name"`
 		} `json:"columns_added"`
+		Columns []string `json:"columns"` // all column names after the change, when given
 	} `json:"schema_changes"`
 	OffsetChecks []struct {
 		AfterWindow int    `json:"after_window"`
@@ -152,6 +154,22 @@ func TestReplayFixtures(t *testing.T) {
 	}
 }
 
+// TestReplayOwnScenarios replays connectors/oracle/testdata: RAC interleavings, the
+// UPDATE-as-DELETE rules, undo variants, a time-zone matrix, a DDL corpus and rows
+// rendered with OBJ#/COL names.
+func TestReplayOwnScenarios(t *testing.T) {
+	matches, err := filepath.Glob(filepath.Join("..", "testdata", "G*.expected.json"))
+	if err != nil || len(matches) == 0 {
+		t.Fatalf("no scenarios in ../testdata")
+	}
+	for _, exp := range matches {
+		name := strings.TrimSuffix(filepath.Base(exp), ".expected.json")
+		t.Run(name, func(t *testing.T) {
+			checkScenario(t, exp, filepath.Join("..", "testdata", name+".jsonl"), filepath.Join("..", "testdata", "tables.json"))
+		})
+	}
+}
+
 func checkScenario(t *testing.T, exp, rowsPath, tablesPath string) {
 	t.Helper()
 	raw, err := os.ReadFile(exp)
@@ -217,7 +235,19 @@ func checkScenario(t *testing.T, exp, rowsPath, tablesPath string) {
 		if tc["type"] != wc.Type {
 			t.Errorf("schema change %d type = %v, want %s", i, tc["type"], wc.Type)
 		}
+		if wc.Type == "DROP" {
+			continue
+		}
 		cols := tc["table"].(map[string]any)["columns"].([]any)
+		if wc.Columns != nil {
+			var names []string
+			for _, c := range cols {
+				names = append(names, c.(map[string]any)["name"].(string))
+			}
+			if !reflect.DeepEqual(names, wc.Columns) {
+				t.Errorf("schema change %d columns = %v, want %v", i, names, wc.Columns)
+			}
+		}
 		for k, add := range wc.ColumnsAdded {
 			got := cols[len(cols)-len(wc.ColumnsAdded)+k].(map[string]any)["name"]
 			if got != add.Name {
@@ -247,5 +277,24 @@ func checkScenario(t *testing.T, exp, rowsPath, tablesPath string) {
 				t.Errorf("after window %d scn = %d, want >= %d", oc.AfterWindow, scn, min)
 			}
 		}
+	}
+}
+
+// TestReplayIndependentOfProcessZone repeats the temporal scenarios with the
+// process's local zone set to several offsets: no value may move (M-TIME).
+func TestReplayIndependentOfProcessZone(t *testing.T) {
+	saved := time.Local
+	t.Cleanup(func() { time.Local = saved })
+	shared := sharedFixtures(t)
+	zones := []*time.Location{time.UTC, time.FixedZone("NPT", 5*3600+45*60), time.FixedZone("NST", -(3*3600 + 30*60)), time.FixedZone("LINT", 14*3600)}
+	for _, z := range zones {
+		time.Local = z
+		t.Run(z.String()+"/S05", func(t *testing.T) {
+			checkScenario(t, filepath.Join(shared, "S05-temporal-types.expected.json"), filepath.Join(shared, "S05-temporal-types.jsonl"), filepath.Join(shared, "tables.json"))
+		})
+		t.Run(z.String()+"/G04", func(t *testing.T) {
+			d := filepath.Join("..", "testdata")
+			checkScenario(t, filepath.Join(d, "G04-time-zone-matrix.expected.json"), filepath.Join(d, "G04-time-zone-matrix.jsonl"), filepath.Join(d, "tables.json"))
+		})
 	}
 }
