@@ -1,6 +1,8 @@
 package rest
 
 import (
+	"context"
+
 	"net/http"
 	"net/url"
 	"strconv"
@@ -34,82 +36,42 @@ func boolQuery(c *gin.Context, name string, def bool) bool {
 func (s *Server) restartConnector(c *gin.Context) {
 	includeTasks := boolQuery(c, "includeTasks", false)
 	onlyFailed := boolQuery(c, "onlyFailed", false)
-	ctx, cancel := s.ctx(c)
-	defer cancel()
-	plan, err := s.h.RestartConnector(ctx, c.Param("c"), includeTasks, onlyFailed)
 	var extra url.Values
 	if includeTasks || onlyFailed {
 		extra = url.Values{"includeTasks": {strconv.FormatBool(includeTasks)}, "onlyFailed": {strconv.FormatBool(onlyFailed)}}
 	}
-	if s.forwarded(c, err, extra) {
-		return
-	}
-	if err != nil {
-		s.fail(c, s.herderErr(err))
-		return
-	}
-	if !includeTasks && !onlyFailed {
+	plan, ok := call(s, c, true, extra, func(ctx context.Context) (*entities.ConnectorStateInfo, error) {
+		return s.h.RestartConnector(ctx, c.Param("c"), includeTasks, onlyFailed)
+	})
+	switch {
+	case !ok:
+	case extra == nil:
 		c.Status(http.StatusNoContent)
-		return
+	case plan == nil:
+		c.JSON(http.StatusAccepted, entities.ConnectorStateInfo{Name: c.Param("c")})
+	default:
+		c.JSON(http.StatusAccepted, plan)
 	}
-	if plan == nil {
-		plan = &entities.ConnectorStateInfo{Name: c.Param("c")}
-	}
-	c.JSON(http.StatusAccepted, plan)
 }
 
 // restartTask serves POST /connectors/{c}/tasks/{t}/restart (owner): 204.
 func (s *Server) restartTask(c *gin.Context) {
-	t, ok := s.taskID(c)
-	if !ok {
-		return
+	if t, ok := s.taskID(c); ok {
+		act(s, c, true, http.StatusNoContent, func(ctx context.Context) error { return s.h.RestartTask(ctx, c.Param("c"), t) })
 	}
-	ctx, cancel := s.ctx(c)
-	defer cancel()
-	err := s.h.RestartTask(ctx, c.Param("c"), t)
-	if s.forwarded(c, err, nil) {
-		return
-	}
-	if err != nil {
-		s.fail(c, s.herderErr(err))
-		return
-	}
-	c.Status(http.StatusNoContent)
 }
 
 // pauseConnector serves PUT /connectors/{c}/pause: 202, never forwarded.
 func (s *Server) pauseConnector(c *gin.Context) {
-	ctx, cancel := s.ctx(c)
-	defer cancel()
-	if err := s.h.PauseConnector(ctx, c.Param("c")); err != nil {
-		s.fail(c, s.herderErr(err))
-		return
-	}
-	c.Status(http.StatusAccepted)
+	act(s, c, false, http.StatusAccepted, func(ctx context.Context) error { return s.h.PauseConnector(ctx, c.Param("c")) })
 }
 
 // resumeConnector serves PUT /connectors/{c}/resume: 202, never forwarded.
 func (s *Server) resumeConnector(c *gin.Context) {
-	ctx, cancel := s.ctx(c)
-	defer cancel()
-	if err := s.h.ResumeConnector(ctx, c.Param("c")); err != nil {
-		s.fail(c, s.herderErr(err))
-		return
-	}
-	c.Status(http.StatusAccepted)
+	act(s, c, false, http.StatusAccepted, func(ctx context.Context) error { return s.h.ResumeConnector(ctx, c.Param("c")) })
 }
 
 // stopConnector serves PUT /connectors/{c}/stop (KIP-875, leader): 204.
 func (s *Server) stopConnector(c *gin.Context) {
-	ctx, cancel := s.ctx(c)
-	defer cancel()
-	err := s.h.StopConnector(ctx, c.Param("c"))
-	if s.forwarded(c, err, nil) {
-		return
-	}
-	if err != nil {
-		s.fail(c, s.herderErr(err))
-		return
-	}
-	c.Status(http.StatusNoContent)
+	act(s, c, true, http.StatusNoContent, func(ctx context.Context) error { return s.h.StopConnector(ctx, c.Param("c")) })
 }

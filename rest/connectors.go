@@ -1,6 +1,8 @@
 package rest
 
 import (
+	"context"
+
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -170,44 +172,23 @@ func checkName(name string, cfg map[string]string) error {
 
 // getConnector serves GET /connectors/{c}.
 func (s *Server) getConnector(c *gin.Context) {
-	ctx, cancel := s.ctx(c)
-	defer cancel()
-	info, err := s.h.ConnectorInfo(ctx, c.Param("c"))
-	if err != nil {
-		s.fail(c, s.herderErr(err))
-		return
-	}
-	c.JSON(http.StatusOK, info)
+	reply(s, c, false, func(ctx context.Context) (entities.ConnectorInfo, error) { return s.h.ConnectorInfo(ctx, c.Param("c")) })
 }
 
 // deleteConnector serves DELETE /connectors/{c} (leader).
 func (s *Server) deleteConnector(c *gin.Context) {
-	ctx, cancel := s.ctx(c)
-	defer cancel()
-	err := s.h.DeleteConnector(ctx, c.Param("c"))
-	if s.forwarded(c, err, nil) {
-		return
-	}
-	if err != nil {
-		s.fail(c, s.herderErr(err))
-		return
-	}
-	c.Status(http.StatusNoContent)
+	act(s, c, true, http.StatusNoContent, func(ctx context.Context) error { return s.h.DeleteConnector(ctx, c.Param("c")) })
 }
 
 // getConnectorConfig serves GET /connectors/{c}/config: exactly the stored config.
 func (s *Server) getConnectorConfig(c *gin.Context) {
-	ctx, cancel := s.ctx(c)
-	defer cancel()
-	cfg, err := s.h.ConnectorConfig(ctx, c.Param("c"))
-	if err != nil {
-		s.fail(c, s.herderErr(err))
-		return
-	}
-	if cfg == nil {
-		cfg = map[string]string{}
-	}
-	c.JSON(http.StatusOK, cfg)
+	reply(s, c, false, func(ctx context.Context) (map[string]string, error) {
+		cfg, err := s.h.ConnectorConfig(ctx, c.Param("c"))
+		if cfg == nil && err == nil {
+			cfg = map[string]string{}
+		}
+		return cfg, err
+	})
 }
 
 // putConnectorConfig serves PUT /connectors/{c}/config: 201 created, 200 replaced.
@@ -270,61 +251,40 @@ func (s *Server) patchConnectorConfig(c *gin.Context) {
 	for _, k := range nulls {
 		patch[k] = nil
 	}
-	ctx, cancel := s.ctx(c)
-	defer cancel()
-	info, err := s.h.PatchConnectorConfig(ctx, c.Param("c"), patch)
-	if s.forwarded(c, err, nil) {
-		return
-	}
-	if err != nil {
-		s.fail(c, s.herderErr(err))
-		return
-	}
-	c.JSON(http.StatusOK, info)
+	reply(s, c, true, func(ctx context.Context) (entities.ConnectorInfo, error) {
+		return s.h.PatchConnectorConfig(ctx, c.Param("c"), patch)
+	})
 }
 
 // connectorStatus serves GET /connectors/{c}/status.
 func (s *Server) connectorStatus(c *gin.Context) {
-	ctx, cancel := s.ctx(c)
-	defer cancel()
-	st, err := s.h.ConnectorStatus(ctx, c.Param("c"))
-	if err != nil {
-		s.fail(c, s.herderErr(err))
-		return
-	}
-	c.JSON(http.StatusOK, st)
+	reply(s, c, false, func(ctx context.Context) (entities.ConnectorStateInfo, error) {
+		return s.h.ConnectorStatus(ctx, c.Param("c"))
+	})
 }
 
 // taskConfigs serves GET /connectors/{c}/tasks.
 func (s *Server) taskConfigs(c *gin.Context) {
-	ctx, cancel := s.ctx(c)
-	defer cancel()
-	tasks, err := s.h.TaskConfigs(ctx, c.Param("c"))
-	if err != nil {
-		s.fail(c, s.herderErr(err))
-		return
-	}
-	if tasks == nil {
-		tasks = []entities.TaskInfo{}
-	}
-	c.JSON(http.StatusOK, tasks)
+	reply(s, c, false, func(ctx context.Context) ([]entities.TaskInfo, error) {
+		tasks, err := s.h.TaskConfigs(ctx, c.Param("c"))
+		if tasks == nil && err == nil {
+			tasks = []entities.TaskInfo{}
+		}
+		return tasks, err
+	})
 }
 
 // tasksConfig serves the deprecated GET /connectors/{c}/tasks-config:
 // {"<c>-<t>": {...}}.
 func (s *Server) tasksConfig(c *gin.Context) {
-	ctx, cancel := s.ctx(c)
-	defer cancel()
-	tasks, err := s.h.TaskConfigs(ctx, c.Param("c"))
-	if err != nil {
-		s.fail(c, s.herderErr(err))
-		return
-	}
-	out := make(map[string]map[string]string, len(tasks))
-	for _, t := range tasks {
-		out[t.ID.String()] = t.Config
-	}
-	c.JSON(http.StatusOK, out)
+	reply(s, c, false, func(ctx context.Context) (map[string]map[string]string, error) {
+		tasks, err := s.h.TaskConfigs(ctx, c.Param("c"))
+		out := make(map[string]map[string]string, len(tasks))
+		for _, t := range tasks {
+			out[t.ID.String()] = t.Config
+		}
+		return out, err
+	})
 }
 
 // taskID parses the {t} path segment as Java's Integer; a non-integer is Jersey's
@@ -340,16 +300,7 @@ func (s *Server) taskID(c *gin.Context) (int, bool) {
 
 // taskStatus serves GET /connectors/{c}/tasks/{t}/status.
 func (s *Server) taskStatus(c *gin.Context) {
-	t, ok := s.taskID(c)
-	if !ok {
-		return
+	if t, ok := s.taskID(c); ok {
+		reply(s, c, false, func(ctx context.Context) (entities.TaskState, error) { return s.h.TaskStatus(ctx, c.Param("c"), t) })
 	}
-	ctx, cancel := s.ctx(c)
-	defer cancel()
-	st, err := s.h.TaskStatus(ctx, c.Param("c"), t)
-	if err != nil {
-		s.fail(c, s.herderErr(err))
-		return
-	}
-	c.JSON(http.StatusOK, st)
 }

@@ -1,8 +1,9 @@
 package rest
 
 import (
+	"context"
+
 	"encoding/json"
-	"net/http"
 
 	"github.com/gin-gonic/gin"
 
@@ -17,14 +18,7 @@ func (s *Server) offsetRoutes(e *gin.Engine) {
 
 // getOffsets serves GET /connectors/{c}/offsets (KIP-875).
 func (s *Server) getOffsets(c *gin.Context) {
-	ctx, cancel := s.ctx(c)
-	defer cancel()
-	o, err := s.h.Offsets(ctx, c.Param("c"))
-	if err != nil {
-		s.fail(c, s.herderErr(err))
-		return
-	}
-	c.JSON(http.StatusOK, o)
+	reply(s, c, false, func(ctx context.Context) (entities.ConnectorOffsets, error) { return s.h.Offsets(ctx, c.Param("c")) })
 }
 
 // errNoOffsets is Java's 400 for a PATCH without offsets.
@@ -69,17 +63,7 @@ func (s *Server) alterOffsets(c *gin.Context) {
 		}
 		req.Offsets = append(req.Offsets, entities.ConnectorOffset{Partition: numbers(p), Offset: numbers(off)})
 	}
-	ctx, cancel := s.ctx(c)
-	defer cancel()
-	msg, err := s.h.AlterOffsets(ctx, c.Param("c"), req)
-	if s.forwarded(c, err, nil) {
-		return
-	}
-	if err != nil {
-		s.fail(c, s.herderErr(err))
-		return
-	}
-	c.JSON(http.StatusOK, msg)
+	reply(s, c, true, func(ctx context.Context) (entities.Message, error) { return s.h.AlterOffsets(ctx, c.Param("c"), req) })
 }
 
 // numbers turns json.Number values into int64 when integral, else float64, as
@@ -102,15 +86,5 @@ func numbers(m map[string]any) map[string]any {
 
 // resetOffsets serves DELETE /connectors/{c}/offsets (leader; connector STOPPED).
 func (s *Server) resetOffsets(c *gin.Context) {
-	ctx, cancel := s.ctx(c)
-	defer cancel()
-	msg, err := s.h.ResetOffsets(ctx, c.Param("c"))
-	if s.forwarded(c, err, nil) {
-		return
-	}
-	if err != nil {
-		s.fail(c, s.herderErr(err))
-		return
-	}
-	c.JSON(http.StatusOK, msg)
+	reply(s, c, true, func(ctx context.Context) (entities.Message, error) { return s.h.ResetOffsets(ctx, c.Param("c")) })
 }

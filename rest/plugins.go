@@ -1,6 +1,8 @@
 package rest
 
 import (
+	"context"
+
 	"errors"
 	"fmt"
 	"net/http"
@@ -19,32 +21,24 @@ func (s *Server) pluginRoutes(e *gin.Engine) {
 
 // listPlugins serves GET /connector-plugins[?connectorsOnly=false].
 func (s *Server) listPlugins(c *gin.Context) {
-	ctx, cancel := s.ctx(c)
-	defer cancel()
-	ps, err := s.h.Plugins(ctx, boolQuery(c, "connectorsOnly", true))
-	if err != nil {
-		s.fail(c, s.herderErr(err))
-		return
-	}
-	if ps == nil {
-		ps = []entities.PluginInfo{}
-	}
-	c.JSON(http.StatusOK, ps)
+	reply(s, c, false, func(ctx context.Context) ([]entities.PluginInfo, error) {
+		ps, err := s.h.Plugins(ctx, boolQuery(c, "connectorsOnly", true))
+		if ps == nil && err == nil {
+			ps = []entities.PluginInfo{}
+		}
+		return ps, err
+	})
 }
 
 // pluginConfig serves GET /connector-plugins/{p}/config (KIP-769).
 func (s *Server) pluginConfig(c *gin.Context) {
-	ctx, cancel := s.ctx(c)
-	defer cancel()
-	keys, err := s.h.PluginConfig(ctx, c.Param("p"))
-	if err != nil {
-		s.fail(c, s.herderErr(err))
-		return
-	}
-	if keys == nil {
-		keys = []entities.ConfigKeyInfo{}
-	}
-	c.JSON(http.StatusOK, keys)
+	reply(s, c, false, func(ctx context.Context) ([]entities.ConfigKeyInfo, error) {
+		keys, err := s.h.PluginConfig(ctx, c.Param("p"))
+		if keys == nil && err == nil {
+			keys = []entities.ConfigKeyInfo{}
+		}
+		return keys, err
+	})
 }
 
 // normalizedPluginName strips a trailing "Connector", as Java does to compare a

@@ -16,14 +16,7 @@ func (s *Server) rootRoutes(e *gin.Engine) {
 
 // serverInfo serves GET /.
 func (s *Server) serverInfo(c *gin.Context) {
-	ctx, cancel := s.ctx(c)
-	defer cancel()
-	info, err := s.h.ServerInfo(ctx)
-	if err != nil {
-		s.fail(c, s.herderErr(err))
-		return
-	}
-	c.JSON(http.StatusOK, info)
+	reply(s, c, false, s.h.ServerInfo)
 }
 
 // health serves GET /health (KIP-1017): 200 healthy, 503 starting, 500 unhealthy.

@@ -1,6 +1,8 @@
 package rest
 
 import (
+	"context"
+
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -17,23 +19,13 @@ func (s *Server) topicRoutes(e *gin.Engine) {
 // {"<c>":{"topics":[...]}}, 200 with an empty list for an unknown connector.
 func (s *Server) connectorTopics(c *gin.Context) {
 	name := c.Param("c")
-	ctx, cancel := s.ctx(c)
-	defer cancel()
-	topics, err := s.h.ConnectorTopics(ctx, name)
-	if err != nil {
-		s.fail(c, s.herderErr(err))
-		return
-	}
-	c.JSON(http.StatusOK, map[string]entities.ConnectorTopics{name: {Topics: topics}})
+	reply(s, c, false, func(ctx context.Context) (map[string]entities.ConnectorTopics, error) {
+		topics, err := s.h.ConnectorTopics(ctx, name)
+		return map[string]entities.ConnectorTopics{name: {Topics: topics}}, err
+	})
 }
 
 // resetConnectorTopics serves PUT /connectors/{c}/topics/reset: 202.
 func (s *Server) resetConnectorTopics(c *gin.Context) {
-	ctx, cancel := s.ctx(c)
-	defer cancel()
-	if err := s.h.ResetConnectorTopics(ctx, c.Param("c")); err != nil {
-		s.fail(c, s.herderErr(err))
-		return
-	}
-	c.Status(http.StatusAccepted)
+	act(s, c, false, http.StatusAccepted, func(ctx context.Context) error { return s.h.ResetConnectorTopics(ctx, c.Param("c")) })
 }
