@@ -2,10 +2,13 @@ package worker
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"sync"
 
+	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/gonnect/gonnect/connectors"
@@ -54,27 +57,50 @@ func (w *Worker) StartTask(id TaskID, connRaw, taskRaw connectors.Config, target
 	if err != nil {
 		return fail(fmt.Errorf("resolving task config: %w", err))
 	}
-	if plugin.NewSourceTask == nil {
-		return fail(fmt.Errorf("connector class %s has no source task; sink tasks are not supported by this worker yet", plugin.Class))
-	}
-	st, err := w.newSourceTask(id, plugin, connCfg, taskCfg)
-	if err != nil {
-		return fail(err)
-	}
 	ctx, cancel := context.WithCancel(context.Background())
-	tr := &taskRunner{id: id, state: st.state, cancel: cancel, done: make(chan struct{})}
-	st.state.set(target == TargetPaused)
+	var run func() error
+	var stop func(context.Context) error
+	var release func()
+	var state *taskState
+	switch {
+	case plugin.NewSinkTask != nil:
+		st, err := w.newSinkTask(ctx, id, plugin, connCfg, taskCfg)
+		if err != nil {
+			cancel()
+			return fail(err)
+		}
+		run, stop, state = func() error { return st.run(ctx) }, st.task.Stop, st.state
+		release = func() {
+			st.consumer.Close()
+			if st.dlq != nil {
+				st.dlq.producer.Close()
+			}
+		}
+	case plugin.NewSourceTask != nil:
+		st, err := w.newSourceTask(id, plugin, connCfg, taskCfg)
+		if err != nil {
+			cancel()
+			return fail(err)
+		}
+		run = func() error { return st.run(ctx, taskCtx{w.deps.Offsets, id.Connector}) }
+		stop, state, release = st.task.Stop, st.state, st.producer.Close
+	default:
+		cancel()
+		return fail(fmt.Errorf("connector class %s has no task", plugin.Class))
+	}
+	tr := &taskRunner{id: id, state: state, cancel: cancel, done: make(chan struct{})}
+	state.set(target == TargetPaused)
 	w.mu.Lock()
 	w.tasks[id] = tr
 	w.mu.Unlock()
 	go func() {
 		defer close(tr.done)
-		defer st.producer.Close()
-		err := st.run(ctx, taskCtx{w.deps.Offsets, id.Connector})
+		defer release()
+		err := run()
 		if stopErr := safeCall(func() error {
 			sctx, c := context.WithTimeout(context.Background(), w.set.ShutdownTimeout)
 			defer c()
-			return st.task.Stop(sctx)
+			return stop(sctx)
 		}); stopErr != nil {
 			w.log.Warn("task stop failed", "connector", id.Connector, "task", id.Task, "error", stopErr)
 		}
@@ -241,4 +267,93 @@ func (w *Worker) TaskRunning(id TaskID) bool {
 	defer w.mu.Unlock()
 	_, ok := w.tasks[id]
 	return ok
+}
+
+func (w *Worker) newSinkTask(ctx context.Context, id TaskID, plugin *connectors.Plugin, connCfg, taskCfg connectors.Config) (*sinkTask, error) {
+	keyConv, err := w.converter(ctx, connCfg, "key.converter", w.set.KeyConverter, w.set.KeyConverterCfg, true)
+	if err != nil {
+		return nil, err
+	}
+	valueConv, err := w.converter(ctx, connCfg, "value.converter", w.set.ValueConverter, w.set.ValueConverterCfg, false)
+	if err != nil {
+		return nil, err
+	}
+	var hdrConv schemas.HeaderConverter
+	if w.deps.HeaderConverter != nil {
+		class, hcfg := pickConverter(connCfg, "header.converter", w.set.HeaderConverter, w.set.HeaderConverterCfg)
+		if hdrConv, err = w.deps.HeaderConverter(ctx, class, hcfg); err != nil {
+			return nil, fmt.Errorf("header.converter: %w", err)
+		}
+	}
+	var chain Transformer
+	if w.deps.Transforms != nil {
+		if chain, err = w.deps.Transforms(connCfg); err != nil {
+			return nil, err
+		}
+	}
+	policy, err := ParseErrorPolicy(connCfg)
+	if err != nil {
+		return nil, err
+	}
+	copts, err := sinkConsumerOpts(id, connCfg)
+	if err != nil {
+		return nil, err
+	}
+	log := w.log.With("connector", id.Connector, "task", id.Task)
+	st := &sinkTask{
+		id: id, task: plugin.NewSinkTask(), cfg: taskCfg, chain: chain,
+		keyConv: keyConv, valueConv: valueConv, hdrConv: hdrConv,
+		tol: &tolerance{policy: policy, log: log, c: &toleranceCounters{}}, log: log, metrics: &taskMetrics{},
+		flushInterval: w.set.FlushInterval,
+		consumed:      map[connectors.TopicPartition]int64{}, paused: map[connectors.TopicPartition]bool{},
+	}
+	st.state = newTaskState(false, func(s State) { w.deps.Status.TaskState(id, s, nil) })
+	opts := append(append([]kgo.Opt{}, w.deps.KafkaOpts...), copts...)
+	opts = append(opts,
+		kgo.OnPartitionsRevoked(st.onRevoked),
+		kgo.OnPartitionsLost(st.onRevoked),
+		kgo.OnPartitionsAssigned(st.onAssigned))
+	cl, err := kgo.NewClient(opts...)
+	if err != nil {
+		return nil, fmt.Errorf("creating consumer: %w", err)
+	}
+	st.consumer = cl
+	if topic := strings.TrimSpace(connCfg["errors.deadletterqueue.topic.name"]); topic != "" {
+		if err := w.ensureDLQ(ctx, topic, connCfg); err != nil {
+			cl.Close()
+			return nil, err
+		}
+		pcl, err := kgo.NewClient(append(append([]kgo.Opt{}, w.deps.KafkaOpts...),
+			kgo.ClientID("connector-dlq-producer-"+id.String()), kgo.RequiredAcks(kgo.AllISRAcks()))...)
+		if err != nil {
+			cl.Close()
+			return nil, fmt.Errorf("creating dead letter queue producer: %w", err)
+		}
+		st.dlq = &deadLetterQueue{producer: pcl, topic: topic,
+			headers: connCfg["errors.deadletterqueue.context.headers.enable"] == "true"}
+	}
+	return st, nil
+}
+
+// ensureDLQ creates the dead letter queue topic when it is missing.
+func (w *Worker) ensureDLQ(ctx context.Context, topic string, cfg connectors.Config) error {
+	if w.deps.Admin == nil {
+		return nil
+	}
+	rf := int16(3)
+	if v, ok := cfg["errors.deadletterqueue.topic.replication.factor"]; ok {
+		n, err := strconv.ParseInt(v, 10, 16)
+		if err != nil {
+			return fmt.Errorf("Invalid value %s for configuration errors.deadletterqueue.topic.replication.factor", v)
+		}
+		rf = int16(n)
+	}
+	resp, err := w.deps.Admin.CreateTopic(ctx, 1, rf, nil, topic)
+	if err == nil {
+		err = resp.Err
+	}
+	if err != nil && !errors.Is(err, kerr.TopicAlreadyExists) {
+		return fmt.Errorf("creating dead letter queue topic %s: %w", topic, err)
+	}
+	return nil
 }

@@ -77,9 +77,19 @@ type tolerance struct {
 	c      *toleranceCounters
 }
 
-// ToleratedError reports that a record failed at a stage and was skipped under
-// errors.tolerance=all.
+// errTolerated is matched (errors.Is) by every ToleratedError.
 var errTolerated = errors.New("record skipped under errors.tolerance=all")
+
+// ToleratedError reports that a record failed at a stage and was skipped under
+// errors.tolerance=all; sink tasks send such records to the dead letter queue.
+type ToleratedError struct {
+	Stage Stage
+	Err   error
+}
+
+func (e *ToleratedError) Error() string        { return fmt.Sprintf("%s: %v (tolerated)", e.Stage, e.Err) }
+func (e *ToleratedError) Unwrap() error        { return e.Err }
+func (e *ToleratedError) Is(target error) bool { return target == errTolerated }
 
 // do runs op, retrying retriable failures with exponential backoff until the retry
 // timeout, then either returns the error (tolerance none) or logs and returns
@@ -116,7 +126,7 @@ func (t *tolerance) do(ctx context.Context, stage Stage, r *connectors.Record, o
 			}
 			t.log.Error("error encountered in task; record skipped (errors.tolerance=all)", attrs...)
 		}
-		return errTolerated
+		return &ToleratedError{Stage: stage, Err: err}
 	}
 }
 

@@ -1,0 +1,360 @@
+package worker
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kerr"
+	"github.com/twmb/franz-go/pkg/kgo"
+	"github.com/twmb/franz-go/pkg/kmsg"
+
+	"github.com/gonnect/gonnect/connectors"
+	"github.com/gonnect/gonnect/schemas"
+)
+
+// sinkTask runs one SinkTask: consume from the connector's consumer group, convert,
+// transform, Put, and commit consumer offsets only for what the task has flushed.
+// Rebalances are blocked while a batch is processed (BlockRebalanceOnPoll), and a
+// revocation flushes and commits the revoked partitions first, so a cooperative
+// rebalance neither loses nor double-applies a batch.
+type sinkTask struct {
+	id        TaskID
+	task      connectors.SinkTask
+	cfg       connectors.Config
+	chain     Transformer
+	keyConv   schemas.Converter
+	valueConv schemas.Converter
+	hdrConv   schemas.HeaderConverter
+	consumer  *kgo.Client
+	dlq       *deadLetterQueue
+	tol       *tolerance
+	log       *slog.Logger
+	metrics   *taskMetrics
+	state     *taskState
+
+	flushInterval time.Duration
+
+	mu        sync.Mutex                          // guards the task and consumed against rebalance callbacks
+	consumed  map[connectors.TopicPartition]int64 // next offset to commit per partition
+	paused    map[connectors.TopicPartition]bool
+	commitReq bool
+}
+
+// sinkCtx is the SinkTaskContext; calls come from the task inside Put/Flush.
+type sinkCtx struct{ t *sinkTask }
+
+func (c sinkCtx) Pause(ps ...connectors.TopicPartition) {
+	m := map[string][]int32{}
+	for _, p := range ps {
+		m[p.Topic] = append(m[p.Topic], p.Partition)
+		c.t.paused[p] = true
+	}
+	c.t.consumer.PauseFetchPartitions(m)
+}
+
+func (c sinkCtx) Resume(ps ...connectors.TopicPartition) {
+	m := map[string][]int32{}
+	for _, p := range ps {
+		m[p.Topic] = append(m[p.Topic], p.Partition)
+		delete(c.t.paused, p)
+	}
+	c.t.consumer.ResumeFetchPartitions(m)
+}
+
+func (c sinkCtx) RequestCommit() { c.t.commitReq = true }
+
+// sinkConsumerOpts are the kgo options of a sink task's consumer: Java's sink
+// consumer defaults (group connect-<connector>, no auto-commit, earliest).
+func sinkConsumerOpts(id TaskID, cfg connectors.Config) ([]kgo.Opt, error) {
+	group := "connect-" + id.Connector
+	if g, ok := cfg["consumer.override.group.id"]; ok && g != "" {
+		group = g
+	}
+	opts := []kgo.Opt{
+		kgo.ConsumerGroup(group),
+		kgo.ClientID("connector-consumer-" + id.String()),
+		kgo.DisableAutoCommit(),
+		kgo.BlockRebalanceOnPoll(),
+		kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()),
+	}
+	topics := splitList(cfg["topics"])
+	regex := strings.TrimSpace(cfg["topics.regex"])
+	switch {
+	case len(topics) > 0 && regex != "":
+		return nil, errors.New("topics and topics.regex are mutually exclusive options, but both are set.")
+	case len(topics) > 0:
+		opts = append(opts, kgo.ConsumeTopics(topics...))
+	case regex != "":
+		if _, err := regexp.Compile(regex); err != nil {
+			return nil, fmt.Errorf("Invalid value %s for configuration topics.regex: %v", regex, err)
+		}
+		opts = append(opts, kgo.ConsumeTopics(regex), kgo.ConsumeRegex())
+	default:
+		return nil, errors.New("Must configure one of topics or topics.regex")
+	}
+	return opts, nil
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// onRevoked flushes and commits the revoked partitions before they move.
+func (t *sinkTask) onRevoked(ctx context.Context, cl *kgo.Client, revoked map[string][]int32) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if err := t.flushAndCommit(ctx); err != nil {
+		t.log.Warn("flush before revocation failed; the revoked partitions will be re-consumed from the last commit", "error", err)
+	}
+	var ps []connectors.TopicPartition
+	for topic, parts := range revoked {
+		for _, p := range parts {
+			tp := connectors.TopicPartition{Topic: topic, Partition: p}
+			ps = append(ps, tp)
+			delete(t.consumed, tp)
+		}
+	}
+	if h, ok := t.task.(connectors.SinkPartitionHandler); ok {
+		_ = safeCall(func() error { return h.Close(ctx, ps) })
+	}
+}
+
+func (t *sinkTask) onAssigned(ctx context.Context, _ *kgo.Client, assigned map[string][]int32) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if h, ok := t.task.(connectors.SinkPartitionHandler); ok {
+		var ps []connectors.TopicPartition
+		for topic, parts := range assigned {
+			for _, p := range parts {
+				ps = append(ps, connectors.TopicPartition{Topic: topic, Partition: p})
+			}
+		}
+		_ = safeCall(func() error { return h.Open(ctx, ps) })
+	}
+}
+
+// flushAndCommit asks the task to flush what it was given, then commits exactly
+// those offsets to the consumer group. Called with t.mu held.
+func (t *sinkTask) flushAndCommit(ctx context.Context) error {
+	if len(t.consumed) == 0 {
+		return nil
+	}
+	snapshot := make(map[connectors.TopicPartition]int64, len(t.consumed))
+	for tp, o := range t.consumed {
+		snapshot[tp] = o
+	}
+	start := time.Now()
+	if err := safeCall(func() error { return t.task.Flush(ctx, snapshot) }); err != nil {
+		t.metrics.observeCommit(err, time.Since(start))
+		return fmt.Errorf("flush: %w", err)
+	}
+	commit := map[string]map[int32]kgo.EpochOffset{}
+	for tp, o := range snapshot {
+		if commit[tp.Topic] == nil {
+			commit[tp.Topic] = map[int32]kgo.EpochOffset{}
+		}
+		commit[tp.Topic][tp.Partition] = kgo.EpochOffset{Epoch: -1, Offset: o}
+	}
+	var cerr error
+	done := make(chan struct{})
+	t.consumer.CommitOffsetsSync(ctx, commit, func(_ *kgo.Client, _ *kmsg.OffsetCommitRequest, resp *kmsg.OffsetCommitResponse, err error) {
+		cerr = err
+		if err == nil {
+			cerr = commitResponseError(resp)
+		}
+		close(done)
+	})
+	<-done
+	t.metrics.observeCommit(cerr, time.Since(start))
+	return cerr
+}
+
+// run is the sink task's loop; it returns nil when ctx is cancelled and the error that
+// failed the task otherwise.
+func (t *sinkTask) run(ctx context.Context) (err error) {
+	defer func() {
+		t.mu.Lock()
+		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		if ferr := t.flushAndCommit(cctx); ferr != nil {
+			t.log.Warn("final flush failed; uncommitted records will be re-consumed", "error", ferr)
+		}
+		cancel()
+		t.mu.Unlock()
+	}()
+	if err := safeCall(func() error { return t.task.Start(ctx, t.cfg, sinkCtx{t}) }); err != nil {
+		return fmt.Errorf("task start: %w", err)
+	}
+	t.state.running()
+	nextFlush := time.Now().Add(t.flushInterval)
+	for {
+		if err := t.state.waitRunnable(ctx); err != nil {
+			return nil
+		}
+		pctx, cancel := context.WithTimeout(ctx, time.Second)
+		fs := t.consumer.PollFetches(pctx)
+		cancel()
+		if ctx.Err() != nil {
+			t.consumer.AllowRebalance()
+			return nil
+		}
+		if err := fatalFetchError(fs); err != nil {
+			t.consumer.AllowRebalance()
+			return err
+		}
+		t.mu.Lock()
+		err := t.deliver(ctx, fs)
+		if err == nil && (time.Now().After(nextFlush) || t.commitReq) {
+			if ferr := t.flushAndCommit(ctx); ferr != nil {
+				t.log.Error("offset commit failed; will retry at the next flush", "error", ferr)
+			}
+			t.commitReq = false
+			nextFlush = time.Now().Add(t.flushInterval)
+		}
+		t.mu.Unlock()
+		t.consumer.AllowRebalance()
+		if err != nil {
+			return err
+		}
+	}
+}
+
+func fatalFetchError(fs kgo.Fetches) error {
+	var out error
+	fs.EachError(func(topic string, p int32, err error) {
+		if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+			return
+		}
+		if out == nil && isFatalConsumeError(err) {
+			out = fmt.Errorf("consuming %s-%d: %w", topic, p, err)
+		}
+	})
+	return out
+}
+
+// deliver converts and transforms one poll's records and hands them to Put.
+func (t *sinkTask) deliver(ctx context.Context, fs kgo.Fetches) error {
+	var batch []*connectors.SinkRecord
+	var lastErr error
+	fs.EachRecord(func(kr *kgo.Record) {
+		if lastErr != nil {
+			return
+		}
+		tp := connectors.TopicPartition{Topic: kr.Topic, Partition: kr.Partition}
+		t.metrics.polled.Add(1)
+		sr, err := t.convert(ctx, kr)
+		if err == nil && sr != nil {
+			batch = append(batch, sr)
+		}
+		if err != nil && !errors.Is(err, errTolerated) {
+			lastErr = err
+			return
+		}
+		var te *ToleratedError
+		if errors.As(err, &te) && t.dlq != nil {
+			t.dlq.send(ctx, t.id, kr, te)
+		}
+		t.consumed[tp] = kr.Offset + 1
+	})
+	if lastErr != nil {
+		return lastErr
+	}
+	if len(batch) == 0 {
+		return nil
+	}
+	start := time.Now()
+	err := safeCall(func() error { return t.task.Put(ctx, batch) })
+	t.metrics.observePoll(len(batch), time.Since(start))
+	if err != nil {
+		var retriable *connectors.RetriableError
+		if errors.As(err, &retriable) {
+			return fmt.Errorf("put (retriable errors are not retried by this worker yet): %w", err)
+		}
+		first := batch[0]
+		return fmt.Errorf("%s stage failed for records starting at %s: %w", StageTask, first.Position, err)
+	}
+	t.metrics.written.Add(int64(len(batch)))
+	return nil
+}
+
+// convert builds the SinkRecord for kr; errors follow errors.tolerance.
+func (t *sinkTask) convert(ctx context.Context, kr *kgo.Record) (*connectors.SinkRecord, error) {
+	pos := kr.Topic + "-" + strconv.Itoa(int(kr.Partition)) + "-" + strconv.FormatInt(kr.Offset, 10)
+	p := kr.Partition
+	sr := &connectors.SinkRecord{
+		Record:      connectors.Record{Topic: kr.Topic, KafkaPartition: &p, Timestamp: kr.Timestamp, Position: pos},
+		KafkaOffset: kr.Offset, OriginalTopic: kr.Topic, OriginalPartition: kr.Partition, OriginalOffset: kr.Offset,
+	}
+	rec := &sr.Record
+	err := t.tol.do(ctx, StageKeyConverter, rec, func() (e error) {
+		rec.KeySchema, rec.Key, e = t.keyConv.ToConnect(ctx, kr.Topic, kr.Key)
+		return e
+	})
+	if err == nil {
+		err = t.tol.do(ctx, StageValueConverter, rec, func() (e error) {
+			rec.ValueSchema, rec.Value, e = t.valueConv.ToConnect(ctx, kr.Topic, kr.Value)
+			return e
+		})
+	}
+	if err == nil && len(kr.Headers) > 0 && t.hdrConv != nil {
+		err = t.tol.do(ctx, StageHeaderConverter, rec, func() error {
+			for _, h := range kr.Headers {
+				s, v, e := t.hdrConv.ToConnectHeader(ctx, kr.Topic, h.Key, h.Value)
+				if e != nil {
+					return fmt.Errorf("header %q: %w", h.Key, e)
+				}
+				rec.Headers = append(rec.Headers, connectors.Header{Key: h.Key, Schema: s, Value: v})
+			}
+			return nil
+		})
+	}
+	if err == nil && t.chain != nil {
+		var out *connectors.Record
+		err = t.tol.do(ctx, StageTransformation, rec, func() (e error) {
+			out, e = t.chain.Apply(rec)
+			return e
+		})
+		if err == nil {
+			if out == nil {
+				return nil, nil
+			}
+			sr.Record = *out
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	return sr, nil
+}
+
+func commitResponseError(resp *kmsg.OffsetCommitResponse) error {
+	for _, t := range resp.Topics {
+		for _, p := range t.Partitions {
+			if err := kerr.ErrorForCode(p.ErrorCode); err != nil {
+				return fmt.Errorf("committing %s-%d: %w", t.Topic, p.Partition, err)
+			}
+		}
+	}
+	return nil
+}
+
+// isFatalConsumeError reports consume errors that retrying will not fix.
+func isFatalConsumeError(err error) bool {
+	var ke *kerr.Error
+	if errors.As(err, &ke) {
+		return !ke.Retriable
+	}
+	return errors.Is(err, kgo.ErrClientClosed)
+}
