@@ -10,6 +10,8 @@ import (
 	"github.com/gonnect/gonnect/schemas"
 )
 
+const msPerDay = 24 * 60 * 60 * 1000
+
 var errShort = errors.New("unexpected end of Avro data")
 
 // maxCollection bounds a block or byte length read from untrusted input, so a
@@ -98,6 +100,9 @@ func (d *dec) decode(r *reader) (any, error) {
 		case logDate:
 			return schemas.DaysToDate(int32(n)), nil
 		case logTime:
+			if n < 0 || n >= msPerDay {
+				return nil, &valueError{msg: fmt.Sprintf("Time values must use number of milliseconds greater than 0 and less than 86400000, got %d", n)}
+			}
 			return schemas.MillisToTime(int32(n)), nil
 		case logTimestamp:
 			return unixMilli(n), nil

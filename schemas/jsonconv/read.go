@@ -175,6 +175,9 @@ func (c *Converter) toValue(s *schemas.Schema, n *node) (any, error) {
 		if err != nil {
 			return nil, err
 		}
+		if x < 0 || x >= 24*60*60*1000 {
+			return nil, errAt("Time values must use number of milliseconds greater than 0 and less than 86400000, got %d", x)
+		}
 		return schemas.MillisToTime(int32(x)), nil
 	case schemas.TimestampName:
 		x, err := intOf(s, n, 64)
