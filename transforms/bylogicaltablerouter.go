@@ -201,15 +201,7 @@ func (t *byLogicalTableRouter) routeEnvelope(env *schemas.Struct, newTopic strin
 // and (optionally) fields, but not its name.
 func copyExcludingName(src *schemas.Schema, fields bool) *schemas.Builder {
 	b := schemas.StructBuilder()
-	if src.Version != 0 {
-		b.Version(src.Version)
-	}
-	if src.Doc != "" {
-		b.Doc(src.Doc)
-	}
-	for _, p := range src.Params {
-		b.Param(p.Key, p.Value)
-	}
+	copyBasics(b, src, false)
 	if src.Optional {
 		b.Optional()
 	}

@@ -7,21 +7,13 @@ import (
 	"github.com/gonnect/gonnect/connectors"
 	"github.com/gonnect/gonnect/connectors/cdc"
 	"github.com/gonnect/gonnect/schemas"
+	"github.com/gonnect/gonnect/transforms/transformstest"
 )
 
 // Debezium-shaped MySQL events, built per debezium.md §2 with connectors/cdc's
 // envelope and source builders.
 
-var mysqlSourceSchema = cdc.SourceSchemaBuilder("io.debezium.connector.mysql.Source").
-	Field("table", schemas.OptionalStringSchema).
-	Field("server_id", schemas.Int64Schema).
-	Field("gtid", schemas.OptionalStringSchema).
-	Field("file", schemas.StringSchema).
-	Field("pos", schemas.Int64Schema).
-	Field("row", schemas.Int32Schema).
-	Field("thread", schemas.OptionalInt64Schema).
-	Field("query", schemas.OptionalStringSchema).
-	Schema()
+var mysqlSourceSchema = transformstest.MySQLSourceSchema
 
 var eventTime = time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC)
 

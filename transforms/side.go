@@ -96,12 +96,13 @@ func requireSchema(s *schemas.Schema, purpose string) error {
 // src, as Java's SchemaUtil.copySchemaBasics (which does not copy optionality).
 func structBasics(src *schemas.Schema) *schemas.Builder {
 	b := schemas.StructBuilder()
-	copyBasics(b, src)
+	copyBasics(b, src, true)
 	return b
 }
 
-func copyBasics(b *schemas.Builder, src *schemas.Schema) {
-	if src.Name != "" {
+// copyBasics copies src's version, doc, parameters and, with name, its name.
+func copyBasics(b *schemas.Builder, src *schemas.Schema, name bool) {
+	if name && src.Name != "" {
 		b.Name(src.Name)
 	}
 	if src.Version != 0 {

@@ -28,6 +28,18 @@ func ChainConfig() connectors.Config {
 	}
 }
 
+// MySQLSourceSchema is io.debezium.connector.mysql.Source (debezium.md §2.5).
+var MySQLSourceSchema = cdc.SourceSchemaBuilder("io.debezium.connector.mysql.Source").
+	Field("table", schemas.OptionalStringSchema).
+	Field("server_id", schemas.Int64Schema).
+	Field("gtid", schemas.OptionalStringSchema).
+	Field("file", schemas.StringSchema).
+	Field("pos", schemas.Int64Schema).
+	Field("row", schemas.Int32Schema).
+	Field("thread", schemas.OptionalInt64Schema).
+	Field("query", schemas.OptionalStringSchema).
+	Schema()
+
 // Workload builds Debezium MySQL change events for a 10-column table (the shape of
 // benchmarks.md W1): BIGINT id, INT, BIGINT, two VARCHARs, DECIMAL(10,2), DOUBLE,
 // DATETIME(6), TIMESTAMP, TINYINT(1). Not safe for concurrent use.
@@ -43,16 +55,7 @@ type Workload struct {
 // NewWorkload returns a workload for dbserver1.inventory.customers.
 func NewWorkload() *Workload {
 	w := &Workload{topic: "dbserver1.inventory.customers", now: time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC)}
-	w.source = cdc.SourceSchemaBuilder("io.debezium.connector.mysql.Source").
-		Field("table", schemas.OptionalStringSchema).
-		Field("server_id", schemas.Int64Schema).
-		Field("gtid", schemas.OptionalStringSchema).
-		Field("file", schemas.StringSchema).
-		Field("pos", schemas.Int64Schema).
-		Field("row", schemas.Int32Schema).
-		Field("thread", schemas.OptionalInt64Schema).
-		Field("query", schemas.OptionalStringSchema).
-		Schema()
+	w.source = MySQLSourceSchema
 	w.key = schemas.StructBuilder().Name(w.topic+".Key").Field("id", schemas.Int64Schema).Schema()
 	value := schemas.StructBuilder().Name(w.topic+".Value").
 		Field("id", schemas.Int64Schema).
