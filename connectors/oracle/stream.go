@@ -251,8 +251,15 @@ func (s *Stream) commit(r *logminer.Row) error {
 		if seq <= skip {
 			continue
 		}
-		pos := Position{SCN: low, Commit: s.pos.Commit, TxID: r.TxID(), TxSeq: seq, extraKeys: s.pos.extraKeys}
+		// Until the last event of the transaction is out, a restart must mine the
+		// transaction again from its start; txId/txSeq then skip what was sent.
+		resume := low
+		if t.startSCN > 0 && t.startSCN-1 < resume {
+			resume = t.startSCN - 1
+		}
+		pos := Position{SCN: resume, Commit: s.pos.Commit, TxID: r.TxID(), TxSeq: seq, extraKeys: s.pos.extraKeys}
 		if i == len(chs)-1 {
+			pos.SCN = low
 			s.pos.Commit.Record(r.Thread, r.SCN, r.XID)
 			pos.Commit = s.pos.Commit.Clone()
 		}

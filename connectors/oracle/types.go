@@ -208,7 +208,13 @@ func NewColumn(name, oracleType string, nullable bool, position int) (cdc.Column
 	}, nil
 }
 
-// columnType recovers the ColumnType of a cdc column.
+// columnType recovers the ColumnType of a cdc column. A type name that carries its
+// own modifiers (as Java-written history may, e.g. "TIMESTAMP(6)") is re-parsed.
 func columnType(c *cdc.Column) ColumnType {
+	if strings.ContainsRune(c.TypeName, '(') {
+		if ct, err := ParseColumnType(c.TypeName); err == nil {
+			return ct
+		}
+	}
 	return ColumnType{Name: c.TypeName, Precision: c.Length, Scale: c.Scale}
 }
