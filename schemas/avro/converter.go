@@ -8,7 +8,6 @@ import (
 	"sync"
 	"sync/atomic"
 
-	havro "github.com/hamba/avro/v2"
 	"github.com/twmb/franz-go/pkg/sr"
 
 	"github.com/gonnect/gonnect/schemas"
@@ -38,7 +37,7 @@ type plan struct {
 	avroJSON string
 	record   string // full Avro record name for the subject strategies ("" if not a record)
 	root     *enc
-	ids      sync.Map // topic → schema id
+	ids      sync.Map // topic → *topicPlan
 	sizeHint atomic.Int64
 }
 
@@ -75,8 +74,8 @@ func (c *Converter) AvroSchema(s *schemas.Schema) (string, error) {
 // *registry.Error after the retries the registry client allows, and nothing is
 // dropped. A value that does not match s fails naming the field path and type.
 //
-// With use.latest.version the latest schema must have the same canonical form as
-// the record's schema; Gonnect does not re-encode records into a different schema.
+// With use.latest.version the record is written with the subject's latest schema
+// (projected onto it when the two differ; see latestPlan).
 func (c *Converter) FromConnect(ctx context.Context, topic string, s *schemas.Schema, v any) ([]byte, error) {
 	if v == nil {
 		return nil, nil
@@ -88,15 +87,22 @@ func (c *Converter) FromConnect(ctx context.Context, topic string, s *schemas.Sc
 	if err != nil {
 		return nil, fmt.Errorf("converting Connect schema %s to Avro: %w", s, err)
 	}
-	var id int
+	var tp *topicPlan
 	if x, ok := p.ids.Load(topic); ok {
-		id = x.(int)
-	} else if id, err = c.schemaID(ctx, topic, p); err != nil {
+		tp = x.(*topicPlan)
+	} else if tp, err = c.topicPlan(ctx, topic, p); err != nil {
 		return nil, err
 	}
+	root := p.root
+	if tp.target != nil {
+		if v, err = project(s, tp.target, v); err != nil {
+			return nil, fmt.Errorf("projecting onto the latest schema of topic %s: %w", topic, err)
+		}
+		root = tp.root
+	}
 	b := make([]byte, 5, max(p.sizeHint.Load(), 64))
-	binary.BigEndian.PutUint32(b[1:], uint32(id))
-	if b, err = p.root.encode(b, v); err != nil {
+	binary.BigEndian.PutUint32(b[1:], uint32(tp.id))
+	if b, err = root.encode(b, v); err != nil {
 		return nil, fmt.Errorf("converting Kafka Connect data to Avro for topic %s: %w", topic, err)
 	}
 	if n := int64(len(b)); n > p.sizeHint.Load() {
@@ -105,49 +111,29 @@ func (c *Converter) FromConnect(ctx context.Context, topic string, s *schemas.Sc
 	return b, nil
 }
 
-func (c *Converter) schemaID(ctx context.Context, topic string, p *plan) (int, error) {
+func (c *Converter) topicPlan(ctx context.Context, topic string, p *plan) (*topicPlan, error) {
 	subject, err := c.strategy(topic, c.isKey, p.record)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	schema := sr.Schema{Schema: p.avroJSON, Type: sr.TypeAvro}
-	var id int
+	tp := &topicPlan{}
 	switch {
 	case c.cfg.UseLatestVersion:
-		latest, err := c.reg.Latest(ctx, subject)
-		if err != nil {
-			return 0, err
+		if tp, err = c.latestPlan(ctx, subject, p); err != nil {
+			return nil, err
 		}
-		if err := sameCanonical(p.avroJSON, latest.Schema.Schema); err != nil {
-			return 0, fmt.Errorf("use.latest.version: latest schema id %d of subject %s cannot serialize this record: %w", latest.ID, subject, err)
-		}
-		id = latest.ID
 	case c.cfg.AutoRegister:
-		if id, err = c.reg.Register(ctx, subject, schema); err != nil {
-			return 0, err
+		if tp.id, err = c.reg.Register(ctx, subject, schema); err != nil {
+			return nil, err
 		}
 	default:
-		if id, err = c.reg.Lookup(ctx, subject, schema); err != nil {
-			return 0, err
+		if tp.id, err = c.reg.Lookup(ctx, subject, schema); err != nil {
+			return nil, err
 		}
 	}
-	p.ids.Store(topic, id)
-	return id, nil
-}
-
-func sameCanonical(ours, theirs string) error {
-	a, err := havro.ParseWithCache(ours, "", &havro.SchemaCache{})
-	if err != nil {
-		return err
-	}
-	b, err := havro.ParseWithCache(theirs, "", &havro.SchemaCache{})
-	if err != nil {
-		return fmt.Errorf("parsing the registered schema: %w", err)
-	}
-	if a.Fingerprint() != b.Fingerprint() {
-		return fmt.Errorf("its canonical form differs from the record's schema")
-	}
-	return nil
+	p.ids.Store(topic, tp)
+	return tp, nil
 }
 
 // plan returns the compiled plan for s: by pointer, then by structure.

@@ -446,9 +446,34 @@ func TestRegistryFailures(t *testing.T) {
 		if _, err := c.FromConnect(ctx, dbzTopic, d.envelope, dbzEnvelope(d)); err != nil {
 			t.Fatal(err)
 		}
+		// a record schema without ts_us/ts_ns is projected onto the latest schema
+		short := schemas.StructBuilder().Name(dbzTopic+".Envelope").Version(2).
+			Field("before", d.value).Field("after", d.value).Field("source", d.source).Field("transaction", d.block).
+			Field("op", schemas.StringSchema).Field("ts_ms", schemas.OptionalInt64Schema).Schema()
+		full := dbzEnvelope(d)
+		sv := schemas.NewStruct(short).Set("after", full.Get("after")).Set("source", full.Get("source")).Set("op", "u").Set("ts_ms", int64(5))
+		b, err := c.FromConnect(ctx, dbzTopic, short, sv)
+		if err != nil {
+			t.Fatal(err)
+		}
+		gs, gv, err := c.ToConnect(ctx, dbzTopic, b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := gv.(*schemas.Struct)
+		if !schemas.Equal(gs, d.envelope) || got.Get("op") != "u" || got.Get("ts_ms") != int64(5) || got.Get("ts_ns") != nil {
+			t.Fatalf("projected record read back as %v", got)
+		}
+		// a schema the latest cannot read is rejected with the strict check...
 		other := schemas.StructBuilder().Name(dbzTopic+".Envelope").Field("op", schemas.StringSchema).Schema()
-		_, err := c.FromConnect(ctx, dbzTopic, other, schemas.NewStruct(other).Set("op", "c"))
-		if err == nil || !strings.Contains(err.Error(), "use.latest.version") {
+		_, err = c.FromConnect(ctx, dbzTopic, other, schemas.NewStruct(other).Set("op", "c"))
+		if err == nil || !strings.Contains(err.Error(), "not backward compatible") {
+			t.Fatalf("got %v", err)
+		}
+		// ...and without it fails on the missing required field, naming it
+		lax, _, _ := converterFor(t, url, false, map[string]string{UseLatestVersionConfig: "true", LatestCompatStrictConfig: "false"})
+		_, err = lax.FromConnect(ctx, dbzTopic, other, schemas.NewStruct(other).Set("op", "c"))
+		if err == nil || !strings.Contains(err.Error(), `field "source": null value for a required STRUCT`) {
 			t.Fatalf("got %v", err)
 		}
 	})
