@@ -120,8 +120,8 @@ func identity(r *connectors.SourceRecord) string {
 }
 
 type run struct {
-	records []*connectors.SourceRecord
-	history []*cdc.HistoryRecord
+	records   []*connectors.SourceRecord
+	history   []*cdc.HistoryRecord
 	windowEnd []offsets.Offset
 }
 
