@@ -1,0 +1,224 @@
+//go:build cgo
+
+package logminer
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/godror/godror" // Oracle driver (cgo; Instant Client at run time)
+)
+
+// Options configure a database session.
+type Options struct {
+	Query       QueryOptions
+	ArchiveOnly bool
+	Destination string // archive.destination.name
+	FetchSize   int    // query.fetch.size
+	// StartRetries bounds the retries of START_LOGMNR on ORA-01291/ORA-00310 (a log
+	// not yet archived or registered); default 5.
+	StartRetries int
+	Log          *slog.Logger
+}
+
+// DB is a Session on a live database through godror. It owns one dedicated
+// connection (LogMiner sessions are per connection) and is used by one goroutine.
+type DB struct {
+	db      *sql.DB
+	conn    *sql.Conn
+	o       Options
+	query   string
+	logs    []string // files registered with the current LogMiner session
+	started bool
+}
+
+// Open connects with a godror DSN (user/password@connect-string or the
+// key=value form), applies the mining session settings and prepares the query.
+// Credentials are never logged.
+func Open(ctx context.Context, dsn string, o Options) (*DB, error) {
+	if o.Log == nil {
+		o.Log = slog.New(slog.DiscardHandler)
+	}
+	if o.StartRetries == 0 {
+		o.StartRetries = 5
+	}
+	q, err := ContentsQuery(o.Query)
+	if err != nil {
+		return nil, err
+	}
+	db, err := sql.Open("godror", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("opening the Oracle connection: %w", err)
+	}
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("connecting to Oracle: %w", err)
+	}
+	for _, s := range SessionSettings {
+		if _, err := conn.ExecContext(ctx, s); err != nil {
+			conn.Close()
+			db.Close()
+			return nil, fmt.Errorf("setting the mining session's NLS parameters: %w", err)
+		}
+	}
+	return &DB{db: db, conn: conn, o: o, query: q}, nil
+}
+
+// SQL returns the connection pool, for catalog reads and validation.
+func (d *DB) SQL() *sql.DB { return d.db }
+
+// CurrentSCN implements Session: V$DATABASE.CURRENT_SCN, or in archive-only mode the
+// highest SCN covered by an archived log.
+func (d *DB) CurrentSCN(ctx context.Context) (uint64, error) {
+	q := "SELECT TO_CHAR(CURRENT_SCN) FROM V$DATABASE"
+	if d.o.ArchiveOnly {
+		q = "SELECT TO_CHAR(MAX(NEXT_CHANGE#) - 1) FROM V$ARCHIVED_LOG WHERE STATUS = 'A'"
+	}
+	var s sql.NullString
+	if err := d.conn.QueryRowContext(ctx, q).Scan(&s); err != nil {
+		return 0, fmt.Errorf("reading the current SCN: %w", err)
+	}
+	return strconv.ParseUint(s.String, 10, 64)
+}
+
+// logFiles returns the redo files covering SCNs above from, one per thread and
+// sequence, checking that each thread's sequences are contiguous.
+func (d *DB) logFiles(ctx context.Context, from uint64) ([]string, error) {
+	rows, err := d.conn.QueryContext(ctx, LogsQuery(d.o.ArchiveOnly, d.o.Destination), strconv.FormatUint(from, 10))
+	if err != nil {
+		return nil, fmt.Errorf("listing redo logs: %w", err)
+	}
+	defer rows.Close()
+	type key struct{ thread, seq int64 }
+	seen := map[key]bool{}
+	last := map[int64]int64{}
+	var files []string
+	for rows.Next() {
+		var name string
+		var thread, seq int64
+		var first, next sql.NullString
+		if err := rows.Scan(&name, &thread, &seq, &first, &next); err != nil {
+			return nil, fmt.Errorf("listing redo logs: %w", err)
+		}
+		k := key{thread, seq}
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		if prev, ok := last[thread]; ok && seq != prev+1 {
+			return nil, fmt.Errorf("redo thread %d is inconsistent: sequence %d follows %d; the archive log in between is missing from V$ARCHIVED_LOG", thread, seq, prev)
+		}
+		last[thread] = seq
+		files = append(files, name)
+	}
+	if len(files) == 0 {
+		return nil, fmt.Errorf("no redo log covers SCN %d: the archive logs needed were removed; a new snapshot is required", from)
+	}
+	return files, rows.Err()
+}
+
+func sameFiles(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// Mine implements Session: it (re)registers the log files when the needed set
+// changed, starts LogMiner for (from, to] and streams the rows of the query.
+func (d *DB) Mine(ctx context.Context, from, to uint64, fn func(*Row) error) error {
+	files, err := d.logFiles(ctx, from)
+	if err != nil {
+		return err
+	}
+	if !sameFiles(files, d.logs) {
+		if d.started {
+			if _, err := d.conn.ExecContext(ctx, EndStatement); err != nil {
+				return fmt.Errorf("ending LogMiner: %w", err)
+			}
+			d.started = false
+		}
+		for _, f := range files {
+			if _, err := d.conn.ExecContext(ctx, AddLogStatement(f)); err != nil {
+				return fmt.Errorf("adding redo log %s: %w", f, err)
+			}
+		}
+		d.logs = files
+	}
+	var startErr error
+	for attempt := 0; attempt <= d.o.StartRetries; attempt++ {
+		if _, startErr = d.conn.ExecContext(ctx, StartStatement(from, to)); startErr == nil {
+			break
+		}
+		if !strings.Contains(startErr.Error(), "ORA-01291") && !strings.Contains(startErr.Error(), "ORA-00310") {
+			break
+		}
+		d.o.Log.Warn("LogMiner could not start yet; retrying", "from_scn", from, "to_scn", to, "attempt", attempt+1, "error", startErr)
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(time.Duration(attempt+1) * 500 * time.Millisecond):
+		}
+	}
+	if startErr != nil {
+		return fmt.Errorf("starting LogMiner for SCN (%d, %d]: %w", from, to, startErr)
+	}
+	d.started = true
+	args := []any{strconv.FormatUint(from, 10), strconv.FormatUint(to, 10)}
+	if d.o.FetchSize > 0 {
+		args = append(args, godror.FetchArraySize(d.o.FetchSize), godror.PrefetchCount(d.o.FetchSize+1))
+	}
+	rows, err := d.conn.QueryContext(ctx, d.query, args...)
+	if err != nil {
+		return fmt.Errorf("querying V$LOGMNR_CONTENTS for SCN (%d, %d]: %w", from, to, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var r Row
+		var scn, redo, ts, xid, table, owner, op, rowID, info, rsID, user sql.NullString
+		var code, csf, rb, status, ssn, thread, obj, objd sql.NullInt64
+		if err := rows.Scan(&scn, &redo, &code, &ts, &xid, &csf, &table, &owner, &op, &rowID, &rb, &status, &info, &ssn,
+			&thread, &obj, &objd, &rsID, &user); err != nil {
+			return fmt.Errorf("reading V$LOGMNR_CONTENTS: %w", err)
+		}
+		if r.SCN, err = strconv.ParseUint(scn.String, 10, 64); err != nil {
+			return fmt.Errorf("V$LOGMNR_CONTENTS SCN %q: %w", scn.String, err)
+		}
+		if ts.Valid {
+			r.Timestamp, _ = time.ParseInLocation("2006-01-02 15:04:05", ts.String, time.UTC)
+		}
+		r.SQLRedo, r.OpCode, r.XID, r.CSF = redo.String, int(code.Int64), strings.ToUpper(xid.String), csf.Int64 == 1
+		r.Table, r.Owner, r.Operation, r.RowID = table.String, owner.String, op.String, rowID.String
+		r.Rollback, r.Status, r.Info, r.SSN = rb.Int64 == 1, int(status.Int64), info.String, ssn.Int64
+		r.Thread, r.DataObj, r.DataObjD = int(thread.Int64), obj.Int64, objd.Int64
+		r.RsID, r.Username = strings.TrimSpace(rsID.String), user.String
+		if err := fn(&r); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// Close implements Session.
+func (d *DB) Close(ctx context.Context) error {
+	var errs []error
+	if d.started {
+		if _, err := d.conn.ExecContext(ctx, EndStatement); err != nil {
+			errs = append(errs, fmt.Errorf("ending LogMiner: %w", err))
+		}
+	}
+	errs = append(errs, d.conn.Close(), d.db.Close())
+	return errors.Join(errs...)
+}
