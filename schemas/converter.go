@@ -8,7 +8,10 @@ import "context"
 // use by the tasks of a worker.
 type Converter interface {
 	// FromConnect serializes v (described by s, nil for schemaless data) for topic.
-	// A nil value with a nil or optional schema becomes a nil (tombstone) payload.
+	// A nil value with a nil schema becomes a nil (tombstone) payload. With a schema,
+	// it depends on the format, as in Java: AvroConverter and the String, ByteArray
+	// and number converters return nil; JsonConverter with schemas.enable writes an
+	// envelope whose payload is null (or the schema default).
 	FromConnect(ctx context.Context, topic string, s *Schema, v any) ([]byte, error)
 	// ToConnect deserializes b, which came from topic.
 	ToConnect(ctx context.Context, topic string, b []byte) (*Schema, any, error)

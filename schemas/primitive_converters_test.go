@@ -158,3 +158,54 @@ func TestJavaFloatFormat(t *testing.T) {
 		t.Fatalf("float32 0.1 = %s", got)
 	}
 }
+
+func TestParseValueString(t *testing.T) {
+	big, _ := ParseDecimal("12345678901234567890")
+	tests := []struct {
+		name     string
+		in       string
+		wantType Type // 0: nil schema
+		want     any
+	}{
+		{name: "integral with fraction", in: "1.0", wantType: Int8, want: int8(1)},
+		{name: "exponent float", in: "1e30", wantType: Float32, want: float32(1e30)},
+		{name: "beyond long", in: "12345678901234567890", wantType: Bytes, want: big},
+		{name: "widened array", in: "[1, 300, 70000]", wantType: Array, want: []any{int32(1), int32(300), int32(70000)}},
+		{name: "float array", in: "[1,2.5]", wantType: Array, want: []any{float32(1), float32(2.5)}},
+		{name: "unquoted map key is text", in: "{a:1}", wantType: String, want: "{a:1}"},
+		{name: "quoted strings", in: `["a","b"]`, wantType: Array, want: []any{"a", "b"}},
+		{name: "unterminated array is text", in: "[1,2", wantType: String, want: "[1,2"},
+		{name: "null", in: "null", wantType: 0, want: nil},
+		{name: "word", in: "hello", wantType: String, want: "hello"},
+		{name: "dot number is text", in: ".5", wantType: String, want: ".5"},
+		{name: "time", in: "03:04:05.006Z", wantType: Int32, want: MillisToTime(11045006)},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s, v := ParseValueString(tc.in)
+			if tc.wantType == 0 {
+				if s != nil || v != nil {
+					t.Fatalf("got %v %v", s, v)
+				}
+				return
+			}
+			if s == nil || s.Type != tc.wantType || !ValuesEqual(v, tc.want) {
+				t.Fatalf("got %v %#v, want %s %#v", s, v, tc.wantType, tc.want)
+			}
+		})
+	}
+}
+
+func FuzzParseValueString(f *testing.F) {
+	for _, s := range []string{"1", "[1,2]", `{"a":[1,{"b":null}]}`, "2024-01-02", `["x\"y"]`, "{1:2,3:4}", "-1e-9"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		s, v := ParseValueString(in)
+		if s != nil {
+			if err := Validate(s, v); err != nil {
+				t.Fatalf("%q parsed to a value that does not match its schema: %v", in, err)
+			}
+		}
+	})
+}

@@ -58,11 +58,13 @@ func appendValueString(b *strings.Builder, s *Schema, v any, embedded bool) erro
 	case []byte:
 		b.WriteString(base64.StdEncoding.EncodeToString(x))
 	case time.Time:
-		switch LogicalName(s) {
-		case DateName:
-			b.WriteString(x.UTC().Format("2006-01-02"))
-		case TimeName:
+		// Java picks the format from the value, not the schema (Values.dateFormatFor)
+		ms := x.UnixMilli()
+		switch {
+		case ms < msPerDay:
 			b.WriteString(x.UTC().Format("15:04:05.000Z"))
+		case ms%msPerDay == 0:
+			b.WriteString(x.UTC().Format("2006-01-02"))
 		default:
 			b.WriteString(x.UTC().Format("2006-01-02T15:04:05.000Z"))
 		}
@@ -176,42 +178,62 @@ func (p *valueParser) parse(top bool) (*Schema, any, bool) {
 		}
 	}
 	tok := strings.TrimSpace(p.s[start:p.i])
-	s, v := parseToken(tok)
-	return s, v, true
+	s, v, literal := parseToken(tok)
+	// embedded in an array or map, a bare word is not a value (Java fails the
+	// container, which then reads as a plain string)
+	return s, v, top || literal
 }
 
-func parseToken(tok string) (*Schema, any) {
+// parseToken reads a bare token; literal is false when it is only a string.
+func parseToken(tok string) (s *Schema, v any, literal bool) {
 	switch tok {
 	case "null":
-		return nil, nil
+		return nil, nil, true
 	case "true":
-		return BooleanSchema, true
+		return BooleanSchema, true, true
 	case "false":
-		return BooleanSchema, false
+		return BooleanSchema, false, true
+	}
+	if s, v, ok := parseTemporal(tok); ok {
+		return s, v, true
 	}
 	if s, v, ok := parseNumber(tok); ok {
-		return s, v
+		return s, v, true
 	}
-	if t, err := time.Parse("2006-01-02T15:04:05.000Z", tok); err == nil {
-		return TimestampSchema().Schema(), t.UTC()
+	return StringSchema, tok, false
+}
+
+func parseTemporal(tok string) (*Schema, any, bool) {
+	if tok == "" || tok[0] < '0' || tok[0] > '9' {
+		return nil, nil, false
 	}
-	if t, err := time.Parse("2006-01-02", tok); err == nil {
-		return DateSchema().Schema(), t.UTC()
+	tok = strings.ReplaceAll(tok, `\:`, ":")
+	switch len(tok) {
+	case len("2006-01-02T15:04:05.000Z"):
+		if t, err := time.Parse("2006-01-02T15:04:05.000Z", tok); err == nil {
+			return TimestampSchema().Schema(), t.UTC(), true
+		}
+	case len("2006-01-02"):
+		if t, err := time.Parse("2006-01-02", tok); err == nil {
+			return DateSchema().Schema(), t.UTC(), true
+		}
+	case len("15:04:05.000Z"):
+		if t, err := time.Parse("15:04:05.000Z", tok); err == nil {
+			return TimeSchema().Schema(), time.UnixMilli(int64(t.Hour()*3600000 + t.Minute()*60000 + t.Second()*1000 + t.Nanosecond()/1e6)).UTC(), true
+		}
 	}
-	if t, err := time.Parse("15:04:05.000Z", tok); err == nil {
-		return TimeSchema().Schema(), time.UnixMilli(int64(t.Hour()*3600000 + t.Minute()*60000 + t.Second()*1000 + t.Nanosecond()/1e6)).UTC()
-	}
-	return StringSchema, tok
+	return nil, nil, false
 }
 
 func parseNumber(tok string) (*Schema, any, bool) {
-	if tok == "" || !(tok[0] == '-' || tok[0] == '+' || tok[0] == '.' || (tok[0] >= '0' && tok[0] <= '9')) {
+	if tok == "" || !(tok[0] == '-' || tok[0] == '+' || (tok[0] >= '0' && tok[0] <= '9')) {
 		return nil, nil, false
 	}
 	d, err := ParseDecimal(strings.TrimPrefix(tok, "+"))
 	if err != nil {
 		return nil, nil, false
 	}
+	rawScale := javaScale(tok)
 	// integral values (even "1.0") take the smallest integer type that holds them
 	r := new(big.Rat).SetFrac(d.Unscaled, pow10(max(d.Scale, 0)))
 	if r.IsInt() {
@@ -229,7 +251,7 @@ func parseNumber(tok string) (*Schema, any, bool) {
 			return Int64Schema, x, true
 		}
 	}
-	if d.Scale != 0 {
+	if rawScale != 0 {
 		f64 := d.Float64()
 		if f32 := float32(f64); !math.IsInf(float64(f32), 0) {
 			return Float32Schema, f32, true
@@ -239,6 +261,21 @@ func parseNumber(tok string) (*Schema, any, bool) {
 		}
 	}
 	return DecimalSchema(d.Scale).Schema(), d, true
+}
+
+// javaScale is the scale Java's BigDecimal gives a literal: fraction digits minus
+// the exponent.
+func javaScale(tok string) int {
+	exp := 0
+	if i := strings.IndexAny(tok, "eE"); i >= 0 {
+		exp, _ = strconv.Atoi(strings.TrimPrefix(tok[i+1:], "+"))
+		tok = tok[:i]
+	}
+	frac := 0
+	if i := strings.IndexByte(tok, '.'); i >= 0 {
+		frac = len(tok) - i - 1
+	}
+	return frac - exp
 }
 
 func (p *valueParser) quoted() (string, bool) {
@@ -291,7 +328,10 @@ func (p *valueParser) array() (*Schema, any, bool) {
 		return nil, nil, false
 	}
 	if !same || elem == nil {
-		return nil, out, true // mixed element types: schemaless, as Java
+		return nil, out, true // mixed element types: schemaless
+	}
+	for i := range out {
+		out[i] = align(elem, out[i])
 	}
 	return ArrayBuilder(elem).Schema(), out, true
 }
@@ -338,6 +378,9 @@ func (p *valueParser) mapValue() (*Schema, any, bool) {
 	if !sameK || !sameV || ks == nil || vs == nil {
 		return nil, entries, true
 	}
+	for i := range entries {
+		entries[i] = MapEntry{align(ks, entries[i].Key), align(vs, entries[i].Value)}
+	}
 	if ks.Type == String {
 		m := make(map[string]any, len(entries))
 		for _, e := range entries {
@@ -348,12 +391,93 @@ func (p *valueParser) mapValue() (*Schema, any, bool) {
 	return MapBuilder(ks, vs).Schema(), entries, true
 }
 
+// commonSchema is Java's Values.commonSchemaFor: equal schemas stay, numbers widen
+// (INT8 < INT16 < INT32 < INT64 < FLOAT32 < FLOAT64), anything else has none.
 func commonSchema(acc, s *Schema, first, same bool) (*Schema, bool) {
 	if first {
 		return s, same
 	}
-	if !same || acc == nil || s == nil || acc.Type != s.Type || acc.Name != s.Name {
+	if !same || acc == nil || s == nil {
 		return nil, false
 	}
+	if acc.Type == s.Type && acc.Name == s.Name {
+		return acc, true
+	}
+	ra, rs := numRank(acc), numRank(s)
+	if ra == 0 || rs == 0 {
+		return nil, false
+	}
+	if rs > ra {
+		return s, true
+	}
 	return acc, true
+}
+
+func numRank(s *Schema) int {
+	if s.Name != "" {
+		return 0
+	}
+	switch s.Type {
+	case Int8:
+		return 1
+	case Int16:
+		return 2
+	case Int32:
+		return 3
+	case Int64:
+		return 4
+	case Float32:
+		return 5
+	case Float64:
+		return 6
+	}
+	return 0
+}
+
+// align converts parsed numbers to the common element type.
+func align(s *Schema, v any) any {
+	if s == nil || v == nil {
+		return v
+	}
+	var f float64
+	switch x := v.(type) {
+	case int8:
+		f = float64(x)
+	case int16:
+		f = float64(x)
+	case int32:
+		f = float64(x)
+	case int64:
+		switch s.Type {
+		case Int64:
+			return x
+		case Float32:
+			return float32(x)
+		case Float64:
+			return float64(x)
+		}
+		return v
+	case float32:
+		if s.Type == Float64 {
+			return float64(x)
+		}
+		return v
+	default:
+		return v
+	}
+	switch s.Type {
+	case Int8:
+		return int8(f)
+	case Int16:
+		return int16(f)
+	case Int32:
+		return int32(f)
+	case Int64:
+		return int64(f)
+	case Float32:
+		return float32(f)
+	case Float64:
+		return f
+	}
+	return v
 }
