@@ -2,6 +2,8 @@ package mysql
 
 import (
 	"fmt"
+	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/gonnect/gonnect/connectors/cdc"
@@ -32,9 +34,30 @@ func newSchemaModel() *schemaModel {
 	return &schemaModel{tables: cdc.Tables{}, p: parser.New()}
 }
 
+// spatialTypes are the MySQL spatial column types the TiDB parser does not know. They
+// are rewritten to VARBINARY with a marker length before parsing and mapped back by
+// columnType.
+var spatialTypes = []string{"GEOMETRY", "POINT", "LINESTRING", "POLYGON", "MULTIPOINT", "MULTILINESTRING", "MULTIPOLYGON", "GEOMETRYCOLLECTION", "GEOMCOLLECTION"}
+
+const spatialMarker = 1_000_000
+
+var spatialRe = regexp.MustCompile("(?i)((?:`[^`]+`|[A-Za-z_][A-Za-z0-9_$]*)\\s+)(GEOMETRYCOLLECTION|GEOMCOLLECTION|MULTILINESTRING|MULTIPOLYGON|MULTIPOINT|LINESTRING|POLYGON|GEOMETRY|POINT)\\b")
+
+func rewriteSpatial(sql string) string {
+	return spatialRe.ReplaceAllStringFunc(sql, func(m string) string {
+		sub := spatialRe.FindStringSubmatch(m)
+		for i, t := range spatialTypes {
+			if strings.EqualFold(t, sub[2]) {
+				return sub[1] + "VARBINARY(" + strconv.Itoa(spatialMarker+i) + ")"
+			}
+		}
+		return m
+	})
+}
+
 // parse parses one or more statements in MySQL/MariaDB dialect.
 func (m *schemaModel) parse(sql string) ([]ast.StmtNode, error) {
-	stmts, _, err := m.p.Parse(sql, "", "")
+	stmts, _, err := m.p.Parse(rewriteSpatial(sql), "", "")
 	if err != nil {
 		return nil, err
 	}
@@ -535,6 +558,14 @@ func columnType(ft *types.FieldType) cdc.Column {
 			c.Length = cdc.Int32(int32(dec))
 		}
 	case tmysql.TypeVarchar, tmysql.TypeVarString:
+		if binary && flen >= spatialMarker && flen < spatialMarker+len(spatialTypes) {
+			c.TypeName, c.JDBCType = spatialTypes[flen-spatialMarker], cdc.JDBCOther
+			if c.TypeName == "GEOMCOLLECTION" {
+				c.TypeName = "GEOMETRYCOLLECTION"
+			}
+			c.TypeExpression = c.TypeName
+			return c
+		}
 		if binary {
 			c.TypeName, c.JDBCType = "VARBINARY", cdc.JDBCVarbinary
 		} else {

@@ -2,6 +2,7 @@ package mysql
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"strconv"
 	"strings"
@@ -126,3 +127,7 @@ func render(rs []*connectors.SourceRecord, withSchemas bool) []any {
 	}
 	return out
 }
+
+func sprintf(format string, args ...any) string { return fmt.Sprintf(format, args...) }
+
+func sanitize(s string) string { return strings.NewReplacer(" ", "_", "/", "_").Replace(s) }

@@ -223,11 +223,23 @@ func (s *Server) Query(t testing.TB, q string) [][]string {
 	return out
 }
 
-// NewDatabase creates a fresh database named prefix_<n> and returns its name.
+// NewDatabase creates a fresh database named after prefix and the test (so golden
+// files that contain it are stable) and returns its name; an existing one is dropped.
 func (s *Server) NewDatabase(t testing.TB, prefix string) string {
 	t.Helper()
-	name := fmt.Sprintf("%s_%d", strings.ToLower(prefix), dbSeq.Add(1))
-	s.Exec(t, "CREATE DATABASE `"+name+"`")
+	var b strings.Builder
+	for _, r := range strings.ToLower(prefix + "_" + t.Name()) {
+		if (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9') || r == '_' {
+			b.WriteRune(r)
+		} else {
+			b.WriteByte('_')
+		}
+	}
+	name := b.String()
+	if len(name) > 60 {
+		name = fmt.Sprintf("%s_%d", name[:50], dbSeq.Add(1))
+	}
+	s.Exec(t, "DROP DATABASE IF EXISTS `"+name+"`", "CREATE DATABASE `"+name+"`")
 	return name
 }
 

@@ -22,8 +22,12 @@ func TestServer(t *testing.T) {
 			}
 		})
 	}
-	a, b := s.NewDatabase(t, "x"), s.NewDatabase(t, "x")
-	if a == b {
-		t.Fatal("database names repeat")
+	a := s.NewDatabase(t, "x")
+	s.Exec(t, "CREATE TABLE "+a+".t (id INT)")
+	if b := s.NewDatabase(t, "x"); b != a {
+		t.Fatalf("database name %s is not stable (was %s)", b, a)
+	}
+	if n := s.Query(t, "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA='"+a+"'")[0][0]; n != "0" {
+		t.Fatalf("recreated database still has %s tables", n)
 	}
 }
