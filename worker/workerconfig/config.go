@@ -278,8 +278,10 @@ func (c *Config) validate(p *parser) {
 	if s := c.ClientConfigOverridePolicy; s != "All" && s != "None" && s != "Principal" {
 		p.fail("connector.client.config.override.policy", s, "String must be one of: All, None, Principal")
 	}
-	for _, role := range []string{"", "producer.", "consumer.", "admin."} {
-		if _, err := c.clientSettings(strings.TrimSuffix(role, ".")); err != nil {
+	seen := map[string]bool{} // a worker-level mistake is inherited by every role: report it once
+	for _, role := range []string{RoleWorker, RoleProducer, RoleConsumer, RoleAdmin} {
+		if _, err := c.clientSettings(role); err != nil && !seen[err.Error()] {
+			seen[err.Error()] = true
 			p.errs = append(p.errs, err)
 		}
 	}

@@ -154,8 +154,8 @@ func buildSASL(s settings) (sasl.Mechanism, error) {
 		return nil, fmt.Errorf("Invalid value [hidden] for configuration %s: %v", s.name("sasl.jaas.config"), err)
 	}
 	if e.Module != module {
-		return nil, fmt.Errorf("Invalid value [hidden] for configuration %s: sasl.mechanism=%s needs login module %s, found %s",
-			s.name("sasl.jaas.config"), mech, module, e.Module)
+		return nil, fmt.Errorf("Invalid value [hidden] for configuration %s: %s=%s needs login module %s, found %s",
+			s.name("sasl.jaas.config"), s.name("sasl.mechanism"), mech, module, e.Module)
 	}
 	user, pass := e.Options["username"], e.Options["password"]
 	if user == "" {

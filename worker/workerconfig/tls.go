@@ -108,8 +108,12 @@ func buildTLS(s settings) (*tls.Config, error) {
 }
 
 // storeType returns the declared or detected store type of data.
-func storeType(s settings, key string, data []byte) (string, error) {
+func storeType(s settings, key, from string, data []byte) (string, error) {
 	t, declared := s.get(key)
+	named := s.name(key)
+	if !declared || t == "" {
+		named = s.name(from) // detected from the content
+	}
 	t = strings.ToUpper(t)
 	if !declared || t == "" {
 		switch {
@@ -125,7 +129,7 @@ func storeType(s settings, key string, data []byte) (string, error) {
 	case "PEM", "PKCS12":
 		return t, nil
 	case "JKS":
-		return "", fmt.Errorf("%s: JKS stores are not supported; convert with keytool -importkeystore -deststoretype PKCS12, or use PEM", s.name(key))
+		return "", fmt.Errorf("%s: JKS stores are not supported; convert with keytool -importkeystore -deststoretype PKCS12, or use PEM", named)
 	}
 	return "", fmt.Errorf("Invalid value %s for configuration %s: String must be one of: PEM, PKCS12", t, s.name(key))
 }
@@ -157,7 +161,7 @@ func trustStore(s settings) (*x509.CertPool, error) {
 	} else {
 		return nil, nil
 	}
-	typ, err := storeType(s, "ssl.truststore.type", data)
+	typ, err := storeType(s, "ssl.truststore.type", from, data)
 	if err != nil {
 		return nil, err
 	}
@@ -197,7 +201,7 @@ func keyStore(s settings) (*tls.Certificate, error) {
 	if err != nil {
 		return nil, err
 	}
-	typ, err := storeType(s, "ssl.keystore.type", data)
+	typ, err := storeType(s, "ssl.keystore.type", "ssl.keystore.location", data)
 	if err != nil {
 		return nil, err
 	}
