@@ -74,7 +74,9 @@ func newPKI(t *testing.T, serverNames []string, serverIPs []net.IP) *pki {
 		}
 		p.files[name] = path
 	}
-	certPEM := func(c *x509.Certificate) []byte { return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: c.Raw}) }
+	certPEM := func(c *x509.Certificate) []byte {
+		return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: c.Raw})
+	}
 	keyDER, _ := x509.MarshalPKCS8PrivateKey(cliKey)
 	keyPEM := pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: keyDER})
 	write("ca.pem", certPEM(ca))
