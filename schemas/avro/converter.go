@@ -91,7 +91,7 @@ func (c *Converter) FromConnect(ctx context.Context, topic string, s *schemas.Sc
 	if x, ok := p.ids.Load(topic); ok {
 		tp = x.(*topicPlan)
 	} else if tp, err = c.topicPlan(ctx, topic, p); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("resolving the %s schema id for topic %s: %w", c.side(), topic, err)
 	}
 	root := p.root
 	if tp.target != nil {
@@ -109,6 +109,13 @@ func (c *Converter) FromConnect(ctx context.Context, topic string, s *schemas.Sc
 		p.sizeHint.Store(n)
 	}
 	return b, nil
+}
+
+func (c *Converter) side() string {
+	if c.isKey {
+		return "key"
+	}
+	return "value"
 }
 
 func (c *Converter) topicPlan(ctx context.Context, topic string, p *plan) (*topicPlan, error) {

@@ -579,3 +579,37 @@ func FuzzAvroToConnect(f *testing.F) {
 		}
 	})
 }
+
+func TestConcurrentUse(t *testing.T) {
+	ctx := context.Background()
+	d := buildDebezium()
+	c, _, _ := newConverter(t, false, nil)
+	s, v := everyType()
+	errs := make(chan error, 16)
+	for g := range 8 {
+		go func() {
+			for i := range 40 {
+				var b []byte
+				var err error
+				if (g+i)%2 == 0 {
+					b, err = c.FromConnect(ctx, dbzTopic, d.envelope, dbzEnvelope(d))
+				} else {
+					b, err = c.FromConnect(ctx, "every", s, v)
+				}
+				if err == nil {
+					_, _, err = c.ToConnect(ctx, "t", b)
+				}
+				if err != nil {
+					errs <- err
+					return
+				}
+			}
+			errs <- nil
+		}()
+	}
+	for range 8 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+}
