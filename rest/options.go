@@ -27,6 +27,8 @@ type config struct {
 	corsOrigin     string
 	corsMethods    string
 	levels         *logging.Levels
+	headerConfig   string
+	extra          []extraRoute
 }
 
 func defaultConfig() config {

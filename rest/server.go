@@ -35,6 +35,8 @@ type Server struct {
 	adminH  http.Handler
 	tlsConf *tls.Config
 
+	headerRules []headerRule
+
 	// mu guards servers and addrs.
 	mu      sync.Mutex
 	servers []*http.Server
@@ -50,6 +52,11 @@ func New(h Herder, opts ...Opt) (*Server, error) {
 	for _, o := range opts {
 		o(&s.cfg)
 	}
+	rules, err := parseHeaderRules(s.cfg.headerConfig)
+	if err != nil {
+		return nil, err
+	}
+	s.headerRules = rules
 	needTLS := false
 	for _, l := range append(append([]string(nil), s.cfg.listeners...), s.cfg.adminListeners...) {
 		u, err := parseListener(l)
@@ -134,7 +141,7 @@ func (s *Server) engine(public, admin bool) *gin.Engine {
 	e.UseEscapedPath = true
 	e.UnescapePathValues = true
 	e.ContextWithFallback = true
-	e.Use(s.recoverer, s.logRequests, s.cors, s.basicAuth)
+	e.Use(s.recoverer, s.logRequests, s.responseHeaders, s.cors, s.basicAuth)
 	e.NoRoute(func(c *gin.Context) { s.fail(c, errNoRoute) })
 	e.NoMethod(func(c *gin.Context) { s.fail(c, errNoMethod) })
 	if public {
@@ -142,6 +149,7 @@ func (s *Server) engine(public, admin bool) *gin.Engine {
 		s.connectorRoutes(e)
 		s.pluginRoutes(e)
 		s.internalRoutes(e)
+		s.extraRoutes(e)
 	}
 	if admin {
 		s.loggerRoutes(e)
