@@ -1,7 +1,6 @@
 package transforms
 
 import (
-	"encoding/base64"
 	"math"
 	"math/big"
 	"strconv"
@@ -42,12 +41,15 @@ func parseCastSpec(spec []string) (map[string]schemas.Type, schemas.Type, error)
 	casts := make(map[string]schemas.Type, len(spec))
 	for _, s := range spec {
 		parts := strings.Split(s, ":")
-		if len(parts) == 1 && len(spec) == 1 {
+		if len(parts) > 2 {
+			return nil, 0, errorString("Invalid rename mapping: " + s)
+		}
+		if len(parts) == 1 {
+			if len(spec) > 1 {
+				return nil, 0, errorString("Cast transformations that specify a type to cast the entire value to may only specify a single cast in their spec")
+			}
 			t, err := castType(strings.TrimSpace(parts[0]))
 			return nil, t, err
-		}
-		if len(parts) != 2 {
-			return nil, 0, errorString("Invalid cast mapping: " + s)
 		}
 		t, err := castType(strings.TrimSpace(parts[1]))
 		if err != nil {
@@ -110,14 +112,14 @@ func (t *cast) Apply(r *connectors.Record) (*connectors.Record, error) {
 		if err != nil {
 			return nil, err
 		}
-		out := make(map[string]any, len(m))
+		out := make(map[string]any, len(m)+len(t.casts))
 		for k, x := range m {
-			if tt, ok := t.casts[k]; ok {
-				if x, err = castValue(nil, x, tt); err != nil {
-					return nil, err
-				}
-			}
 			out[k] = x
+		}
+		for k, tt := range t.casts {
+			if out[k], err = castValue(nil, m[k], tt); err != nil {
+				return nil, err
+			}
 		}
 		return t.side.with(r, nil, out), nil
 	}
@@ -155,7 +157,7 @@ func (t *cast) Apply(r *connectors.Record) (*connectors.Record, error) {
 
 func (t *cast) makeSchema(in *schemas.Schema) (*schemas.Schema, error) {
 	if t.whole != 0 {
-		return castSchema(in, t.whole)
+		return castSchema(in, t.whole, true)
 	}
 	if in.Type != schemas.StructType {
 		return nil, dataErrorf("Only Struct objects supported for [%s], found: %s", castPurpose, in.Type.JavaName())
@@ -170,7 +172,7 @@ func (t *cast) makeSchema(in *schemas.Schema) (*schemas.Schema, error) {
 			b.Field(f.Name, f.Schema)
 			continue
 		}
-		fs, err := castSchema(f.Schema, tt)
+		fs, err := castSchema(f.Schema, tt, false)
 		if err != nil {
 			return nil, err
 		}
@@ -184,8 +186,9 @@ func (t *cast) makeSchema(in *schemas.Schema) (*schemas.Schema, error) {
 }
 
 // castSchema is the schema of a value of in cast to tt, keeping optionality and
-// casting the default.
-func castSchema(in *schemas.Schema, tt schemas.Type) (*schemas.Schema, error) {
+// casting the default. A whole-value cast also keeps in's name, version, doc and
+// parameters, as Java's Cast does.
+func castSchema(in *schemas.Schema, tt schemas.Type, basics bool) (*schemas.Schema, error) {
 	if err := validCastInput(in.Type); err != nil {
 		return nil, err
 	}
@@ -193,6 +196,9 @@ func castSchema(in *schemas.Schema, tt schemas.Type) (*schemas.Schema, error) {
 		return nil, dataErrorf("Unexpected type in Cast transformation: BYTES can only be cast to STRING")
 	}
 	b := schemas.NewBuilder(tt)
+	if basics {
+		copyBasics(b, in, true)
+	}
 	if in.Optional {
 		b.Optional()
 	}
@@ -268,7 +274,7 @@ func castValue(s *schemas.Schema, v any, tt schemas.Type) (any, error) {
 		return nil, err
 	}
 	if tt == schemas.String {
-		return castToString(s, v), nil
+		return castToString(s, v)
 	}
 	// Logical types are encoded to their internal representation first.
 	if t, ok := v.(time.Time); ok {
@@ -401,85 +407,13 @@ func parseNumeric(s string, tt schemas.Type) (any, bool) {
 	return n, true
 }
 
-// castToString is Java's Cast.castToString: ISO-8601 for logical dates, base64 for
-// bytes, Java's toString otherwise.
-func castToString(s *schemas.Schema, v any) string {
-	switch x := v.(type) {
-	case time.Time:
-		x = x.UTC()
-		switch schemas.LogicalName(s) {
-		case schemas.DateName:
-			return x.Format("2006-01-02")
-		case schemas.TimeName:
-			return x.Format("15:04:05.000Z")
-		}
-		return x.Format("2006-01-02T15:04:05.000Z")
-	case []byte:
-		return base64.StdEncoding.EncodeToString(x)
+// castToString is Java's Cast.castToString: Values' ISO-8601 rendering for dates
+// (chosen by the value, as Java's Values.dateFormatFor), base64 for bytes, Java's
+// toString otherwise.
+func castToString(s *schemas.Schema, v any) (string, error) {
+	out, err := schemas.ValueString(s, v)
+	if err != nil {
+		return "", dataErrorf("Unexpected type in Cast transformation: %s", typeName(v))
 	}
-	return javaString(v)
-}
-
-// javaString renders a primitive as Java's toString does.
-func javaString(v any) string {
-	switch x := v.(type) {
-	case string:
-		return x
-	case bool:
-		return strconv.FormatBool(x)
-	case int8:
-		return strconv.FormatInt(int64(x), 10)
-	case int16:
-		return strconv.FormatInt(int64(x), 10)
-	case int32:
-		return strconv.FormatInt(int64(x), 10)
-	case int64:
-		return strconv.FormatInt(x, 10)
-	case float32:
-		return javaFloat(float64(x), 32)
-	case float64:
-		return javaFloat(x, 64)
-	case schemas.Decimal:
-		return x.String()
-	}
-	return typeName(v)
-}
-
-// javaFloat renders a float like Java's Double.toString / Float.toString: plain with
-// at least one fraction digit in [1e-3, 1e7), computerized scientific otherwise.
-func javaFloat(f float64, bits int) string {
-	switch {
-	case math.IsNaN(f):
-		return "NaN"
-	case math.IsInf(f, 1):
-		return "Infinity"
-	case math.IsInf(f, -1):
-		return "-Infinity"
-	case f == 0:
-		if math.Signbit(f) {
-			return "-0.0"
-		}
-		return "0.0"
-	}
-	abs := math.Abs(f)
-	if abs >= 1e-3 && abs < 1e7 {
-		s := strconv.FormatFloat(f, 'f', -1, bits)
-		if !strings.Contains(s, ".") {
-			s += ".0"
-		}
-		return s
-	}
-	s := strconv.FormatFloat(f, 'E', -1, bits)
-	mant, exp, _ := strings.Cut(s, "E")
-	if !strings.Contains(mant, ".") {
-		mant += ".0"
-	}
-	if exp[0] == '+' {
-		exp = exp[1:]
-	}
-	exp = strings.TrimLeft(exp, "0")
-	if strings.HasPrefix(exp, "-") {
-		exp = "-" + strings.TrimLeft(exp[1:], "0")
-	}
-	return mant + "E" + exp
+	return out, nil
 }

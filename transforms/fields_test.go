@@ -34,13 +34,16 @@ func TestInsertField(t *testing.T) {
 				return r
 			}(),
 			wantErr: "Only SinkRecord supported for [field insertion]"},
-		{name: "required partition missing", class: "InsertField$Value", cfg: cfg("partition.field", "p!"),
+		{name: "missing partition is left null, as in Java", class: "InsertField$Value", cfg: cfg("partition.field", "p!"),
 			in: func() *connectors.Record {
 				r := rec(nil, nil, personSchema, person(1, "a", nil))
 				r.KafkaPartition = nil
 				return r
 			}(),
-			wantErr: `Invalid value for field "p"`},
+			want: `struct<shop.Person>{id:int32,name:string,email:?string,p:int32} {id=int32(1),name="a",email=null,p=null}`},
+		{name: "nothing to insert", class: "InsertField$Value", cfg: cfg(), in: rec(nil, nil, nil, nil), wantErr: "No field insertion configured"},
+		{name: "static field without value", class: "InsertField$Value", cfg: cfg("static.field", "s"), in: rec(nil, nil, nil, nil),
+			wantErr: "No value specified for static field: s"},
 	})
 }
 
@@ -172,6 +175,12 @@ func TestFlatten(t *testing.T) {
 		{name: "schemaless", class: "Flatten$Key", cfg: cfg(), part: keyPart,
 			in:   rec(nil, map[string]any{"a": map[string]any{"b": int64(1), "c": map[string]any{"d": "x"}}, "l": []any{int64(1)}, "n": nil}, nil, nil),
 			want: `nil map{a.b=int64(1),a.c.d="x",l=[int64(1)],n=null}`},
+		{name: "schema'd map is not supported", class: "Flatten$Value", cfg: cfg(),
+			in: func() *connectors.Record {
+				s := schemas.StructBuilder().Field("m", schemas.MapBuilder(schemas.StringSchema, schemas.StringSchema).Schema()).Schema()
+				return rec(nil, nil, s, schemas.NewStruct(s).Set("m", map[string]any{}))
+			}(),
+			wantErr: "Flatten transformation does not support MAP for record with schemas (for field m)."},
 		{name: "tombstone", class: "Flatten$Value", cfg: cfg(), in: rec(nil, nil, nestedSchema, nil), want: "struct<n.Outer>{id:int32,a.b:?string,inner:?struct<n.Inner>{city:string,zip:?int32}} null"},
 	})
 }

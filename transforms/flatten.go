@@ -108,11 +108,14 @@ func (t *flatten) buildSchema(s *schemas.Schema, prefix string, b *schemas.Build
 	for _, f := range s.Fields {
 		name := t.name(prefix, f.Name)
 		opt := optional || f.Schema.Optional
-		if f.Schema.Type == schemas.StructType {
+		switch f.Schema.Type {
+		case schemas.StructType:
 			if err := t.buildSchema(f.Schema, name, b, opt); err != nil {
 				return err
 			}
 			continue
+		case schemas.Map:
+			return dataErrorf("Flatten transformation does not support MAP for record with schemas (for field %s).", name)
 		}
 		fs := f.Schema
 		if opt && !fs.Optional {

@@ -1,10 +1,6 @@
 package transforms
 
 import (
-	"math"
-	"strconv"
-	"strings"
-
 	"github.com/gonnect/gonnect/connectors"
 	"github.com/gonnect/gonnect/schemas"
 )
@@ -118,13 +114,13 @@ func (t *headerFrom) setSide(c *connectors.Record, s *schemas.Schema, v any) {
 
 func insertHeaderDef() *connectors.ConfigDef {
 	return connectors.NewConfigDef().
-		Define(withValidator(required("header", connectors.TypeString, connectors.High, "The name of the header."), nonEmptyString)).
+		Define(required("header", connectors.TypeString, connectors.High, "The name of the header.")).
 		Define(required("value.literal", connectors.TypeString, connectors.High, "The literal value that is to be set as the header value on all records."))
 }
 
 // insertHeader is Kafka's InsertHeader: it adds a header whose value is a literal
 // parsed as Connect's Values.parseString does (boolean, smallest integer type,
-// float, else string).
+// float, temporal, array, map, else string).
 type insertHeader struct {
 	key    string
 	schema *schemas.Schema
@@ -136,7 +132,7 @@ func newInsertHeader(cfg connectors.Config) (Transformation, error) {
 	if err != nil {
 		return nil, err
 	}
-	s, v := parseLiteral(p.str("value.literal"))
+	s, v := schemas.ParseValueString(p.str("value.literal"))
 	return &insertHeader{key: p.str("header"), schema: s, value: v}, nil
 }
 
@@ -144,39 +140,6 @@ func (t *insertHeader) Apply(r *connectors.Record) (*connectors.Record, error) {
 	c := r.Clone()
 	c.Headers = append(c.Headers, connectors.Header{Key: t.key, Schema: t.schema, Value: t.value})
 	return c, nil
-}
-
-// parseLiteral infers a schema and value for a literal string.
-func parseLiteral(s string) (*schemas.Schema, any) {
-	t := strings.TrimSpace(s)
-	switch {
-	case t == "":
-		return schemas.StringSchema, s
-	case strings.EqualFold(t, "true"):
-		return schemas.BooleanSchema, true
-	case strings.EqualFold(t, "false"):
-		return schemas.BooleanSchema, false
-	}
-	if n, err := strconv.ParseInt(t, 10, 64); err == nil {
-		switch {
-		case n >= math.MinInt8 && n <= math.MaxInt8:
-			return schemas.Int8Schema, int8(n)
-		case n >= math.MinInt16 && n <= math.MaxInt16:
-			return schemas.Int16Schema, int16(n)
-		case n >= math.MinInt32 && n <= math.MaxInt32:
-			return schemas.Int32Schema, int32(n)
-		}
-		return schemas.Int64Schema, n
-	}
-	if strings.ContainsAny(t, ".eE") {
-		if f, err := strconv.ParseFloat(t, 64); err == nil && !math.IsInf(f, 0) {
-			if float64(float32(f)) == f {
-				return schemas.Float32Schema, float32(f)
-			}
-			return schemas.Float64Schema, f
-		}
-	}
-	return schemas.StringSchema, s
 }
 
 func dropHeadersDef() *connectors.ConfigDef {

@@ -58,7 +58,7 @@ func newInsertField(s side, cfg connectors.Config) (Transformation, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &insertField{
+	t := &insertField{
 		side:        s,
 		topic:       parseInsertionSpec(p.strOrNil("topic.field")),
 		partition:   parseInsertionSpec(p.strOrNil("partition.field")),
@@ -67,7 +67,14 @@ func newInsertField(s side, cfg connectors.Config) (Transformation, error) {
 		staticFld:   parseInsertionSpec(p.strOrNil("static.field")),
 		staticValue: p.strOrNil("static.value"),
 		replaceNull: p.boolean("replace.null.with.default"),
-	}, nil
+	}
+	if t.topic == nil && t.partition == nil && t.offset == nil && t.timestamp == nil && t.staticFld == nil {
+		return nil, configErrorf("topic.field", "No field insertion configured")
+	}
+	if t.staticFld != nil && t.staticValue == nil {
+		return nil, configErrorf("static.value", "Invalid value null for configuration static.value: No value specified for static field: %s", t.staticFld.name)
+	}
+	return t, nil
 }
 
 func (t *insertField) Apply(r *connectors.Record) (*connectors.Record, error) {
@@ -139,12 +146,8 @@ func (t *insertField) applyWithSchema(r *connectors.Record, v any) (*connectors.
 	if err := set(t.topic, r.Topic); err != nil {
 		return nil, err
 	}
-	if t.partition != nil {
-		var pv any
-		if r.KafkaPartition != nil {
-			pv = *r.KafkaPartition
-		}
-		if err := set(t.partition, pv); err != nil {
+	if t.partition != nil && r.KafkaPartition != nil {
+		if err := set(t.partition, *r.KafkaPartition); err != nil {
 			return nil, err
 		}
 	}
@@ -157,12 +160,8 @@ func (t *insertField) applyWithSchema(r *connectors.Record, v any) (*connectors.
 			return nil, err
 		}
 	}
-	if t.timestamp != nil {
-		var tv any
-		if !r.Timestamp.IsZero() {
-			tv = r.Timestamp.UTC()
-		}
-		if err := set(t.timestamp, tv); err != nil {
+	if t.timestamp != nil && !r.Timestamp.IsZero() {
+		if err := set(t.timestamp, r.Timestamp.UTC()); err != nil {
 			return nil, err
 		}
 	}

@@ -18,6 +18,7 @@ type setSchemaMetadata struct {
 	side    side
 	name    *string
 	version *int32
+	replace bool
 	cache   schemaCache[*schemas.Schema, *schemas.Schema]
 }
 
@@ -26,7 +27,7 @@ func newSetSchemaMetadata(s side, cfg connectors.Config) (Transformation, error)
 	if err != nil {
 		return nil, err
 	}
-	t := &setSchemaMetadata{side: s, name: p.strOrNil("schema.name")}
+	t := &setSchemaMetadata{side: s, name: p.strOrNil("schema.name"), replace: p.boolean("replace.null.with.default")}
 	if v, ok := p["schema.version"].(int32); ok {
 		t.version = &v
 	}
@@ -38,6 +39,9 @@ func newSetSchemaMetadata(s side, cfg connectors.Config) (Transformation, error)
 
 func (t *setSchemaMetadata) Apply(r *connectors.Record) (*connectors.Record, error) {
 	sch := t.side.schema(r)
+	if sch == nil && t.side.value(r) == nil {
+		return r, nil
+	}
 	if err := requireSchema(sch, "updating schema metadata"); err != nil {
 		return nil, err
 	}
@@ -57,7 +61,7 @@ func (t *setSchemaMetadata) Apply(r *connectors.Record) (*connectors.Record, err
 	if st, ok := v.(*schemas.Struct); ok && st != nil {
 		ns := schemas.NewStruct(out)
 		for i := range out.Fields {
-			ns.SetIndex(i, st.Raw(i))
+			ns.SetIndex(i, getField(st, i, t.replace))
 		}
 		v = ns
 	}

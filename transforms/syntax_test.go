@@ -1,7 +1,6 @@
 package transforms
 
 import (
-	"math"
 	"strings"
 	"testing"
 
@@ -25,56 +24,6 @@ func TestSplitV2(t *testing.T) {
 			got, err := splitV2(tc.path)
 			if err != nil || strings.Join(got, "|") != tc.want {
 				t.Fatalf("splitV2(%q) = %q, %v; want %q", tc.path, got, err, tc.want)
-			}
-		})
-	}
-}
-
-func TestJavaFloat(t *testing.T) {
-	cases := []struct {
-		name string
-		f    float64
-		bits int
-		want string
-	}{
-		{name: "whole", f: 1, bits: 64, want: "1.0"},
-		{name: "fraction", f: 2.75, bits: 64, want: "2.75"},
-		{name: "large", f: 1e10, bits: 64, want: "1.0E10"},
-		{name: "small", f: 0.0001, bits: 64, want: "1.0E-4"},
-		{name: "float32 rounding", f: float64(float32(0.1)), bits: 32, want: "0.1"},
-		{name: "negative zero", f: math.Copysign(0, -1), bits: 64, want: "-0.0"},
-		{name: "nan", f: math.NaN(), bits: 64, want: "NaN"},
-		{name: "below 1e7", f: 9999999, bits: 64, want: "9999999.0"},
-		{name: "at 1e7", f: 12345678, bits: 64, want: "1.2345678E7"},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			if got := javaFloat(tc.f, tc.bits); got != tc.want {
-				t.Fatalf("javaFloat(%v) = %s, want %s", tc.f, got, tc.want)
-			}
-		})
-	}
-}
-
-func TestParseLiteral(t *testing.T) {
-	cases := []struct {
-		name, in string
-		want     string
-	}{
-		{name: "bool", in: "TRUE", want: "boolean true"},
-		{name: "int8", in: "-128", want: "int8 int8(-128)"},
-		{name: "int32", in: "70000", want: "int32 int32(70000)"},
-		{name: "int64", in: "5000000000", want: "int64 int64(5000000000)"},
-		{name: "float32", in: "1.5", want: "float float32(1.5)"},
-		{name: "float64", in: "0.1", want: "double float64(0.1)"},
-		{name: "string", in: "hello world", want: `string "hello world"`},
-		{name: "empty", in: "", want: `string ""`},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			s, v := parseLiteral(tc.in)
-			if got := renderSchema(s) + " " + renderValue(v); got != tc.want {
-				t.Fatalf("parseLiteral(%q) = %s, want %s", tc.in, got, tc.want)
 			}
 		})
 	}
