@@ -22,7 +22,7 @@ type TLSSettings struct {
 	KeystoreType             string // ssl.keystore.type: PKCS12 or PEM (default PKCS12)
 	KeystoreLocation         string // ssl.keystore.location
 	KeystorePassword         string // ssl.keystore.password
-	KeyPassword              string // ssl.key.password: accepted; encrypted PEM keys are refused with an error
+	KeyPassword              string // ssl.key.password: decrypts an encrypted PKCS#8 PEM key (PBES2)
 	KeystoreKey              string // ssl.keystore.key: inline PEM private key
 	KeystoreCertificateChain string // ssl.keystore.certificate.chain: inline PEM chain
 	TruststoreType           string // ssl.truststore.type: PKCS12 or PEM
@@ -106,7 +106,7 @@ func (s TLSSettings) certificate() (*tls.Certificate, error) {
 	typ := strings.ToUpper(s.KeystoreType)
 	switch {
 	case s.KeystoreKey != "" || s.KeystoreCertificateChain != "":
-		return pemCertificate([]byte(s.KeystoreCertificateChain+"\n"+s.KeystoreKey), "ssl.keystore.key")
+		return pemCertificate([]byte(s.KeystoreCertificateChain+"\n"+s.KeystoreKey), s.KeyPassword, "ssl.keystore.key")
 	case s.KeystoreLocation == "":
 		return nil, nil
 	}
@@ -116,7 +116,7 @@ func (s TLSSettings) certificate() (*tls.Certificate, error) {
 	}
 	switch typ {
 	case "PEM":
-		return pemCertificate(b, "ssl.keystore.location")
+		return pemCertificate(b, s.KeyPassword, "ssl.keystore.location")
 	case "", "PKCS12":
 		key, leaf, chain, err := pkcs12.DecodeChain(b, s.KeystorePassword)
 		if err != nil {
@@ -133,7 +133,7 @@ func (s TLSSettings) certificate() (*tls.Certificate, error) {
 	return nil, fmt.Errorf("ssl.keystore.type: unknown type %q: expected PKCS12 or PEM", s.KeystoreType)
 }
 
-func pemCertificate(b []byte, setting string) (*tls.Certificate, error) {
+func pemCertificate(b []byte, keyPassword, setting string) (*tls.Certificate, error) {
 	var certPEM, keyPEM []byte
 	for rest := b; ; {
 		var blk *pem.Block
@@ -148,8 +148,14 @@ func pemCertificate(b []byte, setting string) (*tls.Certificate, error) {
 		}
 		if strings.Contains(blk.Type, "PRIVATE KEY") {
 			if blk.Type == "ENCRYPTED PRIVATE KEY" {
-				// Go's standard library cannot decrypt PKCS#8 PBES2 keys.
-				return nil, fmt.Errorf("%s: encrypted PEM private keys are not supported; use an unencrypted key or a PKCS12 key store", setting)
+				if keyPassword == "" {
+					return nil, fmt.Errorf("%s: the private key is encrypted; set ssl.key.password", setting)
+				}
+				der, err := decryptPKCS8(blk.Bytes, keyPassword)
+				if err != nil {
+					return nil, fmt.Errorf("%s: %w", setting, err)
+				}
+				enc = pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})
 			}
 			keyPEM = enc
 		}
