@@ -87,3 +87,6 @@ func (m *Metrics) Collect(ch chan<- prometheus.Metric) {
 		c.Collect(ch)
 	}
 }
+
+// CurrentSCNGauge exposes the CurrentScn gauge (the upper SCN of the last window).
+func (m *Metrics) CurrentSCNGauge() prometheus.Gauge { return m.currentSCN }

@@ -312,7 +312,14 @@ func (s *Stream) emitSchemaChange(r *logminer.Row, h *cdc.HistoryRecord, owner, 
 	si := sourceInfo{name: s.cfg.Topics.Prefix, db: s.cfg.DB, schema: owner, table: table,
 		ts: r.Timestamp.Add(-s.cfg.DBOffset), txID: r.TxID(), scn: strconv.FormatUint(r.SCN, 10),
 		commitSCN: strconv.FormatUint(r.SCN, 10), thread: int32(r.Thread), user: r.Username}
-	rec := s.changes.Record(s.cfg.Topics.SchemaChange(), h, si.build(), s.partition(), h.Position, s.cfg.Now())
+	// The history position names the DDL's own SCN (recovery applies it when the
+	// resume SCN is at or past it); the record's offset must be a safe resume point.
+	safe := s.pos
+	safe.SCN = s.lowWatermark(r.SCN)
+	if safe.SCN > s.pos.SCN && s.pos.SCN != 0 {
+		safe.SCN = s.pos.SCN
+	}
+	rec := s.changes.Record(s.cfg.Topics.SchemaChange(), h, si.build(), s.partition(), safe.Offset(), s.cfg.Now())
 	rec.Position = r.Position()
 	s.out = append(s.out, rec)
 }

@@ -1,0 +1,438 @@
+package oracle
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/gonnect/gonnect/connectors"
+	"github.com/gonnect/gonnect/connectors/cdc"
+	"github.com/gonnect/gonnect/connectors/oracle/logminer"
+	"github.com/gonnect/gonnect/offsets"
+)
+
+// Opener connects a LogMiner session and reads the captured tables' models. The
+// default opens godror; tests and replays pass a recorded session.
+type Opener func(ctx context.Context, cfg *Config) (logminer.Session, Catalog, Dictionary, error)
+
+// Task is the Oracle source task. One goroutine (run) owns the LogMiner session and
+// the Stream, mines window after window and hands records to Poll through a queue of
+// max.queue.size records. Mining errors (ORA- errors, dropped connections, a missing
+// archive log) close the session and resume from the last record handed to Poll,
+// after a back-off; nothing is skipped.
+type Task struct {
+	log     *slog.Logger
+	now     func() time.Time
+	open    Opener
+	history cdc.HistoryStore
+
+	cfg      *Config
+	part     offsets.Partition
+	queue    chan *connectors.SourceRecord
+	cancel   context.CancelFunc
+	done     chan struct{}
+	mu       sync.Mutex // guards runErr
+	runErr   error
+	kcl      *kgo.Client
+	metrics  *Metrics
+	lastOff  offsets.Offset // offset of the last record queued; owned by run
+	schemaOK bool           // schema snapshot written; owned by run
+}
+
+// NewTask returns an unstarted task that connects through godror.
+func NewTask() *Task { return &Task{log: slog.Default(), now: time.Now, open: openGodror} }
+
+// NewTaskWith returns a task over open and history (nil history: the configured one).
+func NewTaskWith(open Opener, history cdc.HistoryStore, log *slog.Logger) *Task {
+	if log == nil {
+		log = slog.Default()
+	}
+	return &Task{log: log, now: time.Now, open: open, history: history}
+}
+
+func openGodror(ctx context.Context, cfg *Config) (logminer.Session, Catalog, Dictionary, error) {
+	var excluded []string
+	for s := range builtInSchemas {
+		excluded = append(excluded, s)
+	}
+	q := logminer.QueryOptions{PDB: cfg.PDBName, FilterMode: cfg.FilterMode, LOB: cfg.Modes.LOBEnabled, ExcludedSchemas: excluded,
+		SchemaInclude: listOf(cfg.Raw["schema.include.list"]), SchemaExclude: listOf(cfg.Raw["schema.exclude.list"]),
+		TableInclude: listOf(cfg.Raw["table.include.list"]), TableExclude: listOf(cfg.Raw["table.exclude.list"]),
+		UsernameInclude: listOf(cfg.Raw["log.mining.username.include.list"]), UsernameExclude: listOf(cfg.Raw["log.mining.username.exclude.list"])}
+	db, err := logminer.Open(ctx, cfg.DSN(), logminer.Options{Query: q, ArchiveOnly: cfg.ArchiveOnly,
+		Destination: cfg.Raw["archive.destination.name"], FetchSize: 10000})
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	dict := SQLDictionary{DB: db.SQL()}
+	cat, err := ReadDictionary(ctx, dict, cfg.Filters)
+	if err != nil {
+		db.Close(ctx)
+		return nil, nil, nil, err
+	}
+	return db, cat, dict, nil
+}
+
+func listOf(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// Metrics implements connectors.MetricsProvider: Debezium's LogMiner metrics for
+// this task. Valid after Start.
+func (t *Task) Metrics() prometheus.Collector { return t.metrics }
+
+// LogMinerMetrics returns the task's metrics; valid after Start.
+func (t *Task) LogMinerMetrics() *Metrics { return t.metrics }
+
+var _ connectors.MetricsProvider = (*Task)(nil)
+
+// Start parses the config, reads the stored offset, opens the schema history and
+// starts the run goroutine. It returns promptly; connection errors surface from Poll.
+func (t *Task) Start(ctx context.Context, raw connectors.Config, tc connectors.TaskContext) error {
+	cfg, err := ParseConfig(raw)
+	if err != nil {
+		return err
+	}
+	t.cfg = cfg
+	t.part = offsets.Partition{"server": cfg.Common.TopicPrefix}
+	t.log = t.log.With("connector", raw["name"], "task", raw["task.id"], "server", cfg.Common.TopicPrefix)
+	if t.metrics == nil {
+		t.metrics = NewMetrics(raw["name"], raw["task.id"])
+	}
+	stored, err := tc.Offsets().Offsets(ctx, []offsets.Partition{t.part})
+	if err != nil {
+		return fmt.Errorf("reading stored offset: %w", err)
+	}
+	if len(stored) == 1 && stored[0] != nil {
+		if _, err := ParsePosition(stored[0]); err != nil {
+			return err
+		}
+		t.lastOff = stored[0]
+	}
+	if t.history == nil {
+		if t.history, err = t.openHistory(ctx); err != nil {
+			return err
+		}
+	}
+	t.queue = make(chan *connectors.SourceRecord, cfg.Common.MaxQueue)
+	rctx, cancel := context.WithCancel(context.Background())
+	t.cancel = cancel
+	t.done = make(chan struct{})
+	go func() {
+		defer close(t.done)
+		if err := t.run(rctx); err != nil && !errors.Is(err, context.Canceled) {
+			t.log.Error("task failed", "error", err)
+			t.mu.Lock()
+			t.runErr = err
+			t.mu.Unlock()
+		}
+	}()
+	return nil
+}
+
+func (t *Task) openHistory(ctx context.Context) (cdc.HistoryStore, error) {
+	cls := strings.TrimSpace(t.cfg.Raw["schema.history.internal"])
+	if strings.HasSuffix(cls, "MemorySchemaHistory") {
+		return &cdc.MemoryHistory{}, nil
+	}
+	c := t.cfg.Common
+	if c.HistoryServers == "" || c.HistoryTopic == "" {
+		return nil, fmt.Errorf("schema.history.internal.kafka.bootstrap.servers and schema.history.internal.kafka.topic must be set")
+	}
+	cl, err := kgo.NewClient(kgo.SeedBrokers(strings.Split(c.HistoryServers, ",")...), kgo.RequiredAcks(kgo.AllISRAcks()))
+	if err != nil {
+		return nil, fmt.Errorf("schema history client: %w", err)
+	}
+	t.kcl = cl
+	h, err := cdc.NewKafkaHistory(cl, c.HistoryTopic, false)
+	if err != nil {
+		return nil, err
+	}
+	if err := h.EnsureTopic(ctx, -1); err != nil {
+		return nil, err
+	}
+	return h, nil
+}
+
+// Poll returns up to max.batch.size records, waiting at most poll.interval.ms for
+// the first. It returns the run goroutine's error once the queue is drained.
+func (t *Task) Poll(ctx context.Context) ([]*connectors.SourceRecord, error) {
+	wait := time.Duration(t.cfg.Common.PollInterval) * time.Millisecond
+	if wait <= 0 {
+		wait = 500 * time.Millisecond
+	}
+	timer := time.NewTimer(wait)
+	defer timer.Stop()
+	var out []*connectors.SourceRecord
+	select {
+	case r := <-t.queue:
+		out = append(out, r)
+	case <-timer.C:
+	case <-ctx.Done():
+		return nil, nil
+	case <-t.done:
+	}
+	for len(out) < t.cfg.Common.MaxBatch {
+		select {
+		case r := <-t.queue:
+			out = append(out, r)
+			continue
+		default:
+		}
+		break
+	}
+	if len(out) == 0 {
+		select {
+		case <-t.done:
+			t.mu.Lock()
+			err := t.runErr
+			t.mu.Unlock()
+			return nil, err
+		default:
+		}
+	}
+	return out, nil
+}
+
+// Stop cancels the run goroutine and waits for it (bounded by ctx).
+func (t *Task) Stop(ctx context.Context) error {
+	if t.cancel != nil {
+		t.cancel()
+		select {
+		case <-t.done:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	if t.kcl != nil {
+		t.kcl.Close()
+	}
+	return nil
+}
+
+func (t *Task) emit(ctx context.Context, rs ...*connectors.SourceRecord) error {
+	for _, r := range rs {
+		select {
+		case t.queue <- r:
+			t.lastOff = r.SourceOffset
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	return nil
+}
+
+// run mines until ctx is cancelled, restarting the session after mining errors.
+func (t *Task) run(ctx context.Context) error {
+	backoff := time.Second
+	for {
+		err := t.stream(ctx)
+		if err == nil || ctx.Err() != nil {
+			return ctx.Err()
+		}
+		var fatal *fatalError
+		if errors.As(err, &fatal) {
+			return fatal.err
+		}
+		t.log.Warn("LogMiner session failed; resuming from the last emitted offset", "error", err, "retry_in", backoff)
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(backoff):
+		}
+		if backoff < time.Minute {
+			backoff *= 2
+		}
+	}
+}
+
+// fatalError stops the task instead of retrying (bad data under failure mode fail).
+type fatalError struct{ err error }
+
+func (e *fatalError) Error() string { return e.err.Error() }
+
+// stream opens a session and a Stream at the last emitted offset and mines windows.
+func (t *Task) stream(ctx context.Context) error {
+	session, catalog, dict, err := t.open(ctx, t.cfg)
+	if err != nil {
+		return fmt.Errorf("opening the LogMiner session: %w", err)
+	}
+	defer session.Close(context.WithoutCancel(ctx))
+	var pos Position
+	fresh := t.lastOff == nil
+	if fresh {
+		cur, err := session.CurrentSCN(ctx)
+		if err != nil {
+			return err
+		}
+		pos = Position{SCN: cur}
+		t.log.Info("no stored offset; streaming from the current SCN", "scn", cur, "snapshot.mode", t.cfg.Common.SnapshotMode)
+	} else if pos, err = ParsePosition(t.lastOff); err != nil {
+		return &fatalError{err}
+	}
+	scfg := t.cfg.StreamConfig()
+	scfg.Now = t.now
+	if dict != nil {
+		scfg.Reread = func(owner, table string) (*TableInfo, error) { return readTable(ctx, dict, owner, table) }
+	}
+	st, err := NewStream(scfg, catalog, pos, t.log, t.metrics)
+	if err != nil {
+		return &fatalError{err}
+	}
+	n := 0
+	if err := t.history.Recover(ctx, func(h *cdc.HistoryRecord) error {
+		ok, err := st.Recover(h)
+		if ok {
+			n++
+		}
+		return err
+	}); err != nil {
+		return fmt.Errorf("recovering schema history: %w", err)
+	}
+	t.log.Info("schema history recovered", "records", n)
+	if fresh && !t.schemaOK {
+		if err := t.schemaSnapshot(ctx, st, catalog, pos.SCN); err != nil {
+			return err
+		}
+	}
+	hb := &cdc.Heartbeat{Interval: time.Duration(t.cfg.Common.Heartbeat) * time.Millisecond, Topic: t.cfg.Common.Topics.Heartbeat(),
+		Prefix: t.cfg.Common.TopicPrefix, Partition: t.part}
+	from := pos.SCN
+	batch := t.cfg.Batch.Default
+	sleep := t.cfg.Batch.SleepDefault
+	for {
+		cur, err := session.CurrentSCN(ctx)
+		if err != nil {
+			return err
+		}
+		if cur <= from {
+			if err := t.idle(ctx, hb, st, sleep); err != nil {
+				return err
+			}
+			continue
+		}
+		to := cur
+		if batch > 0 && from+batch < cur {
+			to = from + batch
+		}
+		started := time.Now()
+		rows := 0
+		err = session.Mine(ctx, from, to, func(r *logminer.Row) error {
+			rows++
+			if err := st.Process(r); err != nil {
+				return &fatalError{err}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		st.EndWindow(to, rows)
+		t.metrics.fetchQueryMs.Set(float64(time.Since(started).Milliseconds()))
+		for _, h := range st.History() {
+			if err := t.history.Record(ctx, h); err != nil {
+				return fmt.Errorf("writing schema history: %w", err)
+			}
+		}
+		if err := t.emit(ctx, st.Records()...); err != nil {
+			return err
+		}
+		if rec, err := hb.Due(ctx, t.now(), st.Offset()); err != nil {
+			return &fatalError{fmt.Errorf("heartbeat.action.query: %w", err)}
+		} else if rec != nil {
+			if err := t.emit(ctx, rec); err != nil {
+				return err
+			}
+		}
+		from = to
+		// Adaptive window: grow while behind, shrink and sleep longer once caught up
+		// (log.mining.batch.size.*, log.mining.sleep.time.*).
+		if to == cur {
+			batch = max(t.cfg.Batch.Min, batch-min(batch, t.cfg.Batch.Increment))
+			sleep = min(t.cfg.Batch.SleepMax, sleep+t.cfg.Batch.SleepIncrement)
+			if err := t.idle(ctx, hb, st, sleep); err != nil {
+				return err
+			}
+		} else {
+			batch = min(t.cfg.Batch.Max, batch+t.cfg.Batch.Increment)
+			sleep = max(t.cfg.Batch.SleepMin, sleep-min(sleep, t.cfg.Batch.SleepIncrement))
+		}
+		t.metrics.batchSize.Set(float64(batch))
+		t.metrics.sleepMs.Set(float64(sleep.Milliseconds()))
+	}
+}
+
+// idle waits d (or until ctx ends), emitting a heartbeat when one is due.
+func (t *Task) idle(ctx context.Context, hb *cdc.Heartbeat, st *Stream, d time.Duration) error {
+	if rec, err := hb.Due(ctx, t.now(), st.Offset()); err != nil {
+		return &fatalError{fmt.Errorf("heartbeat.action.query: %w", err)}
+	} else if rec != nil {
+		if err := t.emit(ctx, rec); err != nil {
+			return err
+		}
+	}
+	if d <= 0 {
+		d = 10 * time.Millisecond
+	}
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-time.After(d):
+		return nil
+	}
+}
+
+// schemaSnapshot records a CREATE history record and schema-change event for every
+// captured table when the connector starts without an offset (Debezium's schema
+// snapshot), so a restarted task and a Java connector can rebuild the models.
+func (t *Task) schemaSnapshot(ctx context.Context, st *Stream, cat Catalog, scn uint64) error {
+	for _, name := range cat.Names() {
+		ti := cat[name]
+		row := &logminer.Row{SCN: scn, Timestamp: t.now().UTC(), Owner: ti.Table.ID.Schema, Table: ti.Table.ID.Table,
+			SQLRedo: createTableDDL(ti.Table)}
+		if err := st.commitModel(row, ti.Table.ID.Schema, cdc.TableChange{Type: cdc.ChangeCreate, ID: ti.Table.ID, Table: ti.Table}, ti); err != nil {
+			return err
+		}
+	}
+	for _, h := range st.History() {
+		if err := t.history.Record(ctx, h); err != nil {
+			return fmt.Errorf("writing schema history: %w", err)
+		}
+	}
+	t.schemaOK = true
+	return t.emit(ctx, st.Records()...)
+}
+
+// createTableDDL renders a CREATE TABLE statement for a model, in the DDL form the
+// history carries for snapshot records.
+func createTableDDL(t *cdc.Table) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, `CREATE TABLE "%s"."%s" (`, t.ID.Schema, t.ID.Table)
+	for i, c := range t.Columns {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, `"%s" %s`, c.Name, columnType(&t.Columns[i]).String())
+		if !c.Optional {
+			b.WriteString(" NOT NULL")
+		}
+	}
+	if len(t.PrimaryKey) > 0 {
+		b.WriteString(`, PRIMARY KEY ("` + strings.Join(t.PrimaryKey, `", "`) + `")`)
+	}
+	b.WriteString(");")
+	return b.String()
+}
