@@ -24,6 +24,8 @@ type Converter struct {
 	m        mapping
 	strategy registry.SubjectNameStrategy
 
+	anything *plan // the plan for schemaless data
+
 	// mu guards the three caches.
 	mu      sync.RWMutex
 	byPtr   map[*schemas.Schema]*plan
@@ -37,6 +39,7 @@ type plan struct {
 	avroJSON string
 	record   string // full Avro record name for the subject strategies ("" if not a record)
 	root     *enc
+	anything bool     // schemaless data, written as AvroData's Anything record
 	ids      sync.Map // topic → *topicPlan
 	sizeHint atomic.Int64
 }
@@ -52,7 +55,8 @@ func New(cfg Config, isKey bool, reg *registry.Client) *Converter {
 		st = registry.TopicNameStrategy
 	}
 	return &Converter{
-		cfg: cfg, isKey: isKey, reg: reg, strategy: st,
+		anything: &plan{avroJSON: anythingJSON, record: AnythingName, anything: true},
+		cfg:      cfg, isKey: isKey, reg: reg, strategy: st,
 		m:     mapping{connectMetaData: cfg.ConnectMetaData, enhanced: cfg.EnhancedSchemaSupport},
 		byPtr: map[*schemas.Schema]*plan{}, byHash: map[uint64][]*plan{}, readers: map[int]*dec{},
 	}
@@ -80,9 +84,6 @@ func (c *Converter) FromConnect(ctx context.Context, topic string, s *schemas.Sc
 	if v == nil {
 		return nil, nil
 	}
-	if s == nil {
-		return nil, fmt.Errorf("AvroConverter needs a schema for the value of topic %s (schemaless data is not supported)", topic)
-	}
 	p, err := c.plan(s)
 	if err != nil {
 		return nil, fmt.Errorf("converting Connect schema %s to Avro: %w", s, err)
@@ -102,7 +103,12 @@ func (c *Converter) FromConnect(ctx context.Context, topic string, s *schemas.Sc
 	}
 	b := make([]byte, 5, max(p.sizeHint.Load(), 64))
 	binary.BigEndian.PutUint32(b[1:], uint32(tp.id))
-	if b, err = root.encode(b, v); err != nil {
+	if p.anything {
+		b, err = encodeAnything(b, v)
+	} else {
+		b, err = root.encode(b, v)
+	}
+	if err != nil {
 		return nil, fmt.Errorf("converting Kafka Connect data to Avro for topic %s: %w", topic, err)
 	}
 	if n := int64(len(b)); n > p.sizeHint.Load() {
@@ -145,6 +151,9 @@ func (c *Converter) topicPlan(ctx context.Context, topic string, p *plan) (*topi
 
 // plan returns the compiled plan for s: by pointer, then by structure.
 func (c *Converter) plan(s *schemas.Schema) (*plan, error) {
+	if s == nil {
+		return c.anything, nil
+	}
 	c.mu.RLock()
 	p, ok := c.byPtr[s]
 	c.mu.RUnlock()

@@ -562,13 +562,18 @@ func FuzzAvroToConnect(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
+	anything, err := c.FromConnect(ctx, "schemaless", nil, []any{int64(1), map[string]any{"a": "b"}})
+	if err != nil {
+		f.Fatal(err)
+	}
 	f.Add(env)
 	f.Add(every)
+	f.Add(anything)
 	f.Add([]byte{0, 0, 0, 0, 1, 0xff, 0xff, 0xff, 0xff, 0x0f})
 	f.Fuzz(func(t *testing.T, b []byte) {
 		if len(b) >= 5 {
-			// keep fuzzing the body against the two registered ids
-			id := 1 + int(b[4])%2
+			// keep fuzzing the body against the three registered ids
+			id := 1 + int(b[4])%3
 			b = append([]byte{0, 0, 0, 0, byte(id)}, b[5:]...)
 		}
 		s, v, err := c.ToConnect(ctx, "fuzz", b)
@@ -611,5 +616,41 @@ func TestConcurrentUse(t *testing.T) {
 		if err := <-errs; err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+func TestSchemalessAnything(t *testing.T) {
+	ctx := context.Background()
+	c, _, url := newConverter(t, false, nil)
+	tests := []struct {
+		name string
+		in   any
+		want any
+	}{
+		{name: "string", in: "x", want: "x"},
+		{name: "int widens to int32", in: int8(5), want: int32(5)},
+		{name: "long", in: int64(-7), want: int64(-7)},
+		{name: "nested", in: []any{true, nil, 1.5, map[string]any{"k": []any{"v"}}}, want: []any{true, nil, 1.5, map[string]any{"k": []any{"v"}}}},
+		{name: "non-string keys", in: []schemas.MapEntry{{Key: int32(1), Value: "a"}}, want: []schemas.MapEntry{{Key: int32(1), Value: "a"}}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			b, err := c.FromConnect(ctx, "schemaless", nil, tc.in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r, _, _ := converterFor(t, url, false, nil)
+			s, v, err := r.ToConnect(ctx, "schemaless", b)
+			if err != nil || s != nil || !schemas.ValuesEqual(v, tc.want) {
+				t.Fatalf("got %v %#v %v", s, v, err)
+			}
+		})
+	}
+	if _, err := c.FromConnect(ctx, "schemaless", nil, []byte{1}); err == nil || !strings.Contains(err.Error(), "schemaless") {
+		t.Fatalf("bytes accepted schemaless: %v", err)
+	}
+	js, _ := havro.ParseWithCache(anythingJSON, "", &havro.SchemaCache{})
+	if js.(*havro.RecordSchema).FullName() != AnythingName {
+		t.Fatal("Anything schema misnamed")
 	}
 }

@@ -85,6 +85,8 @@ func (d *dec) decode(r *reader) (any, error) {
 	switch d.kind {
 	case aNull:
 		return nil, nil
+	case aAnything:
+		return decodeAnything(r, 0)
 	case aBoolean:
 		x, err := r.fixed(1)
 		if err != nil {

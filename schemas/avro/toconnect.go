@@ -34,6 +34,7 @@ const (
 	aArray
 	aMap
 	aUnion
+	aAnything // AvroData's schemaless Anything record
 )
 
 // dec is one compiled step of a decoding plan: how to read an Avro value written
@@ -69,6 +70,9 @@ func compileDecoder(avroJSON string, m mapping) (*dec, error) {
 	hs, err := havro.ParseWithCache(avroJSON, "", &havro.SchemaCache{})
 	if err != nil {
 		return nil, fmt.Errorf("parsing Avro schema: %w", err)
+	}
+	if rec, ok := hs.(*havro.RecordSchema); ok && rec.FullName() == AnythingName {
+		return &dec{kind: aAnything}, nil
 	}
 	tc := toConnect{m: m, seen: map[string]*dec{}}
 	return tc.build(hs, false, nil, false)
