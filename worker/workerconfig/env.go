@@ -14,6 +14,8 @@ const EnvPrefix = "CONNECT_"
 // becomes ".". So CONNECT_BOOTSTRAP_SERVERS sets bootstrap.servers,
 // CONNECT_CONFIG_PROVIDERS_DIR___X sets config.providers.dir_x. Names starting with
 // CONNECT_LOG4J_ configure logging in those images, not the worker, and are skipped.
+// (Strimzi does not use per-key variables: its operator renders the worker
+// properties into a file, which Load reads.)
 func EnvProperties(environ []string) map[string]string {
 	out := make(map[string]string)
 	for _, kv := range environ {
