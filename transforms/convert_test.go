@@ -86,6 +86,8 @@ func TestTimestampConverter(t *testing.T) {
 			in: rec(nil, nil, nil, nil), wantErr: "Invalid value epoch for configuration target.type: String must be one of: string, unix, Date, Time, Timestamp"},
 		{name: "not a timestamp schema", class: tc, cfg: cfg("target.type", "unix"),
 			in: rec(nil, nil, schemas.BooleanSchema, true), wantErr: "Schema Schema{BOOLEAN} does not correspond to a known timestamp type format"},
+		{name: "int64 schema with an int32 value", class: tc, cfg: cfg("target.type", "Timestamp"),
+			in: rec(nil, nil, schemas.Int64Schema, int32(5)), wantErr: "Expected Unix timestamp to be a Long, but found int32"},
 		{name: "unsupported schemaless type", class: tc, cfg: cfg("target.type", "unix"),
 			in: rec(nil, nil, nil, 1.5), wantErr: "TimestampConverter does not support float64 objects as timestamps"},
 	})

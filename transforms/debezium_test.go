@@ -13,6 +13,7 @@ const (
 	unwrap     = "io.debezium.transforms.ExtractNewRecordState"
 	rowFields  = "id:int32,name:string,email:?string,updated:?int64<io.debezium.time.MicroTimestamp>,created:?string<io.debezium.time.ZonedTimestamp>"
 	rowSchema  = "?struct<dbserver1.inventory.customers.Value>{" + rowFields + "}"
+	unwrapped  = "struct<dbserver1.inventory.customers.Value>{" + rowFields + "}"
 	annRow     = `id=int32(1),name="ann",email="ann@example.com",updated=int64(1704164645678901),created="2024-01-02T03:04:05.678Z"`
 	annaRow    = `id=int32(1),name="anna",email="anna@example.com",updated=int64(1704164645678901),created="2024-01-02T03:04:05.678Z"`
 	rewritten  = "struct<dbserver1.inventory.customers.Value>{" + rowFields + ",__deleted:?string}"
@@ -25,9 +26,9 @@ func TestExtractNewRecordState(t *testing.T) {
 	truncate := tb.event(cdc.OpTruncate, 0, nil, nil)
 	snapshot := tb.event(cdc.OpRead, 1, nil, tb.row(1, "ann"))
 	runTransformCases(t, []transformCase{
-		{name: "create", class: unwrap, cfg: cfg(), in: tb.create(1, "ann"), want: rowSchema + " {" + annRow + "}"},
-		{name: "snapshot read", class: unwrap, cfg: cfg(), in: snapshot, want: rowSchema + " {" + annRow + "}"},
-		{name: "update takes after", class: unwrap, cfg: cfg(), in: tb.update(1, "ann", "anna"), want: rowSchema + " {" + annaRow + "}"},
+		{name: "create: the row under a required copy of its schema", class: unwrap, cfg: cfg(), in: tb.create(1, "ann"), want: unwrapped + " {" + annRow + "}"},
+		{name: "snapshot read", class: unwrap, cfg: cfg(), in: snapshot, want: unwrapped + " {" + annRow + "}"},
+		{name: "update takes after", class: unwrap, cfg: cfg(), in: tb.update(1, "ann", "anna"), want: unwrapped + " {" + annaRow + "}"},
 		{name: "delete becomes a null value (tombstone mode)", class: unwrap, cfg: cfg(), in: tb.delete(1, "ann"), want: rowSchema + " null"},
 		{name: "tombstone dropped (tombstone mode)", class: unwrap, cfg: cfg(), in: tb.tombstone(1), want: "DROPPED"},
 		{name: "truncate dropped", class: unwrap, cfg: cfg(), in: truncate, want: "DROPPED"},
@@ -56,7 +57,10 @@ func TestExtractNewRecordState(t *testing.T) {
 				annRow + `,__op="c",__table="customers",__source_ts_ms=int64(1704164645000),__EVENT_TS=int64(1704164645000),__id="0-1-5"}`},
 		{name: "add fields with prefix on rewritten delete", class: unwrap, cfg: cfg("add.fields", "op", "add.fields.prefix", "meta_", "delete.tombstone.handling.mode", "rewrite"),
 			in:   tb.delete(1, "ann"),
-			want: "struct<dbserver1.inventory.customers.Value>{" + rowFields + ",meta_op:?string,__deleted:?string} {" + annRow + `,meta_op="d",__deleted="true"}`},
+			want: "struct<dbserver1.inventory.customers.Value>{" + rowFields + ",__deleted:?string,meta_op:?string} {" + annRow + `,__deleted="true",meta_op="d"}`},
+		{name: "legacy rewrite puts __deleted after the added fields", class: unwrap, cfg: cfg("add.fields", "op", "delete.handling.mode", "rewrite"),
+			in:   tb.delete(1, "ann"),
+			want: "struct<dbserver1.inventory.customers.Value>{" + rowFields + ",__op:?string,__deleted:?string} {" + annRow + `,__op="d",__deleted="true"}`},
 		{name: "add headers", class: unwrap, cfg: cfg("add.headers", "op,db,source.file:binlog", "add.headers.prefix", "dbz_"), in: tb.create(1, "ann"), part: headersPart,
 			want: `headers=[dbz_op:?string="c" dbz_db:?string="inventory" dbz_binlog:?string="mysql-bin.000003"]`},
 		{name: "route by field", class: unwrap, cfg: cfg("route.by.field", "name"), in: tb.create(1, "ann"), part: topicPart, want: "ann"},

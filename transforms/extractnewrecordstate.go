@@ -221,9 +221,6 @@ func (t *extractNewRecordState) Apply(r *connectors.Record) (*connectors.Record,
 	before, _ := env.Raw(beforeField.Index).(*schemas.Struct)
 
 	if after == nil && before == nil { // truncate
-		if t.mode == dthRewriteTombstone {
-			return c, nil
-		}
 		return nil, nil
 	}
 	if after == nil { // delete
@@ -324,13 +321,12 @@ func (t *extractNewRecordState) route(c *connectors.Record, row *schemas.Struct)
 	return nil
 }
 
-// withFields sets c's value to row plus the add.fields and, when deleted is not
-// empty, the __deleted field.
+// withFields sets c's value to a copy of row under a derived schema: the row's
+// fields, the add.fields and, when deleted is not empty, __deleted. Like Debezium, the
+// derived struct schema keeps the row schema's name, version, doc and parameters but
+// not its optionality. Debezium 2.x's legacy modes put __deleted after the added
+// fields; delete.tombstone.handling.mode puts it before them.
 func (t *extractNewRecordState) withFields(c *connectors.Record, env, row *schemas.Struct, deleted string) (*connectors.Record, error) {
-	if len(t.fields) == 0 && deleted == "" {
-		c.ValueSchema, c.Value = row.Schema(), row
-		return c, nil
-	}
 	key := unwrapKey{row: row.Schema(), env: env.Schema(), rewrite: deleted != ""}
 	out, ok := t.cache.get(key)
 	if !ok {
@@ -338,12 +334,16 @@ func (t *extractNewRecordState) withFields(c *connectors.Record, env, row *schem
 		for _, f := range row.Schema().Fields {
 			b.Field(f.Name, f.Schema)
 		}
+		legacy := t.mode == "legacy"
+		if deleted != "" && !legacy {
+			b.Field(deletedField, schemas.OptionalStringSchema)
+		}
 		for _, ref := range t.fields {
 			if s, ok := ref.schemaIn(env.Schema()); ok {
 				b.Field(ref.newName, s)
 			}
 		}
-		if deleted != "" {
+		if deleted != "" && legacy {
 			b.Field(deletedField, schemas.OptionalStringSchema)
 		}
 		var err error

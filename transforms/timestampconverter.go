@@ -217,7 +217,13 @@ func (t *timestampConverter) convert(v any, from string) (any, error) {
 
 func (t *timestampConverter) toMillis(v any, from string) (int64, error) {
 	bad := func() (int64, error) {
-		return 0, dataErrorf("Expected %s timestamp but found %s", from, typeName(v))
+		switch from {
+		case tsString:
+			return 0, dataErrorf("Expected string timestamp to be a String, but found %s", typeName(v))
+		case tsUnix:
+			return 0, dataErrorf("Expected Unix timestamp to be a Long, but found %s", typeName(v))
+		}
+		return 0, dataErrorf("Expected %s to be a time.Time, but found %s", from, typeName(v))
 	}
 	switch from {
 	case tsString:
