@@ -10,11 +10,21 @@ import (
 )
 
 func byLogicalTableRouterDef() *connectors.ConfigDef {
+	return logicalRouterDef("__dbz__physicalTableIdentifier", "logical.table.cache.size")
+}
+
+// toLogicalTopicRouterDef is the config of io.debezium.transforms.ToLogicalTopicRouter,
+// the newer name of the same router (different key field and cache-size key).
+func toLogicalTopicRouterDef() *connectors.ConfigDef {
+	return logicalRouterDef("__dbz__sourceIdentifier", "logical.destination.cache.size")
+}
+
+func logicalRouterDef(keyField, cacheKey string) *connectors.ConfigDef {
 	return connectors.NewConfigDef().
 		Define(withValidator(required("topic.regex", connectors.TypeString, connectors.Low, "The regex used for extracting the name of the logical table from the original topic name."), validRegex)).
 		Define(required("topic.replacement", connectors.TypeString, connectors.Low, "The replacement string used in conjunction with topic.regex. This will be used to create the new topic name.")).
 		Define(optional("key.enforce.uniqueness", connectors.TypeBoolean, connectors.Str("true"), connectors.Low, "Augment each record's key with a field denoting the source table. This field distinguishes records from different tables with the same key.")).
-		Define(optional("key.field.name", connectors.TypeString, connectors.Str("__dbz__physicalTableIdentifier"), connectors.Low, "Each record's key schema will be augmented with this field name. The purpose of this field is to distinguish the different physical tables that can now share a single topic. Make sure not to configure a field name that is at risk of conflict with existing key schema field names.")).
+		Define(optional("key.field.name", connectors.TypeString, connectors.Str(keyField), connectors.Low, "Each record's key schema will be augmented with this field name. The purpose of this field is to distinguish the different physical tables that can now share a single topic. Make sure not to configure a field name that is at risk of conflict with existing key schema field names.")).
 		Define(withValidator(optional("key.field.regex", connectors.TypeString, nil, connectors.Low, "The regex used for extracting the physical table identifier from the original topic name. Now that multiple physical tables can share a topic, the event's key may need to be augmented to include fields other than just those for the record's primary/unique key, since these are not guaranteed to be unique across tables. We need some identifier added to the key that distinguishes the different physical tables."), func(v any) error {
 			if v == nil {
 				return nil
@@ -23,7 +33,7 @@ func byLogicalTableRouterDef() *connectors.ConfigDef {
 		})).
 		Define(optional("key.field.replacement", connectors.TypeString, nil, connectors.Low, "The replacement string used in conjunction with key.field.regex. This will be used to create the physical table identifier in the record's key.")).
 		Define(withValidator(optional("schema.name.adjustment.mode", connectors.TypeString, connectors.Str("none"), connectors.Low, "Specify how schema names should be adjusted for compatibility with the message converter used by the connector, including: 'avro' replaces the characters that cannot be used in the Avro type name with underscore; 'none' does not apply any adjustment (default)"), connectors.OneOf("none", "avro"))).
-		Define(withValidator(optional("logical.table.cache.size", connectors.TypeInt, connectors.Str("16"), connectors.Low, "The size used for holding the max entries in LRUCache. The cache will keep the old/new schema for logical table key and value, also cache the derived key and topic regex result for improving the source record transformation."), connectors.AtLeast(1)))
+		Define(withValidator(optional(cacheKey, connectors.TypeInt, connectors.Str("16"), connectors.Low, "The size used for holding the max entries in LRUCache. The cache will keep the old/new schema for logical table key and value, also cache the derived key and topic regex result for improving the source record transformation."), connectors.AtLeast(1)))
 }
 
 // byLogicalTableRouter is Debezium's ByLogicalTableRouter: it reroutes records of
@@ -47,7 +57,15 @@ type routedKey struct {
 }
 
 func newByLogicalTableRouter(cfg connectors.Config) (Transformation, error) {
-	p, err := parse(byLogicalTableRouterDef(), cfg)
+	return newLogicalRouter(byLogicalTableRouterDef(), cfg)
+}
+
+func newToLogicalTopicRouter(cfg connectors.Config) (Transformation, error) {
+	return newLogicalRouter(toLogicalTopicRouterDef(), cfg)
+}
+
+func newLogicalRouter(def *connectors.ConfigDef, cfg connectors.Config) (Transformation, error) {
+	p, err := parse(def, cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -132,7 +150,7 @@ func (t *byLogicalTableRouter) routeKey(key *schemas.Struct, oldTopic, newTopic 
 	}
 	nk := schemas.NewStruct(out)
 	for i := range in.Fields {
-		nk.SetIndex(i, key.GetIndex(i))
+		nk.SetIndex(i, key.Raw(i))
 	}
 	if t.enforce {
 		id := oldTopic
@@ -177,7 +195,7 @@ func (t *byLogicalTableRouter) routeEnvelope(env *schemas.Struct, newTopic strin
 	}
 	ne := schemas.NewStruct(out)
 	for i, f := range in.Fields {
-		v := env.GetIndex(i)
+		v := env.Raw(i)
 		if (f.Name == envBefore || f.Name == envAfter) && v != nil {
 			old, err := requireStruct(v, "Updating schema")
 			if err != nil {
@@ -187,7 +205,7 @@ func (t *byLogicalTableRouter) routeEnvelope(env *schemas.Struct, newTopic strin
 			nv := schemas.NewStruct(row)
 			for j := range old.Schema().Fields {
 				if j < len(row.Fields) {
-					nv.SetIndex(j, old.GetIndex(j))
+					nv.SetIndex(j, old.Raw(j))
 				}
 			}
 			v = nv

@@ -14,5 +14,6 @@ func debeziumTransforms() []*Plugin {
 		dbz("ExtractNewRecordState", extractNewRecordStateDef, newExtractNewRecordState),
 		dbz("HeaderToValue", headerToValueDef, newHeaderToValue),
 		dbz("TimezoneConverter", timezoneConverterDef, newTimezoneConverter),
+		dbz("ToLogicalTopicRouter", toLogicalTopicRouterDef, newToLogicalTopicRouter),
 	}
 }

@@ -103,6 +103,7 @@ func TestByLogicalTableRouter(t *testing.T) {
 	row := `{id=int32(1),name="ann",email="ann@example.com",updated=int64(1704164645678901),created="2024-01-02T03:04:05.678Z"}`
 	cases := []struct {
 		name    string
+		class   string
 		cfg     map[string]string
 		in      *connectors.Record
 		want    string
@@ -123,12 +124,18 @@ func TestByLogicalTableRouter(t *testing.T) {
 			want: "topic=dbserver1.inventory.orders key=struct<dbserver1.inventory.orders.Key>{id:int32}:{id=int32(1)} env=dbserver1.inventory.orders.Envelope before=dbserver1.inventory.orders.Value after=" + row},
 		{name: "heartbeat value kept", cfg: cfg("topic.regex", "__debezium-heartbeat.(.*)", "topic.replacement", "hb.$1", "key.enforce.uniqueness", "false"), in: heartbeat(),
 			want: "topic=hb.dbserver1 key=struct<hb.dbserver1.Key>{serverName:string}:{serverName=\"dbserver1\"} env=io.debezium.connector.common.Heartbeat"},
+		{name: "ToLogicalTopicRouter's key field", class: "io.debezium.transforms.ToLogicalTopicRouter", cfg: base, in: shard1.tombstone(1),
+			want: "topic=" + all + " key=struct<" + all + ".Key>{id:int32,__dbz__sourceIdentifier:string}:{id=int32(1),__dbz__sourceIdentifier=\"dbserver1.inventory.customers_shard1\"}"},
 		{name: "key regex needs replacement", cfg: cfg("topic.regex", "a", "topic.replacement", "b", "key.field.regex", "x"), wantErr: "key.field.replacement must be non-empty if key.field.regex is set."},
 		{name: "missing topic.replacement", cfg: cfg("topic.regex", "a"), wantErr: `Missing required configuration "topic.replacement"`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			p, _ := Lookup(router)
+			class := router
+			if tc.class != "" {
+				class = tc.class
+			}
+			p, _ := Lookup(class)
 			tr, err := p.NewTransformation(connectors.Config(tc.cfg))
 			if tc.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
