@@ -23,22 +23,6 @@ type change struct {
 	set     map[string]bool // update: columns in the SET clause
 }
 
-// decode parses every live entry of t with the table model valid at the entry's SCN.
-func (s *Stream) decode(t *txn) ([]change, error) {
-	out := make([]change, 0, t.live)
-	err := t.each(func(e *entry) error {
-		ch, err := s.decodeEntry(e)
-		if err != nil {
-			return s.cfg.Failure.Handle(s.log, e.position(t.xid), fmt.Errorf("%w; statement: %s", err, truncateSQL(e.SQL)))
-		}
-		if ch != nil {
-			out = append(out, *ch)
-		}
-		return nil
-	})
-	return out, err
-}
-
 func truncateSQL(s string) string {
 	if len(s) > 2000 {
 		return s[:2000] + "…"
@@ -179,7 +163,7 @@ func (s *Stream) decodeObj(e *entry, st *sqlredo.Statement) (*change, error) {
 	return buildChange(e, st, v, name)
 }
 
-// applyRules rewrites a committed transaction's changes by the rules of
+// ruleState rewrites a committed transaction's changes, streamed in redo order, by the rules of
 // oracle-update-as-delete.md. Each rule acts only when the redo proves it:
 //
 //   - LOB assembly (lob.enabled, F-LOB-INLINE): an INSERT of EMPTY_CLOB()/EMPTY_BLOB()
@@ -199,45 +183,55 @@ func (s *Stream) decodeObj(e *entry, st *sqlredo.Statement) (*change, error) {
 //     change (d with __debezium.newkey, tombstone, c with __debezium.oldkey).
 //   - Anything else stays as logged: an application's DELETE then INSERT of a key is
 //     d then c.
-func (s *Stream) applyRules(chs []change) []change {
-	if len(chs) < 2 {
-		return chs
-	}
-	out := chs[:0:0]
-	for i := 0; i < len(chs); i++ {
-		c := chs[i]
-		if s.cfg.Modes.LOBEnabled && c.op == cdc.OpCreate {
-			for i+1 < len(chs) && lobWriteOf(&c, &chs[i+1]) {
-				n := &chs[i+1]
-				for col := range n.set {
-					k := columnIndex(c.version, col)
-					c.after[k] = n.after[k]
-				}
-				c.rowID = n.rowID
-				i++
+type ruleState struct {
+	s       *Stream
+	out     func(ch change, last bool) error
+	pending *change
+}
+
+// push takes the next change of the transaction in redo order.
+func (rs *ruleState) push(c change) error {
+	s := rs.s
+	if p := rs.pending; p != nil {
+		if s.cfg.Modes.LOBEnabled && p.op == cdc.OpCreate && lobWriteOf(p, &c) {
+			for col := range c.set {
+				k := columnIndex(p.version, col)
+				p.after[k] = c.after[k]
 			}
+			p.rowID = c.rowID
+			return nil
 		}
-		if c.op == cdc.OpDelete && i+1 < len(chs) && chs[i+1].op == cdc.OpCreate && chs[i+1].name == c.name {
-			n := &chs[i+1]
-			if n.rowID != c.rowID && sameImage(c.before, n.after) {
+		if p.op == cdc.OpDelete && c.op == cdc.OpCreate && c.name == p.name {
+			if c.rowID != p.rowID && sameImage(p.before, c.after) {
 				s.metrics.physicalMovesDropped.Inc()
 				s.log.Info("dropping DELETE+INSERT of an identical row at a new ROW_ID (physical row move)",
-					"table", c.name, "scn", c.meta.SCN, "from_row_id", c.rowID, "to_row_id", n.rowID)
-				i++
-				continue
+					"table", p.name, "scn", p.meta.SCN, "from_row_id", p.rowID, "to_row_id", c.rowID)
+				rs.pending = nil
+				return nil
 			}
-			if rowMovement(&c, n) {
+			if rowMovement(p, &c) {
 				s.metrics.rowMovesMerged.Inc()
-				merged := change{op: cdc.OpUpdate, before: c.before, after: n.after, meta: c.meta, rowID: n.rowID,
-					version: n.version, name: c.name}
-				out = append(out, merged)
-				i++
-				continue
+				rs.pending = &change{op: cdc.OpUpdate, before: p.before, after: c.after, meta: p.meta, rowID: c.rowID,
+					version: c.version, name: p.name}
+				return nil
 			}
 		}
-		out = append(out, c)
+		if err := rs.out(*p, false); err != nil {
+			return err
+		}
 	}
-	return out
+	rs.pending = &c
+	return nil
+}
+
+// flush emits the last change of the transaction.
+func (rs *ruleState) flush() error {
+	if rs.pending == nil {
+		return nil
+	}
+	p := rs.pending
+	rs.pending = nil
+	return rs.out(*p, true)
 }
 
 func columnIndex(v *tableVersion, col string) int {

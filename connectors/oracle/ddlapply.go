@@ -43,8 +43,7 @@ func (s *Stream) ddl(r *logminer.Row) error {
 		if err != nil {
 			return s.cfg.Failure.Handle(s.log, r.Position(), err)
 		}
-		s.out = append(s.out, recs...)
-		return nil
+		return s.put(recs...)
 	}
 	next, change, err := applyDDL(st, cur)
 	if err != nil {
@@ -81,8 +80,7 @@ func (s *Stream) commitModel(r *logminer.Row, owner string, change cdc.TableChan
 		hid.Table = t
 	}
 	h := s.historyRecord(r, owner, []cdc.TableChange{hid})
-	s.emitSchemaChange(r, h, change.ID.Schema, change.ID.Table)
-	return nil
+	return s.emitSchemaChange(r, h, change.ID.Schema, change.ID.Table)
 }
 
 // reread handles DDL on a captured table that the parser could not apply.

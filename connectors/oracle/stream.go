@@ -37,6 +37,12 @@ type StreamConfig struct {
 	Reread func(owner, table string) (*TableInfo, error)
 	// Now is the connector clock (envelope ts_ms, record timestamps); time.Now when nil.
 	Now func() time.Time
+	// Sink, when set, receives every record as it is built (it may block for
+	// back-pressure); otherwise records accumulate for Records.
+	Sink func(*connectors.SourceRecord) error
+	// OnHistory, when set, stores each schema history record durably before the
+	// schema-change event is emitted; otherwise records accumulate for History.
+	OnHistory func(*cdc.HistoryRecord) error
 }
 
 // Stream turns LogMiner rows into change records: CSF stitching, per-XID buffering,
@@ -233,59 +239,97 @@ func (s *Stream) commit(r *logminer.Row) error {
 		s.log.Debug("skipping transaction already emitted before the restart", "position", r.Position())
 		return nil
 	}
-	chs, err := s.decode(t)
-	if err != nil {
-		return err
-	}
-	chs = s.applyRules(chs)
 	skip := int64(0)
 	if s.resumeTx != "" && s.resumeTx == r.TxID() {
 		skip = s.resumeSq
 		s.resumeTx = ""
 	}
-	low := s.lowWatermark(r.SCN)
-	commitTs := r.Timestamp.Add(-s.cfg.DBOffset)
-	var seq int64
-	for i, ch := range chs {
-		seq++
-		if seq <= skip {
-			continue
-		}
-		// Until the last event of the transaction is out, a restart must mine the
-		// transaction again from its start; txId/txSeq then skip what was sent.
-		resume := low
-		if t.startSCN > 0 && t.startSCN-1 < resume {
-			resume = t.startSCN - 1
-		}
-		pos := Position{SCN: resume, Commit: s.pos.Commit, TxID: r.TxID(), TxSeq: seq, extraKeys: s.pos.extraKeys}
-		if i == len(chs)-1 {
-			pos.SCN = low
-			s.pos.Commit.Record(r.Thread, r.SCN, r.XID)
-			pos.Commit = s.pos.Commit.Clone()
-		}
-		e := ch.meta
-		si := sourceInfo{name: s.cfg.Topics.Prefix, db: s.cfg.DB, schema: ch.version.info.Table.ID.Schema,
-			table: ch.version.info.Table.ID.Table, ts: e.Time.Add(-s.cfg.DBOffset), txID: r.TxID(),
-			scn: strconv.FormatUint(e.SCN, 10), commitSCN: strconv.FormatUint(r.SCN, 10), rsID: e.RsID, ssn: e.SSN,
-			thread: int32(e.Thread), user: e.Username, rowID: ch.rowID, commitTs: commitTs,
-			startSCN: strconv.FormatUint(t.startSCN, 10), startTs: t.startTime.Add(-s.cfg.DBOffset), txSeq: seq}
-		recs, err := ch.version.schema.Records(cdc.Change{Op: ch.op, Before: ch.before, After: ch.after, Source: si.build(),
-			Partition: s.partition(), Offset: pos.Offset(), Now: s.cfg.Now()}, s.cfg.Emit)
+	em := &txEmitter{s: s, r: r, t: t, skip: skip, low: s.lowWatermark(r.SCN), commitTs: r.Timestamp.Add(-s.cfg.DBOffset)}
+	rules := &ruleState{s: s, out: em.emit}
+	// Entries are decoded, rewritten and emitted one at a time (the rules look one
+	// change ahead), so a transaction of any size needs constant memory here.
+	err := t.each(func(e *entry) error {
+		ch, err := s.decodeEntry(e)
 		if err != nil {
-			if herr := s.cfg.Failure.Handle(s.log, e.position(r.XID), err); herr != nil {
-				return herr
-			}
-			continue
+			return s.cfg.Failure.Handle(s.log, e.position(t.xid), fmt.Errorf("%w; statement: %s", err, truncateSQL(e.SQL)))
 		}
-		for _, rec := range recs {
-			rec.Position = e.position(r.XID)
+		if ch == nil {
+			return nil
 		}
-		s.out = append(s.out, recs...)
+		return rules.push(*ch)
+	})
+	if err != nil {
+		return err
 	}
+	if err := rules.flush(); err != nil {
+		return err
+	}
+	seq := em.seq
+	commitTs := em.commitTs
 	s.pos.Commit.Record(r.Thread, r.SCN, r.XID)
 	s.pos.TxID, s.pos.TxSeq = r.TxID(), seq
 	if !r.Timestamp.IsZero() {
 		s.metrics.lagMs.Set(float64(s.cfg.Now().Sub(commitTs).Milliseconds()))
+	}
+	return nil
+}
+
+// txEmitter turns the committed changes of one transaction into records.
+type txEmitter struct {
+	s        *Stream
+	r        *logminer.Row // the COMMIT row
+	t        *txn
+	skip     int64 // events already emitted before a restart (txSeq of the stored offset)
+	low      uint64
+	commitTs time.Time
+	seq      int64
+}
+
+func (em *txEmitter) emit(ch change, last bool) error {
+	s, r, t := em.s, em.r, em.t
+	em.seq++
+	seq := em.seq
+	if seq <= em.skip {
+		return nil
+	}
+	// Until the last event of the transaction is out, a restart must mine the
+	// transaction again from its start; txId/txSeq then skip what was sent.
+	resume := em.low
+	if t.startSCN > 0 && t.startSCN-1 < resume {
+		resume = t.startSCN - 1
+	}
+	pos := Position{SCN: resume, Commit: s.pos.Commit, TxID: r.TxID(), TxSeq: seq, extraKeys: s.pos.extraKeys}
+	if last {
+		pos.SCN = em.low
+		s.pos.Commit.Record(r.Thread, r.SCN, r.XID)
+	}
+	e := ch.meta
+	si := sourceInfo{name: s.cfg.Topics.Prefix, db: s.cfg.DB, schema: ch.version.info.Table.ID.Schema,
+		table: ch.version.info.Table.ID.Table, ts: e.Time.Add(-s.cfg.DBOffset), txID: r.TxID(),
+		scn: strconv.FormatUint(e.SCN, 10), commitSCN: strconv.FormatUint(r.SCN, 10), rsID: e.RsID, ssn: e.SSN,
+		thread: int32(e.Thread), user: e.Username, rowID: ch.rowID, commitTs: em.commitTs,
+		startSCN: strconv.FormatUint(t.startSCN, 10), startTs: t.startTime.Add(-s.cfg.DBOffset), txSeq: seq}
+	recs, err := ch.version.schema.Records(cdc.Change{Op: ch.op, Before: ch.before, After: ch.after, Source: si.build(),
+		Partition: s.partition(), Offset: pos.Offset(), Now: s.cfg.Now()}, s.cfg.Emit)
+	if err != nil {
+		return s.cfg.Failure.Handle(s.log, e.position(r.XID), err)
+	}
+	for _, rec := range recs {
+		rec.Position = e.position(r.XID)
+	}
+	return s.put(recs...)
+}
+
+// put hands records to the sink, or keeps them for Records.
+func (s *Stream) put(recs ...*connectors.SourceRecord) error {
+	if s.cfg.Sink == nil {
+		s.out = append(s.out, recs...)
+		return nil
+	}
+	for _, r := range recs {
+		if err := s.cfg.Sink(r); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -304,10 +348,16 @@ func (s *Stream) historyRecord(r *logminer.Row, owner string, changes []cdc.Tabl
 		DDL: r.SQLRedo, TableChanges: changes}
 }
 
-func (s *Stream) emitSchemaChange(r *logminer.Row, h *cdc.HistoryRecord, owner, table string) {
-	s.history = append(s.history, h)
+func (s *Stream) emitSchemaChange(r *logminer.Row, h *cdc.HistoryRecord, owner, table string) error {
+	if s.cfg.OnHistory != nil {
+		if err := s.cfg.OnHistory(h); err != nil {
+			return fmt.Errorf("writing schema history: %w", err)
+		}
+	} else {
+		s.history = append(s.history, h)
+	}
 	if !s.cfg.IncludeSchemaChanges {
-		return
+		return nil
 	}
 	si := sourceInfo{name: s.cfg.Topics.Prefix, db: s.cfg.DB, schema: owner, table: table,
 		ts: r.Timestamp.Add(-s.cfg.DBOffset), txID: r.TxID(), scn: strconv.FormatUint(r.SCN, 10),
@@ -321,5 +371,5 @@ func (s *Stream) emitSchemaChange(r *logminer.Row, h *cdc.HistoryRecord, owner, 
 	}
 	rec := s.changes.Record(s.cfg.Topics.SchemaChange(), h, si.build(), s.partition(), safe.Offset(), s.cfg.Now())
 	rec.Position = r.Position()
-	s.out = append(s.out, rec)
+	return s.put(rec)
 }

@@ -285,6 +285,8 @@ func (t *Task) stream(ctx context.Context) error {
 	}
 	scfg := t.cfg.StreamConfig()
 	scfg.Now = t.now
+	scfg.Sink = func(r *connectors.SourceRecord) error { return t.emit(ctx, r) }
+	scfg.OnHistory = func(h *cdc.HistoryRecord) error { return t.history.Record(ctx, h) }
 	if dict != nil {
 		scfg.Reread = func(owner, table string) (*TableInfo, error) { return readTable(ctx, dict, owner, table) }
 	}
@@ -342,14 +344,6 @@ func (t *Task) stream(ctx context.Context) error {
 		}
 		st.EndWindow(to, rows)
 		t.metrics.fetchQueryMs.Set(float64(time.Since(started).Milliseconds()))
-		for _, h := range st.History() {
-			if err := t.history.Record(ctx, h); err != nil {
-				return fmt.Errorf("writing schema history: %w", err)
-			}
-		}
-		if err := t.emit(ctx, st.Records()...); err != nil {
-			return err
-		}
 		if rec, err := hb.Due(ctx, t.now(), st.Offset()); err != nil {
 			return &fatalError{fmt.Errorf("heartbeat.action.query: %w", err)}
 		} else if rec != nil {
@@ -407,13 +401,8 @@ func (t *Task) schemaSnapshot(ctx context.Context, st *Stream, cat Catalog, scn 
 			return err
 		}
 	}
-	for _, h := range st.History() {
-		if err := t.history.Record(ctx, h); err != nil {
-			return fmt.Errorf("writing schema history: %w", err)
-		}
-	}
 	t.schemaOK = true
-	return t.emit(ctx, st.Records()...)
+	return nil
 }
 
 // createTableDDL renders a CREATE TABLE statement for a model, in the DDL form the
