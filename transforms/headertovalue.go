@@ -11,11 +11,13 @@ func headerToValueDef() *connectors.ConfigDef {
 	return connectors.NewConfigDef().
 		Define(withValidator(required("headers", connectors.TypeList, connectors.High, "Header names in the record whose values are to be copied or moved to record value."), nonEmptyList)).
 		Define(withValidator(required("fields", connectors.TypeList, connectors.High, "Field names, in the same order as the header names listed in the headers configuration property. Supports Struct nesting using dot notation."), nonEmptyList)).
-		Define(withValidator(optional("operation", connectors.TypeString, connectors.Str("copy"), connectors.Medium, "Either <code>move</code> if the fields are to be moved to the value (removed from the headers), or <code>copy</code> if the fields are to be copied to the value (retained as headers)."), connectors.OneOf("copy", "move")))
+		Define(withValidator(required("operation", connectors.TypeString, connectors.High, "Either <code>move</code> if the fields are to be moved to the value (removed from the headers), or <code>copy</code> if the fields are to be copied to the value (retained as headers)."), connectors.OneOf("copy", "move")))
 }
 
 // headerToValue is Debezium's HeaderToValue: it copies or moves headers into fields
-// of a Struct value. Headers absent from a record add no field.
+// of a Struct value, in the order the headers appear on the record. Headers absent
+// from a record add no field; the first of repeated headers is used. Nested target
+// fields (a.b) are not supported.
 type headerToValue struct {
 	headers []string
 	fields  []string
@@ -24,8 +26,14 @@ type headerToValue struct {
 }
 
 type headerKey struct {
-	s       *schemas.Schema
-	present uint64 // bit i: headers[i] is present (first 64 headers)
+	s   *schemas.Schema
+	sig string // the configured header indexes found, in record order
+}
+
+// headerEntry is one header that becomes a field.
+type headerEntry struct {
+	field string
+	h     connectors.Header
 }
 
 func newHeaderToValue(cfg connectors.Config) (Transformation, error) {
@@ -53,35 +61,40 @@ func (t *headerToValue) Apply(r *connectors.Record) (*connectors.Record, error) 
 	if err != nil {
 		return nil, err
 	}
-	found := make([]connectors.Header, len(t.headers))
-	var present uint64
-	for i, name := range t.headers {
-		if h, ok := r.Headers.Last(name); ok {
-			if h.Schema == nil {
-				return nil, dataErrorf("Header %s has no schema and cannot become field %s", name, t.fields[i])
+	var entries []headerEntry
+	var sig []byte
+	taken := make(map[int]bool, len(t.headers))
+	for _, h := range r.Headers {
+		idx := -1
+		for i, name := range t.headers {
+			if name == h.Key {
+				idx = i
+				break
 			}
-			found[i] = h
-			present |= 1 << (uint(i) % 64)
 		}
+		if idx < 0 || taken[idx] {
+			continue
+		}
+		if h.Schema == nil {
+			return nil, dataErrorf("Header %s has no schema and cannot become field %s", h.Key, t.fields[idx])
+		}
+		taken[idx] = true
+		entries = append(entries, headerEntry{field: t.fields[idx], h: h})
+		sig = append(sig, byte(idx), byte(idx>>8))
 	}
-	if present == 0 {
+	if len(entries) == 0 {
 		return r, nil
 	}
 	in := st.Schema()
-	key := headerKey{in, present}
+	key := headerKey{in, string(sig)}
 	out, ok := t.cache.get(key)
 	if !ok {
 		b := structBasics(in)
-		if in.Optional {
-			b.Optional()
-		}
 		for _, f := range in.Fields {
 			b.Field(f.Name, f.Schema)
 		}
-		for i, h := range found {
-			if h.Schema != nil {
-				b.Field(t.fields[i], h.Schema)
-			}
+		for _, e := range entries {
+			b.Field(e.field, e.h.Schema)
 		}
 		if out, err = b.Build(); err != nil {
 			return nil, dataErrorf("%v", err)
@@ -92,12 +105,9 @@ func (t *headerToValue) Apply(r *connectors.Record) (*connectors.Record, error) 
 	for i := range in.Fields {
 		ns.SetIndex(i, st.Raw(i))
 	}
-	for i, h := range found {
-		if h.Schema != nil {
-			f, _ := out.Field(t.fields[i])
-			if err := putChecked(ns, f.Index, h.Value); err != nil {
-				return nil, err
-			}
+	for i, e := range entries {
+		if err := putChecked(ns, len(in.Fields)+i, e.h.Value); err != nil {
+			return nil, err
 		}
 	}
 	c := r.Clone()
