@@ -654,3 +654,89 @@ func TestSchemalessAnything(t *testing.T) {
 		t.Fatal("Anything schema misnamed")
 	}
 }
+
+func TestEqualUnnamedStructsShareAName(t *testing.T) {
+	c, _, _ := newConverter(t, false, nil)
+	a := schemas.StructBuilder().Field("a", schemas.Int32Schema).Schema()
+	b := schemas.StructBuilder().Field("a", schemas.Int32Schema).Schema() // equal, different pointer
+	s := schemas.StructBuilder().Name("x.Y").Field("p", a).Field("q", b).Field("r", b.WithOptional(true)).Schema()
+	js, err := c.AvroSchema(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `{"type":"record","name":"Y","namespace":"x","fields":[{"name":"p","type":{"type":"record","name":"ConnectDefault","namespace":"io.confluent.connect.avro","fields":[{"name":"a","type":"int"}]}},{"name":"q","type":"io.confluent.connect.avro.ConnectDefault"},{"name":"r","type":["null","io.confluent.connect.avro.ConnectDefault"],"default":null}],"connect.name":"x.Y"}`
+	if js != want {
+		t.Fatalf("got\n%s\nwant\n%s", js, want)
+	}
+	if _, err := havro.ParseWithCache(js, "", &havro.SchemaCache{}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestToConnectForeignSchema reads data written by another producer with a schema
+// AvroData did not generate: enums, a general union, an Avro map, field defaults
+// without connect.default, and plain records.
+func TestToConnectForeignSchema(t *testing.T) {
+	ctx := context.Background()
+	url, fake := srtest.New(t)
+	const foreign = `{"type":"record","name":"Order","namespace":"shop","doc":"an order","fields":[` +
+		`{"name":"id","type":"long"},` +
+		`{"name":"status","type":{"type":"enum","name":"Status","symbols":["NEW","PAID"]},"default":"NEW"},` +
+		`{"name":"amount","type":{"type":"bytes","logicalType":"decimal","precision":9,"scale":2}},` +
+		`{"name":"qty","type":"int","default":1},` +
+		`{"name":"choice","type":["null","int","string"],"default":null},` +
+		`{"name":"tags","type":{"type":"map","values":"string"}},` +
+		`{"name":"day","type":{"type":"int","logicalType":"date"}}]}`
+	fake.SeedSchema("shop-value", 1, 77, sr.Schema{Schema: foreign, Type: sr.TypeAvro})
+	hs, err := havro.Parse(foreign)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, err := havro.Marshal(hs, map[string]any{
+		"id": int64(9), "status": "PAID", "amount": big.NewRat(12345, 100), "qty": int32(3),
+		"choice": map[string]any{"string": "x"}, "tags": map[string]any{"k": "v"}, "day": time.Date(2024, 1, 2, 0, 0, 0, 0, time.UTC),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, _, _ := converterFor(t, url, false, nil)
+	s, v, err := c.ToConnect(ctx, "shop", append([]byte{0, 0, 0, 0, 77}, body...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := v.(*schemas.Struct)
+	status, _ := s.Field("status")
+	qty, _ := s.Field("qty")
+	choice, _ := s.Field("choice")
+	checks := []struct {
+		name string
+		got  any
+		want any
+	}{
+		{name: "record name", got: s.Name, want: "shop.Order"},
+		{name: "record doc param", got: param(s, recordDocParam), want: "an order"},
+		{name: "id", got: st.Get("id"), want: int64(9)},
+		{name: "enum value", got: st.Get("status"), want: "PAID"},
+		{name: "enum param", got: param(status.Schema, enumParam), want: "shop.Status"},
+		{name: "enum default", got: status.Schema.Default, want: "NEW"},
+		{name: "decimal", got: st.Get("amount"), want: schemas.NewDecimal(12345, 2)},
+		{name: "int default flagged", got: param(qty.Schema, fieldDefaultFlag), want: "true"},
+		{name: "int default", got: qty.Schema.Default, want: int32(1)},
+		{name: "union struct name", got: choice.Schema.Name, want: UnionName},
+		{name: "union branch", got: st.Get("choice").(*schemas.Struct).Get("string"), want: "x"},
+		{name: "map", got: st.Get("tags"), want: map[string]any{"k": "v"}},
+		{name: "date", got: st.Get("day"), want: time.Date(2024, 1, 2, 0, 0, 0, 0, time.UTC)},
+	}
+	for _, ck := range checks {
+		t.Run(ck.name, func(t *testing.T) {
+			if !schemas.ValuesEqual(ck.got, ck.want) {
+				t.Fatalf("got %#v, want %#v", ck.got, ck.want)
+			}
+		})
+	}
+}
+
+func param(s *schemas.Schema, k string) string {
+	v, _ := s.Param(k)
+	return v
+}

@@ -81,7 +81,7 @@ func compile(s *schemas.Schema, m mapping) (*enc, error) {
 		if _, ok := s.Param(enumParam); ok && m.enhanced {
 			for _, kv := range s.Params {
 				if len(kv.Key) > len(enumParam) && kv.Key[:len(enumParam)+1] == enumParam+"." {
-					e.enum = append(e.enum, kv.Value)
+					e.enum = append(e.enum, kv.Key[len(enumParam)+1:])
 				}
 			}
 		}

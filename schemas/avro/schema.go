@@ -300,7 +300,7 @@ func (w *schemaWriter) writeEnum(b []byte, s *schemas.Schema, full string) ([]by
 			if n > 0 {
 				d = append(d, ',')
 			}
-			d = appendJSONString(d, kv.Value)
+			d = appendJSONString(d, kv.Key[len(enumParam)+1:])
 			n++
 		}
 	}
@@ -345,6 +345,14 @@ func (w *schemaWriter) recordName(s *schemas.Schema) (space, name string) {
 	}
 	if n, ok := w.unnamedN[s]; ok {
 		return Namespace, n
+	}
+	// AvroData reuses the Avro schema of an equal Connect schema (its schemaMap),
+	// so equal unnamed structs share one ConnectDefault name.
+	for k, n := range w.unnamedN {
+		if schemas.Equal(k, s) {
+			w.unnamedN[s] = n
+			return Namespace, n
+		}
 	}
 	w.unnamed++
 	n := DefaultSchemaName

@@ -254,7 +254,9 @@ func (tc *toConnect) build(hs havro.Schema, forceOptional bool, fieldDefault any
 			if types[0].Type() == havro.Null {
 				member = 1
 			}
-			md, err := tc.build(types[member], true, fieldDefault, hasDefault && fieldDefault != nil)
+			// as AvroData, the member never sees the field default: an optional
+			// field's Connect default comes from connect.default only
+			md, err := tc.build(types[member], true, nil, false)
 			if err != nil {
 				return nil, err
 			}
@@ -392,7 +394,7 @@ func (tc *toConnect) finish(b *schemas.Builder, hs havro.Schema, d *dec, forceOp
 	def := fieldDefault
 	if !hasDefault || def == nil {
 		def = propAny(hs, connectDefaultProp)
-	} else if propAny(hs, connectDefaultProp) == nil {
+	} else if tc.m.connectMetaData && propAny(hs, connectDefaultProp) == nil {
 		b.Param(fieldDefaultFlag, "true")
 	}
 	s, err := b.Build()
@@ -400,16 +402,14 @@ func (tc *toConnect) finish(b *schemas.Builder, hs havro.Schema, d *dec, forceOp
 		return err
 	}
 	if def != nil {
-		dv, err := defaultFromAvro(s, def)
-		if err != nil {
-			return fmt.Errorf("default value: %w", err)
+		// an invalid default is ignored, as AvroData does (it logs and drops it)
+		if dv, err := defaultFromAvro(s, def); err == nil {
+			c := *s
+			c.Default = dv
+			if schemas.Validate(&c, dv) == nil {
+				s = &c
+			}
 		}
-		c := *s
-		c.Default = dv
-		if err := schemas.Validate(&c, dv); err != nil {
-			return fmt.Errorf("default value: %w", err)
-		}
-		s = &c
 	}
 	d.connect = s
 	return nil
