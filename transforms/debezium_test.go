@@ -3,6 +3,7 @@ package transforms
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gonnect/gonnect/connectors"
 	"github.com/gonnect/gonnect/connectors/cdc"
@@ -251,4 +252,32 @@ func TestHeaderToValue(t *testing.T) {
 		{name: "size mismatch", class: h2v, cfg: cfg("headers", "a,b", "fields", "f1", "operation", "copy"),
 			in: rec(nil, nil, nil, nil), wantErr: "'fields' config must have the same number of elements as 'headers' config."},
 	})
+}
+
+func TestTimezoneConvertValue(t *testing.T) {
+	cases := []struct {
+		name, zone, schema string
+		in                 any
+		want               string
+	}{
+		{name: "zoned timestamp drops trailing zeros", zone: "+08:00", schema: dbzZonedTimestamp, in: "2024-01-02T03:04:05.678000Z", want: `"2024-01-02T11:04:05.678+08:00"`},
+		{name: "zoned timestamp to UTC", zone: "UTC", schema: dbzZonedTimestamp, in: "2024-01-02T11:04:05+08:00", want: `"2024-01-02T03:04:05Z"`},
+		{name: "zoned time", zone: "-05:30", schema: dbzZonedTime, in: "03:04:05.5Z", want: `"21:34:05.5-05:30"`},
+		{name: "millis timestamp", zone: "+01:00", schema: dbzTimestamp, in: int64(3_600_000), want: "int64(0)"},
+		{name: "nanos timestamp", zone: "+01:00", schema: dbzNanoTimestamp, in: int64(3_600_000_000_001), want: "int64(1)"},
+		{name: "connect timestamp", zone: "+01:00", schema: schemas.TimestampName, in: time.UnixMilli(3_600_000).UTC(), want: "time:1970-01-01T00:00:00Z"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			p, _ := Lookup("TimezoneConverter")
+			tr, err := p.NewTransformation(connectors.Config{"converted.timezone": tc.zone})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := tr.(*timezoneConverter).convertValue(tc.schema, tc.in)
+			if err != nil || renderValue(got) != tc.want {
+				t.Fatalf("convertValue = %s, %v; want %s", renderValue(got), err, tc.want)
+			}
+		})
+	}
 }

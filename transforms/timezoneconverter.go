@@ -36,7 +36,8 @@ var (
 // timezoneConverter is Debezium's TimezoneConverter: in change-event envelopes it
 // converts the Debezium and Connect timestamp fields of before/after (and named
 // source fields) to converted.timezone. ZonedTimestamp and ZonedTime keep their
-// instant and get the zone's offset; Timestamp, MicroTimestamp, NanoTimestamp and
+// instant and get the zone's offset (rendered as Java's ISO_OFFSET_DATE_TIME/TIME:
+// minimal fraction digits, Z for UTC); Timestamp, MicroTimestamp, NanoTimestamp and
 // Connect Timestamp values are read as UTC wall-clock time and re-based to the zone,
 // as Debezium does.
 type timezoneConverter struct {
@@ -281,7 +282,7 @@ func (t *timezoneConverter) convertValue(name string, v any) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		return ts.In(t.loc).Format("2006-01-02T15:04:05") + fraction(s) + zoneSuffix(ts.In(t.loc)), nil
+		return ts.In(t.loc).Format(time.RFC3339Nano), nil
 	case dbzZonedTime:
 		s, ok := v.(string)
 		if !ok {
@@ -293,7 +294,7 @@ func (t *timezoneConverter) convertValue(name string, v any) (any, error) {
 		}
 		_, off := time.Now().In(t.loc).Zone()
 		local := ts.In(time.FixedZone("", off))
-		return local.Format("15:04:05") + fraction(s) + zoneSuffix(local), nil
+		return local.Format("15:04:05.999999999Z07:00"), nil
 	case dbzMicroTimestamp:
 		n, ok := v.(int64)
 		if !ok {
@@ -318,28 +319,6 @@ func (t *timezoneConverter) convertValue(name string, v any) (any, error) {
 		return nil, fmt.Errorf("expected a time, found %s", typeName(v))
 	}
 	return rebase(ts, t.loc).UTC(), nil
-}
-
-// fraction returns the ".ddd" part of an ISO time string, keeping its width as
-// Debezium's ZonedTimestamp/ZonedTime do.
-func fraction(s string) string {
-	i := strings.IndexByte(s, '.')
-	if i < 0 {
-		return ""
-	}
-	j := i + 1
-	for j < len(s) && s[j] >= '0' && s[j] <= '9' {
-		j++
-	}
-	return s[i:j]
-}
-
-func zoneSuffix(t time.Time) string {
-	_, off := t.Zone()
-	if off == 0 {
-		return "Z"
-	}
-	return t.Format("-07:00")
 }
 
 func parseZonedTime(s string) (time.Time, error) {
