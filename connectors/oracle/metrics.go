@@ -90,3 +90,6 @@ func (m *Metrics) Collect(ch chan<- prometheus.Metric) {
 
 // CurrentSCNGauge exposes the CurrentScn gauge (the upper SCN of the last window).
 func (m *Metrics) CurrentSCNGauge() prometheus.Gauge { return m.currentSCN }
+
+// bufferGauge is for tests in this package's external test files.
+func bufferGauge(m *Metrics) prometheus.Gauge { return m.bufferBytes }

@@ -66,6 +66,8 @@ type Stream struct {
 	history  []*cdc.HistoryRecord
 	changes  cdc.SchemaChangeSchemas
 	lastTime time.Time
+	// capturedCache memoises the include/exclude regexes per SCHEMA.TABLE.
+	capturedCache map[string]bool
 }
 
 // NewStream returns a stream over catalog starting at pos.
@@ -79,7 +81,7 @@ func NewStream(cfg StreamConfig, catalog Catalog, pos Position, log *slog.Logger
 	if pos.Commit == nil {
 		pos.Commit = CommitSCN{}
 	}
-	s := &Stream{cfg: cfg, log: log, metrics: m, pos: pos, csf: map[string]*logminer.Row{},
+	s := &Stream{cfg: cfg, log: log, metrics: m, pos: pos, csf: map[string]*logminer.Row{}, capturedCache: map[string]bool{},
 		resumeTx: pos.TxID, resumeSq: pos.TxSeq,
 		changes: cdc.NewSchemaChangeSchemas("oracle", SourceSchema)}
 	s.tables = newTableRegistry(Mapper{Modes: cfg.Modes}, cfg.Topics, cfg.Filters, cfg.Keys, cfg.DB)
@@ -121,7 +123,15 @@ func (s *Stream) captured(owner, table string) bool {
 	if s.cfg.Filters == nil {
 		return true
 	}
-	return s.cfg.Filters.Captured(cdc.TableID{Schema: owner, Table: table})
+	key := owner + "." + table
+	if v, ok := s.capturedCache[key]; ok {
+		return v
+	}
+	v := s.cfg.Filters.Captured(cdc.TableID{Schema: owner, Table: table})
+	if len(s.capturedCache) < 100_000 {
+		s.capturedCache[key] = v
+	}
+	return v
 }
 
 // Process handles one row of a mining window, in result-set order.
