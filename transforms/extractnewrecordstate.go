@@ -182,6 +182,11 @@ func newExtractNewRecordState(cfg connectors.Config) (Transformation, error) {
 		t.legacyMode = strings.ToLower(p.str("delete.handling.mode"))
 		slog.Warn("The deleted record handling configs \"drop.tombstones\" and \"delete.handling.mode\" have been deprecated, please use \"delete.tombstone.handling.mode\" instead.")
 	}
+	for _, k := range []string{"drop.fields.header.name", "drop.fields.from.key", "drop.fields.keep.schema.compatible"} {
+		if v := strings.TrimSpace(cfg[k]); v != "" {
+			slog.Warn("ExtractNewRecordState option is not supported and is ignored", "key", k)
+		}
+	}
 	if t.fields, err = parseFieldRefs(p.str("add.fields.prefix"), p.list("add.fields"), "add.fields"); err != nil {
 		return nil, err
 	}

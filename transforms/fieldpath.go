@@ -38,62 +38,70 @@ func newFieldPath(path, version string) (fieldPath, error) {
 	return fieldPath{original: path, steps: steps}, nil
 }
 
-// splitV2 splits a V2 path: dots separate steps; a step wrapped in backticks may
-// contain dots; a doubled backtick inside a wrapped step is a literal backtick.
+// splitV2 splits a V2 path (KIP-821): dots separate steps; a step that starts with a
+// backtick runs to the next backtick followed by a dot (or ending the path), so it may
+// contain dots and backticks; a backslash before such a closing backtick escapes it.
+// A trailing dot adds an empty step. An unclosed backtick is an error naming its
+// position, as Kafka's SingleFieldPath.
 func splitV2(path string) ([]string, error) {
 	var steps []string
-	var cur strings.Builder
 	i := 0
-	for i <= len(path) {
-		if i < len(path) && path[i] == '`' {
-			cur.Reset()
-			j := i + 1
-			closed := false
-			for j < len(path) {
-				if path[j] == '`' {
-					if j+1 < len(path) && path[j+1] == '`' {
-						cur.WriteByte('`')
-						j += 2
-						continue
-					}
-					if j+1 == len(path) || path[j+1] == '.' {
-						closed = true
-						break
-					}
-				}
-				cur.WriteByte(path[j])
-				j++
+	for i < len(path) {
+		if path[i] != '`' {
+			k := strings.IndexByte(path[i:], '.')
+			if k < 0 {
+				steps = append(steps, path[i:])
+				break
 			}
-			if !closed {
-				// Not a wrapped step after all: read it as a plain one.
-				k := strings.IndexByte(path[i:], '.')
-				if k < 0 {
-					steps = append(steps, path[i:])
-					return steps, nil
-				}
-				steps = append(steps, path[i:i+k])
-				i += k + 1
-				continue
-			}
-			steps = append(steps, cur.String())
-			i = j + 2
-			if j+1 == len(path) {
-				return steps, nil
-			}
+			steps = append(steps, path[i:i+k])
+			i += k + 1
 			continue
 		}
-		k := strings.IndexByte(path[i:], '.')
-		if k < 0 {
-			steps = append(steps, path[i:])
-			return steps, nil
+		open := i
+		var field strings.Builder
+		start := i + 1
+		j := start
+		for {
+			k := strings.IndexByte(path[j:], '`')
+			if k < 0 {
+				return nil, incompleteBacktick(path, open)
+			}
+			j += k
+			escaped := path[j-1] == '\\'
+			if j == len(path)-1 {
+				if escaped {
+					return nil, incompleteBacktick(path, open)
+				}
+				field.WriteString(path[start:j])
+				steps = append(steps, field.String())
+				i = len(path)
+				break
+			}
+			if path[j+1] != '.' {
+				j++
+				continue
+			}
+			if escaped {
+				field.WriteString(path[start : j-1])
+				field.WriteByte('`')
+				j++
+				start = j
+				continue
+			}
+			field.WriteString(path[start:j])
+			steps = append(steps, field.String())
+			i = j + 2
+			break
 		}
-		steps = append(steps, path[i:i+k])
-		i += k + 1
 	}
-	if len(steps) == 0 {
-		return nil, fmt.Errorf("empty field path")
+	if strings.HasSuffix(path, ".") {
+		steps = append(steps, "")
 	}
 	return steps, nil
+}
+
+func incompleteBacktick(path string, at int) error {
+	return fmt.Errorf("Incomplete backtick pair in path: [%s], consider adding a backslash before backtick at position %d to escape it", path, at)
 }
 
 // fieldFrom resolves the path in a STRUCT schema; nil when any step is missing.

@@ -9,19 +9,28 @@ import (
 
 func TestSplitV2(t *testing.T) {
 	cases := []struct {
-		name, path, want string
+		name, path, want, wantErr string
 	}{
 		{name: "plain", path: "a", want: "a"},
 		{name: "dotted", path: "a.b.c", want: "a|b|c"},
 		{name: "quoted with dots", path: "`a.b`.c", want: "a.b|c"},
 		{name: "quoted last", path: "a.`b.c`", want: "a|b.c"},
-		{name: "escaped backtick", path: "`a``b`.c", want: "a`b|c"},
-		{name: "unclosed backtick is plain", path: "`a.b", want: "`a|b"},
+		{name: "backtick not before a dot stays in the name", path: "`a`b`.c", want: "a`b|c"},
+		{name: "escaped closing backtick", path: "`a\\`.b`.c", want: "a`.b|c"},
+		{name: "trailing dot adds an empty step", path: "a.", want: "a|"},
 		{name: "backtick inside a plain step", path: "a`b.c", want: "a`b|c"},
+		{name: "unclosed backtick", path: "a.`b.c", wantErr: "Incomplete backtick pair in path: [a.`b.c], consider adding a backslash before backtick at position 2 to escape it"},
+		{name: "escaped final backtick", path: "`a\\`", wantErr: "at position 0"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			got, err := splitV2(tc.path)
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("splitV2(%q) error = %v, want %q", tc.path, err, tc.wantErr)
+				}
+				return
+			}
 			if err != nil || strings.Join(got, "|") != tc.want {
 				t.Fatalf("splitV2(%q) = %q, %v; want %q", tc.path, got, err, tc.want)
 			}
