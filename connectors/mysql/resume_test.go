@@ -56,3 +56,32 @@ func TestResumeMidTransaction(t *testing.T) {
 		})
 	}
 }
+
+// TestFilePositionMode resumes from an offset without GTIDs (file/position mode).
+func TestFilePositionMode(t *testing.T) {
+	srv := mysqltest.Start(t)
+	db := srv.NewDatabase(t, "filepos")
+	srv.Exec(t, "CREATE TABLE "+db+".t (id INT PRIMARY KEY)", "INSERT INTO "+db+".t VALUES (1)")
+	h := newHarness(t, srv, db, nil)
+	h.start()
+	topic := "srv." + db + ".t"
+	snap := h.pollTopic(topic, 1)
+	h.stop()
+	off := map[string]any{}
+	for k, v := range snap[0].SourceOffset {
+		if k != "gtids" {
+			off[k] = v
+		}
+	}
+	h.offsets.Set(snap[0].SourcePartition, off)
+	srv.Exec(t, "INSERT INTO "+db+".t VALUES (2)", "INSERT INTO "+db+".t VALUES (3)")
+	h.got = nil
+	h.start()
+	recs := h.pollTopic(topic, 2)
+	if describe(recs[0]) != "c Struct{id=2} after=Struct{id=2}" || describe(recs[1]) != "c Struct{id=3} after=Struct{id=3}" {
+		t.Fatalf("got %s, %s", describe(recs[0]), describe(recs[1]))
+	}
+	if _, ok := recs[1].SourceOffset["gtids"]; !ok {
+		t.Fatal("offsets do not pick up GTIDs after a file/position start")
+	}
+}

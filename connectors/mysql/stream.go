@@ -43,12 +43,15 @@ var ErrBinlogPurged = errors.New("binlog position no longer available")
 func (t *Task) stream(ctx context.Context, d *dialer, state *schemaState, start position, mariadb bool) error {
 	s := &streamer{t: t, state: state, mariadb: mariadb, cur: start, file: start.File,
 		skipEvents: start.Event, skipRows: start.Row}
-	if start.GTIDs != "" || mariadb {
-		set := start.GTIDs
+	switch {
+	case start.GTIDs != "":
 		var err error
-		if s.gset, err = t.filterGTIDs(set, mariadb); err != nil {
+		if s.gset, err = t.filterGTIDs(start.GTIDs, mariadb); err != nil {
 			return err
 		}
+	case mariadb:
+		// file/position start; still track GTIDs so later offsets carry them
+		s.gset, _ = gmysql.ParseMariadbGTIDSet("")
 	}
 	if t.cfg.TxMetadata {
 		s.tx = &cdc.TxMonitor{Topic: t.cfg.Topics.TransactionTopic(), Partition: t.part}
@@ -153,7 +156,7 @@ func (s *streamer) session(ctx context.Context, d *dialer) error {
 	defer syncer.Close()
 	var st *replication.BinlogStreamer
 	var err error
-	if s.gset != nil && (s.mariadb || !s.gset.IsEmpty()) {
+	if s.gset != nil && s.cur.GTIDs != "" && !s.gset.IsEmpty() {
 		st, err = syncer.StartSyncGTID(s.gset.Clone())
 	} else {
 		st, err = syncer.StartSync(gmysql.Position{Name: s.cur.File, Pos: uint32(s.cur.Pos)})
@@ -164,10 +167,17 @@ func (s *streamer) session(ctx context.Context, d *dialer) error {
 	s.t.metrics.connected.Set(1)
 	s.t.log.Info("streaming binlog", "position", s.cur.String(), "flavor", flavor)
 	for {
-		ev, err := st.GetEvent(ctx)
+		ev, err := s.next(ctx, st)
 		if err != nil {
 			if ctx.Err() != nil {
 				return ctx.Err()
+			}
+			if errors.Is(err, context.DeadlineExceeded) {
+				// idle: no event within the heartbeat interval
+				if err := s.heartbeat(ctx); err != nil {
+					return &fatalError{err}
+				}
+				continue
 			}
 			var me *gmysql.MyError
 			if errors.As(err, &me) && me.Code == 1236 {
@@ -179,6 +189,17 @@ func (s *streamer) session(ctx context.Context, d *dialer) error {
 			return &fatalError{err}
 		}
 	}
+}
+
+// next waits for the next event; with heartbeats on it gives up after one heartbeat
+// interval so that idle streams still emit heartbeats.
+func (s *streamer) next(ctx context.Context, st *replication.BinlogStreamer) (*replication.BinlogEvent, error) {
+	if s.hb == nil {
+		return st.GetEvent(ctx)
+	}
+	wctx, cancel := context.WithTimeout(ctx, s.hb.Interval)
+	defer cancel()
+	return st.GetEvent(wctx)
 }
 
 // handle processes one binlog event.
@@ -333,7 +354,7 @@ func (s *streamer) heartbeat(ctx context.Context) error {
 	if s.hb == nil {
 		return nil
 	}
-	r, err := s.hb.Due(ctx, s.t.now(), s.cur.offset())
+	r, err := s.hb.Due(ctx, time.Now(), s.cur.offset()) // real clock: the interval is wall time
 	if err != nil {
 		return fmt.Errorf("heartbeat.action.query: %w", err)
 	}
