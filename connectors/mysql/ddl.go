@@ -471,4 +471,3 @@ func columnFromDef(def *ast.ColumnDef, tableCharset string) (c cdc.Column, pk, u
 	// in old modes; Debezium treats a NOT NULL TIMESTAMP with no default as having one.
 	return c, pk, uk
 }
-

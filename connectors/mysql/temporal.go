@@ -205,4 +205,3 @@ func formatZoned(t time.Time, p int) string {
 	}
 	return base + "Z"
 }
-
