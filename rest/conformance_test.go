@@ -43,7 +43,7 @@ type restCase struct {
 
 func newTestServer(t *testing.T, f Herder, opts ...Opt) *Server {
 	t.Helper()
-	opts = append([]Opt{Loggers(logging.NewLevels(nil, 0)), WithLogger(slog.New(slog.DiscardHandler))}, opts...)
+	opts = append([]Opt{Loggers(logging.NewLevels(nil, 0)), WithLogger(discardLogger())}, opts...)
 	s, err := New(f, opts...)
 	if err != nil {
 		t.Fatalf("New: %v", err)
@@ -144,3 +144,5 @@ func runCases(t *testing.T, cases []restCase, opts ...Opt) {
 		})
 	}
 }
+
+func discardLogger() *slog.Logger { return slog.New(slog.DiscardHandler) }
