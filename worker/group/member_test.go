@@ -1,0 +1,520 @@
+package group
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kerr"
+	"github.com/twmb/franz-go/pkg/kfake"
+	"github.com/twmb/franz-go/pkg/kgo"
+	"github.com/twmb/franz-go/pkg/kmsg"
+)
+
+const (
+	testGroup     = "connect-cluster"
+	testSession   = time.Second
+	testHeartbeat = 100 * time.Millisecond
+)
+
+var testConnectors = map[string]int{"c1": 3, "c2": 3}
+
+type revokeEvent struct {
+	gen    Generation
+	items  items
+	reason RevokeReason
+}
+
+// testHandler is a tiny herder: it assigns with a real Assignor, tracks what
+// it "runs", and rejoins after revocations and delays as the herder does.
+type testHandler struct {
+	url        string
+	connectors map[string]int
+	assignor   *Assignor
+	member     *Member
+
+	mu       sync.Mutex
+	gen      Generation
+	last     Assignment // last Assigned
+	running  items
+	assigned int
+	revokes  []revokeEvent
+	computed map[int32]map[string]Assignment // what this worker computed as leader, by generation
+}
+
+func (h *testHandler) Metadata() (string, int64) { return h.url, 0 }
+
+func (h *testHandler) Assign(_ context.Context, r Round) (map[string]Assignment, error) {
+	out, err := h.assignor.Assign(r, Snapshot{ConfigOffset: 0, Connectors: h.connectors})
+	if err != nil {
+		return nil, err
+	}
+	h.mu.Lock()
+	h.computed[r.Generation] = out
+	h.mu.Unlock()
+	return out, nil
+}
+
+func (h *testHandler) Assigned(_ context.Context, a Assignment, g Generation) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.gen, h.last, h.assigned = g, a, h.assigned+1
+	h.running = itemsOf(a.Connectors, a.Tasks)
+	if a.Delay > 0 {
+		time.AfterFunc(time.Duration(a.Delay)*time.Millisecond, h.member.RequestRejoin)
+	}
+}
+
+func (h *testHandler) Revoked(_ context.Context, a Assignment, g Generation, reason RevokeReason) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	it := itemsOf(a.Connectors, a.Tasks)
+	h.revokes = append(h.revokes, revokeEvent{gen: g, items: it, reason: reason})
+	if h.running.connectors != nil {
+		h.running.removeAll(it)
+	}
+	if reason == RevokeByLeader {
+		h.member.RequestRejoin()
+	}
+}
+
+func (h *testHandler) snapshot() (Generation, items, int) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	r := newItems()
+	if h.running.connectors != nil {
+		r = h.running.clone()
+	}
+	return h.gen, r, h.assigned
+}
+
+func (h *testHandler) revocations(reason RevokeReason) []revokeEvent {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	var out []revokeEvent
+	for _, e := range h.revokes {
+		if e.reason == reason {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+type testMember struct {
+	name   string
+	h      *testHandler
+	m      *Member
+	cl     *kgo.Client
+	cancel context.CancelFunc
+	done   chan struct{} // closed when Run returned
+	err    error         // Run's result, set before done closes
+}
+
+// stop cancels Run (which sends LeaveGroup) and waits for it.
+func (tm *testMember) stop(t *testing.T) {
+	t.Helper()
+	tm.cancel()
+	<-tm.done
+	if tm.err != nil {
+		t.Fatalf("%s: Run: %v", tm.name, tm.err)
+	}
+}
+
+// crash kills the member without LeaveGroup: its client dies first.
+func (tm *testMember) crash() {
+	tm.cl.Close()
+	tm.cancel()
+	<-tm.done
+}
+
+func newTestCluster(t *testing.T) *kfake.Cluster {
+	t.Helper()
+	c, err := kfake.NewCluster(kfake.NumBrokers(3), kfake.GroupMinSessionTimeout(100*time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Close)
+	return c
+}
+
+func quietLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+
+func startMember(t *testing.T, c *kfake.Cluster, name string, maxDelay time.Duration, opts ...Opt) *testMember {
+	t.Helper()
+	cl, err := kgo.NewClient(kgo.SeedBrokers(c.ListenAddrs()...), kgo.RetryBackoffFn(func(int) time.Duration { return 20 * time.Millisecond }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(cl.Close)
+	a, err := NewAssignor(maxDelay, WithAssignorLogger(quietLogger()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := &testHandler{url: "http://" + name + ":8083/", connectors: testConnectors, assignor: a,
+		computed: map[int32]map[string]Assignment{}}
+	base := []Opt{WithSessionTimeout(testSession), WithHeartbeatInterval(testHeartbeat),
+		WithRebalanceTimeout(3 * time.Second), WithRetryBackoff(20*time.Millisecond, 200*time.Millisecond),
+		WithLogger(quietLogger().With("worker", name))}
+	m, err := NewMember(cl, testGroup, h, append(base, opts...)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.member = m
+	ctx, cancel := context.WithCancel(context.Background())
+	tm := &testMember{name: name, h: h, m: m, cl: cl, cancel: cancel, done: make(chan struct{})}
+	go func() {
+		tm.err = m.Run(ctx)
+		close(tm.done)
+	}()
+	t.Cleanup(func() {
+		cancel()
+		<-tm.done
+	})
+	return tm
+}
+
+// waitFor polls cond until it holds or the deadline passes.
+func waitFor(t *testing.T, d time.Duration, what string, cond func() (bool, string)) {
+	t.Helper()
+	deadline := time.NewTimer(d)
+	defer deadline.Stop()
+	tick := time.NewTicker(10 * time.Millisecond)
+	defer tick.Stop()
+	var last string
+	for {
+		ok, state := cond()
+		if ok {
+			return
+		}
+		last = state
+		select {
+		case <-tick.C:
+			continue
+		case <-deadline.C:
+		}
+		break
+	}
+	t.Fatalf("timed out after %v waiting for %s; last state: %s", d, what, last)
+}
+
+// converged holds when the coordinator's group is stable with exactly these
+// members at one generation that every member has been assigned, and the
+// members together run every connector and task exactly once.
+func converged(c *kfake.Cluster, ms ...*testMember) func() (bool, string) {
+	return func() (bool, string) {
+		gi := c.GroupInfo(testGroup)
+		if gi == nil || gi.State != "Stable" || len(gi.Members) != len(ms) {
+			return false, fmt.Sprintf("group %+v", gi)
+		}
+		all := newItems()
+		total := 0
+		var state string
+		for _, tm := range ms {
+			g, running, _ := tm.h.snapshot()
+			state += fmt.Sprintf("%s gen %d runs %d/%d; ", tm.name, g.ID, len(running.connectors), len(running.tasks))
+			if g.ID != gi.Epoch {
+				return false, state + fmt.Sprintf("group epoch %d", gi.Epoch)
+			}
+			all.addAll(running)
+			total += len(running.connectors) + len(running.tasks)
+		}
+		want := configuredItems(testConnectors)
+		ok := all.equal(want) && total == len(want.connectors)+len(want.tasks)
+		return ok, state
+	}
+}
+
+func describe(t *testing.T, cl *kgo.Client) kmsg.DescribeGroupsResponseGroup {
+	t.Helper()
+	req := kmsg.NewPtrDescribeGroupsRequest()
+	req.Groups = []string{testGroup}
+	resp, err := req.RequestWith(context.Background(), cl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(resp.Groups) != 1 {
+		t.Fatalf("describe groups: %d groups", len(resp.Groups))
+	}
+	if err := kerr.ErrorForCode(resp.Groups[0].ErrorCode); err != nil {
+		t.Fatal(err)
+	}
+	return resp.Groups[0]
+}
+
+func TestMemberGroupFormsAndAssignmentIsByteExact(t *testing.T) {
+	c := newTestCluster(t)
+	ms := []*testMember{
+		startMember(t, c, "w1", time.Minute),
+		startMember(t, c, "w2", time.Minute),
+		startMember(t, c, "w3", time.Minute),
+	}
+	waitFor(t, 15*time.Second, "three members to converge", converged(c, ms...))
+
+	g := describe(t, ms[0].cl)
+	if g.ProtocolType != ProtocolType || g.Protocol != string(ProtocolSessioned) || g.State != "Stable" {
+		t.Fatalf("group type %q protocol %q state %q", g.ProtocolType, g.Protocol, g.State)
+	}
+	gen, _, _ := ms[0].h.snapshot()
+	var computed map[string]Assignment
+	urls := map[string]string{}
+	for _, tm := range ms {
+		tm.h.mu.Lock()
+		if out, ok := tm.h.computed[gen.ID]; ok {
+			computed = out
+		}
+		tm.h.mu.Unlock()
+		g, _, _ := tm.h.snapshot()
+		urls[g.MemberID] = tm.h.url
+	}
+	if computed == nil {
+		t.Fatalf("no member computed generation %d", gen.ID)
+	}
+	for _, mem := range g.Members {
+		want, err := computed[mem.MemberID].MarshalBinary()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(mem.MemberAssignment, want) {
+			t.Fatalf("member %s assignment on the coordinator\n%x\nleader computed\n%x", mem.MemberID, mem.MemberAssignment, want)
+		}
+		md, err := DecodeMetadata(mem.ProtocolMetadata)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if md.Version != 2 || md.URL != urls[mem.MemberID] {
+			t.Fatalf("member %s metadata %+v, want v2 with url %s", mem.MemberID, md, urls[mem.MemberID])
+		}
+	}
+}
+
+func TestMemberEvictedAfterSessionTimeout(t *testing.T) {
+	c := newTestCluster(t)
+	ms := []*testMember{
+		startMember(t, c, "w1", 0),
+		startMember(t, c, "w2", 0),
+		startMember(t, c, "w3", 0),
+	}
+	waitFor(t, 15*time.Second, "three members to converge", converged(c, ms...))
+	before := c.GroupInfo(testGroup).Epoch
+
+	crashed := time.Now()
+	ms[2].crash()
+	waitFor(t, 10*time.Second, "survivors to take over", converged(c, ms[0], ms[1]))
+	if gi := c.GroupInfo(testGroup); gi.Epoch <= before {
+		t.Fatalf("epoch %d, want above %d", gi.Epoch, before)
+	}
+	// Without LeaveGroup only the session timeout can remove the member.
+	if el := time.Since(crashed); el < testSession-2*testHeartbeat {
+		t.Fatalf("rebalanced %v after the crash, before the session timeout", el)
+	}
+}
+
+func TestMemberLeaveGroupRebalancesAtOnce(t *testing.T) {
+	c := newTestCluster(t)
+	long := []Opt{WithSessionTimeout(30 * time.Second)}
+	ms := []*testMember{
+		startMember(t, c, "w1", 0, long...),
+		startMember(t, c, "w2", 0, long...),
+		startMember(t, c, "w3", 0, long...),
+	}
+	waitFor(t, 15*time.Second, "three members to converge", converged(c, ms...))
+	left := time.Now()
+	ms[1].stop(t)
+	waitFor(t, 10*time.Second, "the rest to converge", converged(c, ms[0], ms[2]))
+	if el := time.Since(left); el >= 10*time.Second {
+		t.Fatalf("rebalance took %v after LeaveGroup", el)
+	}
+}
+
+func TestMemberRejoinGetsNewGeneration(t *testing.T) {
+	c := newTestCluster(t)
+	// A short scheduled.rebalance.max.delay: the restarted worker below gets
+	// the departed one's work when the delay ends and its rejoin fires.
+	const delay = 300 * time.Millisecond
+	ms := []*testMember{startMember(t, c, "w1", delay), startMember(t, c, "w2", delay)}
+	waitFor(t, 15*time.Second, "two members to converge", converged(c, ms...))
+	g0, run0, _ := ms[0].h.snapshot()
+
+	ms[1].m.RequestRejoin()
+	waitFor(t, 10*time.Second, "a new generation", func() (bool, string) {
+		ok, st := converged(c, ms...)()
+		g, _, _ := ms[0].h.snapshot()
+		return ok && g.ID > g0.ID, st
+	})
+	g1, run1, _ := ms[0].h.snapshot()
+	if g1.MemberID != g0.MemberID || !run1.equal(run0) {
+		t.Fatalf("rejoin changed member %s→%s or work %v→%v", g0.MemberID, g1.MemberID, run0, run1)
+	}
+
+	// A restarted worker is a new member at a newer generation.
+	ms[1].stop(t)
+	w2 := startMember(t, c, "w2", delay)
+	waitFor(t, 10*time.Second, "restarted member to converge", converged(c, ms[0], w2))
+	g2, _, _ := w2.h.snapshot()
+	if g2.ID <= g1.ID {
+		t.Fatalf("restarted member at generation %d, want above %d", g2.ID, g1.ID)
+	}
+}
+
+func TestMemberProtocolDowngrade(t *testing.T) {
+	c := newTestCluster(t)
+	ms := []*testMember{startMember(t, c, "w1", time.Minute), startMember(t, c, "w2", time.Minute)}
+	waitFor(t, 15*time.Second, "two sessioned members", converged(c, ms...))
+
+	eager := startMember(t, c, "w3", time.Minute, WithProtocol(ProtocolEager))
+	all := append(ms, eager)
+	waitFor(t, 15*time.Second, "downgraded group to converge", func() (bool, string) {
+		ok, st := converged(c, all...)()
+		g, _, _ := ms[0].h.snapshot()
+		return ok && g.Protocol == ProtocolEager, st
+	})
+	if g := describe(t, ms[0].cl); g.Protocol != string(ProtocolEager) {
+		t.Fatalf("protocol %q, want default", g.Protocol)
+	}
+	if len(ms[0].h.revocations(RevokeRebalance)) == 0 {
+		t.Fatal("cooperative work was not stopped when the group went eager")
+	}
+	ms[0].h.mu.Lock()
+	v := ms[0].h.last.Version
+	ms[0].h.mu.Unlock()
+	if v != 0 {
+		t.Fatalf("eager assignment version %d", v)
+	}
+
+	eager.stop(t)
+	waitFor(t, 15*time.Second, "group back on sessioned", func() (bool, string) {
+		ok, st := converged(c, ms...)()
+		g, _, _ := ms[0].h.snapshot()
+		return ok && g.Protocol == ProtocolSessioned, st
+	})
+}
+
+func TestMemberCoordinatorFaults(t *testing.T) {
+	tests := []struct {
+		name string
+		run  func(t *testing.T, c *kfake.Cluster, ms []*testMember)
+	}{
+		{name: "one NOT_COORDINATOR heartbeat is retried by kgo", run: func(t *testing.T, c *kfake.Cluster, ms []*testMember) {
+			g0, _, _ := ms[0].h.snapshot()
+			f := c.Fault(kfake.Fault{Keys: []kmsg.Key{kmsg.Heartbeat}, Err: kerr.NotCoordinator, Group: testGroup, TopLevel: true})
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			if err := f.Wait(ctx, 1); err != nil {
+				t.Fatal(err)
+			}
+			obs := c.Fault(kfake.Fault{Keys: []kmsg.Key{kmsg.Heartbeat}, Group: testGroup, Observe: true, Count: -1})
+			defer obs.Remove()
+			if err := obs.Wait(ctx, 6); err != nil {
+				t.Fatal(err)
+			}
+			for _, tm := range ms {
+				if n := len(tm.h.revocations(RevokeCoordinatorLost)); n != 0 {
+					t.Fatalf("%s revoked %d times for a single retried heartbeat", tm.name, n)
+				}
+			}
+			if g, _, _ := ms[0].h.snapshot(); g.ID != g0.ID {
+				t.Fatalf("generation moved %d→%d", g0.ID, g.ID)
+			}
+		}},
+		{name: "coordinator unreachable for a heartbeat interval revokes everything", run: func(t *testing.T, c *kfake.Cluster, ms []*testMember) {
+			victim := ms[0]
+			g, held, _ := victim.h.snapshot()
+			if held.empty() {
+				t.Fatal("victim runs nothing; the test needs work to revoke")
+			}
+			isVictim := func(req kmsg.Request) bool {
+				switch r := req.(type) {
+				case *kmsg.HeartbeatRequest:
+					return r.MemberID == g.MemberID
+				case *kmsg.JoinGroupRequest:
+					return r.MemberID == g.MemberID
+				}
+				return false
+			}
+			f := c.Fault(kfake.Fault{Keys: []kmsg.Key{kmsg.Heartbeat, kmsg.JoinGroup}, Err: kerr.NotCoordinator,
+				Group: testGroup, TopLevel: true, Count: -1, When: isVictim})
+			waitFor(t, 5*time.Second, "coordinator-lost revocation", func() (bool, string) {
+				return len(victim.h.revocations(RevokeCoordinatorLost)) > 0, "none yet"
+			})
+			ev := victim.h.revocations(RevokeCoordinatorLost)[0]
+			if !ev.items.equal(held) {
+				t.Fatalf("revoked %v, want everything held %v", ev.items, held)
+			}
+			if _, running, _ := victim.h.snapshot(); !running.empty() {
+				t.Fatalf("still running %v", running)
+			}
+			f.Remove()
+			waitFor(t, 20*time.Second, "recovery", converged(c, ms...))
+		}},
+		{name: "coordinator moves", run: func(t *testing.T, c *kfake.Cluster, ms []*testMember) {
+			before := c.CoordinatorFor(testGroup)
+			for range 20 {
+				c.RehashCoordinators()
+				if c.CoordinatorFor(testGroup) != before {
+					break
+				}
+			}
+			if c.CoordinatorFor(testGroup) == before {
+				t.Fatal("coordinator did not move")
+			}
+			obs := c.Fault(kfake.Fault{Keys: []kmsg.Key{kmsg.Heartbeat}, Group: testGroup, Observe: true, Count: -1})
+			defer obs.Remove()
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			if err := obs.Wait(ctx, 6); err != nil {
+				t.Fatal(err)
+			}
+			waitFor(t, 10*time.Second, "group after the move", converged(c, ms...))
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := newTestCluster(t)
+			ms := []*testMember{
+				startMember(t, c, "w1", 0),
+				startMember(t, c, "w2", 0),
+				startMember(t, c, "w3", 0),
+			}
+			waitFor(t, 15*time.Second, "three members to converge", converged(c, ms...))
+			tt.run(t, c, ms)
+		})
+	}
+}
+
+func TestNewMemberValidation(t *testing.T) {
+	cl, err := kgo.NewClient(kgo.SeedBrokers("127.0.0.1:1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
+	h := &testHandler{}
+	tests := []struct {
+		name    string
+		cl      *kgo.Client
+		group   string
+		h       Handler
+		opts    []Opt
+		wantErr string
+	}{
+		{name: "empty group", cl: cl, h: h, wantErr: "group.id: must not be empty"},
+		{name: "nil client", group: "g", h: h, wantErr: "nil kgo client"},
+		{name: "nil handler", cl: cl, group: "g", wantErr: "nil handler"},
+		{name: "heartbeat not below session", cl: cl, group: "g", h: h,
+			opts: []Opt{WithSessionTimeout(time.Second), WithHeartbeatInterval(time.Second)}, wantErr: "heartbeat.interval.ms"},
+		{name: "unknown protocol", cl: cl, group: "g", h: h, opts: []Opt{WithProtocol("range")}, wantErr: "connect.protocol"},
+		{name: "zero rebalance timeout", cl: cl, group: "g", h: h, opts: []Opt{WithRebalanceTimeout(0)}, wantErr: "rebalance.timeout.ms"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := NewMember(tt.cl, tt.group, tt.h, tt.opts...)
+			if err == nil || !bytes.Contains([]byte(err.Error()), []byte(tt.wantErr)) {
+				t.Fatalf("error %v, want %q", err, tt.wantErr)
+			}
+		})
+	}
+}
