@@ -99,6 +99,12 @@ func (t *byLogicalTableRouter) adjust(name string) string {
 }
 
 func (t *byLogicalTableRouter) Apply(r *connectors.Record) (*connectors.Record, error) {
+	return t.apply(r, false)
+}
+
+// apply is Apply; when owned, r came from an earlier link of the same chain and is
+// modified in place instead of copied.
+func (t *byLogicalTableRouter) apply(r *connectors.Record, owned bool) (*connectors.Record, error) {
 	newTopic, ok := t.topics.lookup(r.Topic, t.topic.replace)
 	if !ok {
 		return r, nil
@@ -107,28 +113,32 @@ func (t *byLogicalTableRouter) Apply(r *connectors.Record) (*connectors.Record, 
 		slog.Warn("Routing regex returned an empty topic name, propagating original record", "topic", r.Topic)
 		return r, nil
 	}
-	c := r.Clone()
-	c.Topic = newTopic
-	c.KeySchema, c.Key = nil, nil
+	// Everything is computed from r before c (which may be r) is changed.
+	var keySchema, valueSchema *schemas.Schema
+	var key, value any
 	if r.Key != nil {
-		key, err := requireStruct(r.Key, "Updating schema")
+		k, err := requireStruct(r.Key, "Updating schema")
 		if err != nil {
 			return nil, err
 		}
-		if c.KeySchema, c.Key, err = t.routeKey(key, r.Topic, newTopic); err != nil {
+		if keySchema, key, err = t.routeKey(k, r.Topic, newTopic); err != nil {
 			return nil, err
 		}
 	}
-	if r.Value == nil || !isEnvelope(r.ValueSchema) {
-		return c, nil
+	valueSchema, value = r.ValueSchema, r.Value
+	if r.Value != nil && isEnvelope(r.ValueSchema) {
+		env, err := requireStruct(r.Value, "Updating schema")
+		if err != nil {
+			return nil, err
+		}
+		if valueSchema, value, err = t.routeEnvelope(env, newTopic); err != nil {
+			return nil, err
+		}
 	}
-	env, err := requireStruct(r.Value, "Updating schema")
-	if err != nil {
-		return nil, err
-	}
-	if c.ValueSchema, c.Value, err = t.routeEnvelope(env, newTopic); err != nil {
-		return nil, err
-	}
+	c := mutable(r, owned)
+	c.Topic = newTopic
+	c.KeySchema, c.Key = keySchema, key
+	c.ValueSchema, c.Value = valueSchema, value
 	return c, nil
 }
 

@@ -94,7 +94,11 @@ func newCast(s side, cfg connectors.Config) (Transformation, error) {
 	return &cast{side: s, casts: casts, whole: whole, replaceNull: p.boolean("replace.null.with.default")}, nil
 }
 
-func (t *cast) Apply(r *connectors.Record) (*connectors.Record, error) {
+func (t *cast) Apply(r *connectors.Record) (*connectors.Record, error) { return t.apply(r, false) }
+
+// apply is Apply; when owned, r came from an earlier link of the same chain and is
+// modified in place instead of copied.
+func (t *cast) apply(r *connectors.Record, owned bool) (*connectors.Record, error) {
 	v := t.side.value(r)
 	if v == nil {
 		return r, nil
@@ -106,7 +110,7 @@ func (t *cast) Apply(r *connectors.Record) (*connectors.Record, error) {
 			if err != nil {
 				return nil, err
 			}
-			return t.side.with(r, nil, out), nil
+			return t.side.with(r, owned, nil, out), nil
 		}
 		m, err := requireMap(v, castPurpose)
 		if err != nil {
@@ -121,7 +125,7 @@ func (t *cast) Apply(r *connectors.Record) (*connectors.Record, error) {
 				return nil, err
 			}
 		}
-		return t.side.with(r, nil, out), nil
+		return t.side.with(r, owned, nil, out), nil
 	}
 	out, ok := t.cache.get(sch)
 	if !ok {
@@ -136,7 +140,7 @@ func (t *cast) Apply(r *connectors.Record) (*connectors.Record, error) {
 		if err != nil {
 			return nil, err
 		}
-		return t.side.with(r, out, cv), nil
+		return t.side.with(r, owned, out, cv), nil
 	}
 	st, err := requireStruct(v, castPurpose)
 	if err != nil {
@@ -152,7 +156,7 @@ func (t *cast) Apply(r *connectors.Record) (*connectors.Record, error) {
 		}
 		ns.SetIndex(i, x)
 	}
-	return t.side.with(r, out, ns), nil
+	return t.side.with(r, owned, out, ns), nil
 }
 
 func (t *cast) makeSchema(in *schemas.Schema) (*schemas.Schema, error) {

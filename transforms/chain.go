@@ -165,6 +165,13 @@ func wrapConfigErr(prefix, alias string, err error) error {
 	return &ConfigError{Key: strings.TrimSuffix(prefix, "."), Msg: fmt.Sprintf("%s (alias %q): %v", strings.TrimSuffix(prefix, "."), alias, err)}
 }
 
+// ownedApplier is implemented by this package's transformations: a record that an
+// earlier link returned belongs to the chain, so a later link may modify it in place
+// instead of copying it. The caller's record is never modified.
+type ownedApplier interface {
+	apply(r *connectors.Record, owned bool) (*connectors.Record, error)
+}
+
 // Len returns the number of transformations in the chain.
 func (c *Chain) Len() int { return len(c.links) }
 
@@ -186,6 +193,7 @@ func (c *Chain) Apply(r *connectors.Record) (*connectors.Record, error) {
 	if c == nil || r == nil {
 		return r, nil
 	}
+	in := r
 	for i := range c.links {
 		l := &c.links[i]
 		if l.pred != nil {
@@ -197,7 +205,13 @@ func (c *Chain) Apply(r *connectors.Record) (*connectors.Record, error) {
 				continue
 			}
 		}
-		out, err := l.t.Apply(r)
+		var out *connectors.Record
+		var err error
+		if oa, ok := l.t.(ownedApplier); ok {
+			out, err = oa.apply(r, r != in)
+		} else {
+			out, err = l.t.Apply(r)
+		}
 		if err != nil {
 			return nil, l.fail(r, "", err)
 		}

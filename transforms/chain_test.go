@@ -61,9 +61,13 @@ func TestChainPredicatesAndNegate(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
+			before := renderRecord(tc.in)
 			out, err := c.Apply(tc.in)
 			if err != nil {
 				t.Fatal(err)
+			}
+			if renderRecord(tc.in) != before {
+				t.Errorf("the chain modified its input record")
 			}
 			got := "DROPPED"
 			if out != nil {

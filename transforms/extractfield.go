@@ -35,6 +35,12 @@ func newExtractField(s side, cfg connectors.Config) (Transformation, error) {
 }
 
 func (t *extractField) Apply(r *connectors.Record) (*connectors.Record, error) {
+	return t.apply(r, false)
+}
+
+// apply is Apply; when owned, r came from an earlier link of the same chain and is
+// modified in place instead of copied.
+func (t *extractField) apply(r *connectors.Record, owned bool) (*connectors.Record, error) {
 	v := t.side.value(r)
 	sch := t.side.schema(r)
 	if sch == nil {
@@ -46,7 +52,7 @@ func (t *extractField) Apply(r *connectors.Record) (*connectors.Record, error) {
 		if m != nil {
 			out = t.path.mapValue(m)
 		}
-		return t.side.with(r, nil, out), nil
+		return t.side.with(r, owned, nil, out), nil
 	}
 	st, err := requireStructOrNull(v, extractPurpose)
 	if err != nil {
@@ -63,5 +69,5 @@ func (t *extractField) Apply(r *connectors.Record) (*connectors.Record, error) {
 	if st != nil {
 		out = t.path.structValue(st, t.replaceNull)
 	}
-	return t.side.with(r, f.Schema, out), nil
+	return t.side.with(r, owned, f.Schema, out), nil
 }

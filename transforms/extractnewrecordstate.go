@@ -204,6 +204,12 @@ func (t *extractNewRecordState) rewrite() bool {
 }
 
 func (t *extractNewRecordState) Apply(r *connectors.Record) (*connectors.Record, error) {
+	return t.apply(r, false)
+}
+
+// apply is Apply; when owned, r came from an earlier link of the same chain and is
+// modified in place instead of copied.
+func (t *extractNewRecordState) apply(r *connectors.Record, owned bool) (*connectors.Record, error) {
 	if r.Value == nil {
 		return t.tombstone(r), nil
 	}
@@ -220,7 +226,7 @@ func (t *extractNewRecordState) Apply(r *connectors.Record) (*connectors.Record,
 	if !hasAfter || !hasBefore {
 		return nil, dataErrorf("Unknown field: %s", envAfter)
 	}
-	c := r.Clone()
+	c := mutable(r, owned)
 	t.addHeaders(c, env)
 	after, _ := env.Raw(afterField.Index).(*schemas.Struct)
 	before, _ := env.Raw(beforeField.Index).(*schemas.Struct)

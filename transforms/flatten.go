@@ -37,7 +37,11 @@ func (t *flatten) name(prefix, field string) string {
 	return prefix + t.delim + field
 }
 
-func (t *flatten) Apply(r *connectors.Record) (*connectors.Record, error) {
+func (t *flatten) Apply(r *connectors.Record) (*connectors.Record, error) { return t.apply(r, false) }
+
+// apply is Apply; when owned, r came from an earlier link of the same chain and is
+// modified in place instead of copied.
+func (t *flatten) apply(r *connectors.Record, owned bool) (*connectors.Record, error) {
 	v := t.side.value(r)
 	if v == nil {
 		return r, nil
@@ -52,7 +56,7 @@ func (t *flatten) Apply(r *connectors.Record) (*connectors.Record, error) {
 		if err := t.flattenMap(m, "", out); err != nil {
 			return nil, err
 		}
-		return t.side.with(r, nil, out), nil
+		return t.side.with(r, owned, nil, out), nil
 	}
 	st, err := requireStruct(v, flattenPurpose)
 	if err != nil {
@@ -72,7 +76,7 @@ func (t *flatten) Apply(r *connectors.Record) (*connectors.Record, error) {
 	ns := schemas.NewStruct(out)
 	idx := 0
 	t.fill(st, sch, &idx, ns)
-	return t.side.with(r, out, ns), nil
+	return t.side.with(r, owned, out, ns), nil
 }
 
 func (t *flatten) flattenMap(m map[string]any, prefix string, out map[string]any) error {

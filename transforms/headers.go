@@ -44,6 +44,12 @@ func (t *headerFrom) purpose() string {
 }
 
 func (t *headerFrom) Apply(r *connectors.Record) (*connectors.Record, error) {
+	return t.apply(r, false)
+}
+
+// apply is Apply; when owned, r came from an earlier link of the same chain and is
+// modified in place instead of copied.
+func (t *headerFrom) apply(r *connectors.Record, owned bool) (*connectors.Record, error) {
 	v := t.side.value(r)
 	sch := t.side.schema(r)
 	if sch == nil {
@@ -55,7 +61,7 @@ func (t *headerFrom) Apply(r *connectors.Record) (*connectors.Record, error) {
 		for k, x := range m {
 			out[k] = x
 		}
-		c := r.Clone()
+		c := mutable(r, owned)
 		for i, f := range t.fields {
 			if t.move {
 				delete(out, f)
@@ -69,7 +75,7 @@ func (t *headerFrom) Apply(r *connectors.Record) (*connectors.Record, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := r.Clone()
+	c := mutable(r, owned)
 	for i, name := range t.fields {
 		f, ok := sch.Field(name)
 		if !ok {
@@ -137,7 +143,13 @@ func newInsertHeader(cfg connectors.Config) (Transformation, error) {
 }
 
 func (t *insertHeader) Apply(r *connectors.Record) (*connectors.Record, error) {
-	c := r.Clone()
+	return t.apply(r, false)
+}
+
+// apply is Apply; when owned, r came from an earlier link of the same chain and is
+// modified in place instead of copied.
+func (t *insertHeader) apply(r *connectors.Record, owned bool) (*connectors.Record, error) {
+	c := mutable(r, owned)
 	c.Headers = append(c.Headers, connectors.Header{Key: t.key, Schema: t.schema, Value: t.value})
 	return c, nil
 }
@@ -159,6 +171,12 @@ func newDropHeaders(cfg connectors.Config) (Transformation, error) {
 }
 
 func (t *dropHeaders) Apply(r *connectors.Record) (*connectors.Record, error) {
+	return t.apply(r, false)
+}
+
+// apply is Apply; when owned, r came from an earlier link of the same chain and is
+// modified in place instead of copied.
+func (t *dropHeaders) apply(r *connectors.Record, owned bool) (*connectors.Record, error) {
 	c := *r
 	c.Headers = make(connectors.Headers, 0, len(r.Headers))
 	for _, h := range r.Headers {

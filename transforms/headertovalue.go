@@ -54,6 +54,12 @@ func newHeaderToValue(cfg connectors.Config) (Transformation, error) {
 }
 
 func (t *headerToValue) Apply(r *connectors.Record) (*connectors.Record, error) {
+	return t.apply(r, false)
+}
+
+// apply is Apply; when owned, r came from an earlier link of the same chain and is
+// modified in place instead of copied.
+func (t *headerToValue) apply(r *connectors.Record, owned bool) (*connectors.Record, error) {
 	if r.Value == nil {
 		return r, nil
 	}
@@ -110,7 +116,7 @@ func (t *headerToValue) Apply(r *connectors.Record) (*connectors.Record, error) 
 			return nil, err
 		}
 	}
-	c := r.Clone()
+	c := mutable(r, owned)
 	c.ValueSchema, c.Value = out, ns
 	if t.move {
 		c.Headers = c.Headers.Without(t.headers...)

@@ -27,10 +27,16 @@ func newHoistField(s side, cfg connectors.Config) (Transformation, error) {
 }
 
 func (t *hoistField) Apply(r *connectors.Record) (*connectors.Record, error) {
+	return t.apply(r, false)
+}
+
+// apply is Apply; when owned, r came from an earlier link of the same chain and is
+// modified in place instead of copied.
+func (t *hoistField) apply(r *connectors.Record, owned bool) (*connectors.Record, error) {
 	v := t.side.value(r)
 	sch := t.side.schema(r)
 	if sch == nil {
-		return t.side.with(r, nil, map[string]any{t.field: v}), nil
+		return t.side.with(r, owned, nil, map[string]any{t.field: v}), nil
 	}
 	out, ok := t.cache.get(sch)
 	if !ok {
@@ -44,5 +50,5 @@ func (t *hoistField) Apply(r *connectors.Record) (*connectors.Record, error) {
 	if err := putChecked(st, 0, v); err != nil {
 		return nil, err
 	}
-	return t.side.with(r, out, st), nil
+	return t.side.with(r, owned, out, st), nil
 }

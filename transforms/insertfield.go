@@ -78,17 +78,23 @@ func newInsertField(s side, cfg connectors.Config) (Transformation, error) {
 }
 
 func (t *insertField) Apply(r *connectors.Record) (*connectors.Record, error) {
+	return t.apply(r, false)
+}
+
+// apply is Apply; when owned, r came from an earlier link of the same chain and is
+// modified in place instead of copied.
+func (t *insertField) apply(r *connectors.Record, owned bool) (*connectors.Record, error) {
 	v := t.side.value(r)
 	if v == nil {
 		return r, nil
 	}
 	if t.side.schema(r) == nil {
-		return t.applySchemaless(r, v)
+		return t.applySchemaless(r, v, owned)
 	}
-	return t.applyWithSchema(r, v)
+	return t.applyWithSchema(r, v, owned)
 }
 
-func (t *insertField) applySchemaless(r *connectors.Record, v any) (*connectors.Record, error) {
+func (t *insertField) applySchemaless(r *connectors.Record, v any, owned bool) (*connectors.Record, error) {
 	m, err := requireMap(v, insertPurpose)
 	if err != nil {
 		return nil, err
@@ -116,10 +122,10 @@ func (t *insertField) applySchemaless(r *connectors.Record, v any) (*connectors.
 	if t.staticFld != nil && t.staticValue != nil {
 		out[t.staticFld.name] = *t.staticValue
 	}
-	return t.side.with(r, nil, out), nil
+	return t.side.with(r, owned, nil, out), nil
 }
 
-func (t *insertField) applyWithSchema(r *connectors.Record, v any) (*connectors.Record, error) {
+func (t *insertField) applyWithSchema(r *connectors.Record, v any, owned bool) (*connectors.Record, error) {
 	st, err := requireStruct(v, insertPurpose)
 	if err != nil {
 		return nil, err
@@ -170,7 +176,7 @@ func (t *insertField) applyWithSchema(r *connectors.Record, v any) (*connectors.
 			return nil, err
 		}
 	}
-	return t.side.with(r, out, ns), nil
+	return t.side.with(r, owned, out, ns), nil
 }
 
 func (t *insertField) makeSchema(in *schemas.Schema) (*schemas.Schema, error) {

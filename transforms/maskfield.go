@@ -36,7 +36,11 @@ func newMaskField(s side, cfg connectors.Config) (Transformation, error) {
 	return &maskField{side: s, fields: setOf(p.list("fields")), order: p.list("fields"), replacement: p.strOrNil("replacement"), replaceNull: p.boolean("replace.null.with.default")}, nil
 }
 
-func (t *maskField) Apply(r *connectors.Record) (*connectors.Record, error) {
+func (t *maskField) Apply(r *connectors.Record) (*connectors.Record, error) { return t.apply(r, false) }
+
+// apply is Apply; when owned, r came from an earlier link of the same chain and is
+// modified in place instead of copied.
+func (t *maskField) apply(r *connectors.Record, owned bool) (*connectors.Record, error) {
 	v := t.side.value(r)
 	if v == nil {
 		return r, nil
@@ -57,7 +61,7 @@ func (t *maskField) Apply(r *connectors.Record) (*connectors.Record, error) {
 			}
 			out[f] = mv
 		}
-		return t.side.with(r, nil, out), nil
+		return t.side.with(r, owned, nil, out), nil
 	}
 	st, err := requireStruct(v, maskPurpose)
 	if err != nil {
@@ -74,7 +78,7 @@ func (t *maskField) Apply(r *connectors.Record) (*connectors.Record, error) {
 		}
 		ns.SetIndex(i, x)
 	}
-	return t.side.with(r, sch, ns), nil
+	return t.side.with(r, owned, sch, ns), nil
 }
 
 func (t *maskField) masked(v any) (any, error) {

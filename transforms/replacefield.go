@@ -107,6 +107,12 @@ func (t *replaceField) renamed(name string) string {
 }
 
 func (t *replaceField) Apply(r *connectors.Record) (*connectors.Record, error) {
+	return t.apply(r, false)
+}
+
+// apply is Apply; when owned, r came from an earlier link of the same chain and is
+// modified in place instead of copied.
+func (t *replaceField) apply(r *connectors.Record, owned bool) (*connectors.Record, error) {
 	v := t.side.value(r)
 	if v == nil {
 		return r, nil
@@ -122,7 +128,7 @@ func (t *replaceField) Apply(r *connectors.Record) (*connectors.Record, error) {
 				out[t.renamed(k)] = x
 			}
 		}
-		return t.side.with(r, nil, out), nil
+		return t.side.with(r, owned, nil, out), nil
 	}
 	st, err := requireStruct(v, replacePurpose)
 	if err != nil {
@@ -140,7 +146,7 @@ func (t *replaceField) Apply(r *connectors.Record) (*connectors.Record, error) {
 	for i, from := range plan.from {
 		ns.SetIndex(i, getField(st, from, t.replaceNull))
 	}
-	return t.side.with(r, plan.schema, ns), nil
+	return t.side.with(r, owned, plan.schema, ns), nil
 }
 
 func (t *replaceField) makePlan(in *schemas.Schema) (*replacePlan, error) {

@@ -32,11 +32,17 @@ func newRegexRouter(cfg connectors.Config) (Transformation, error) {
 }
 
 func (t *regexRouter) Apply(r *connectors.Record) (*connectors.Record, error) {
+	return t.apply(r, false)
+}
+
+// apply is Apply; when owned, r came from an earlier link of the same chain and is
+// modified in place instead of copied.
+func (t *regexRouter) apply(r *connectors.Record, owned bool) (*connectors.Record, error) {
 	topic, ok := t.cache.lookup(r.Topic, t.p.replace)
 	if !ok {
 		return r, nil
 	}
-	c := r.Clone()
+	c := mutable(r, owned)
 	c.Topic = topic
 	return c, nil
 }
@@ -67,11 +73,17 @@ func newTimestampRouter(cfg connectors.Config) (Transformation, error) {
 }
 
 func (t *timestampRouter) Apply(r *connectors.Record) (*connectors.Record, error) {
+	return t.apply(r, false)
+}
+
+// apply is Apply; when owned, r came from an earlier link of the same chain and is
+// modified in place instead of copied.
+func (t *timestampRouter) apply(r *connectors.Record, owned bool) (*connectors.Record, error) {
 	if r.Timestamp.IsZero() {
 		return nil, dataErrorf("Timestamp missing on record: topic %s", r.Topic)
 	}
 	ts := r.Timestamp.UTC().Format(t.layout)
-	c := r.Clone()
+	c := mutable(r, owned)
 	c.Topic = strings.ReplaceAll(strings.ReplaceAll(t.format, "${topic}", r.Topic), "${timestamp}", ts)
 	return c, nil
 }

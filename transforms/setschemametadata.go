@@ -38,6 +38,12 @@ func newSetSchemaMetadata(s side, cfg connectors.Config) (Transformation, error)
 }
 
 func (t *setSchemaMetadata) Apply(r *connectors.Record) (*connectors.Record, error) {
+	return t.apply(r, false)
+}
+
+// apply is Apply; when owned, r came from an earlier link of the same chain and is
+// modified in place instead of copied.
+func (t *setSchemaMetadata) apply(r *connectors.Record, owned bool) (*connectors.Record, error) {
 	sch := t.side.schema(r)
 	if sch == nil && t.side.value(r) == nil {
 		return r, nil
@@ -65,5 +71,5 @@ func (t *setSchemaMetadata) Apply(r *connectors.Record) (*connectors.Record, err
 		}
 		v = ns
 	}
-	return t.side.with(r, out, v), nil
+	return t.side.with(r, owned, out, v), nil
 }

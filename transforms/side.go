@@ -31,15 +31,24 @@ func (s side) value(r *connectors.Record) any {
 	return r.Value
 }
 
-// with returns a copy of r with this side replaced.
-func (s side) with(r *connectors.Record, sch *schemas.Schema, v any) *connectors.Record {
-	c := r.Clone()
+// with returns r (when owned) or a copy of r with this side replaced.
+func (s side) with(r *connectors.Record, owned bool, sch *schemas.Schema, v any) *connectors.Record {
+	c := mutable(r, owned)
 	if s == keySide {
 		c.KeySchema, c.Key = sch, v
 	} else {
 		c.ValueSchema, c.Value = sch, v
 	}
 	return c
+}
+
+// mutable returns r itself when the chain owns it (an earlier link created it), else
+// a copy with its own header slice.
+func mutable(r *connectors.Record, owned bool) *connectors.Record {
+	if owned {
+		return r
+	}
+	return r.Clone()
 }
 
 // typeName renders a value's type for error messages: "null" for nil, else the Go type.

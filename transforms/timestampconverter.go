@@ -78,6 +78,12 @@ func (t *timestampConverter) targetSchema(optional bool) *schemas.Schema {
 }
 
 func (t *timestampConverter) Apply(r *connectors.Record) (*connectors.Record, error) {
+	return t.apply(r, false)
+}
+
+// apply is Apply; when owned, r came from an earlier link of the same chain and is
+// modified in place instead of copied.
+func (t *timestampConverter) apply(r *connectors.Record, owned bool) (*connectors.Record, error) {
 	v := t.side.value(r)
 	sch := t.side.schema(r)
 	if sch == nil {
@@ -86,11 +92,11 @@ func (t *timestampConverter) Apply(r *connectors.Record) (*connectors.Record, er
 			if err != nil {
 				return nil, err
 			}
-			return t.side.with(r, nil, out), nil
+			return t.side.with(r, owned, nil, out), nil
 		}
 		m, err := requireMapOrNull(v, tsPurpose)
 		if err != nil || m == nil {
-			return t.side.with(r, nil, nil), err
+			return t.side.with(r, owned, nil, nil), err
 		}
 		out := make(map[string]any, len(m))
 		for k, x := range m {
@@ -99,7 +105,7 @@ func (t *timestampConverter) Apply(r *connectors.Record) (*connectors.Record, er
 		if out[t.field], err = t.convert(m[t.field], ""); err != nil {
 			return nil, err
 		}
-		return t.side.with(r, nil, out), nil
+		return t.side.with(r, owned, nil, out), nil
 	}
 	if t.field == "" {
 		from, err := timestampTypeOf(sch)
@@ -110,7 +116,7 @@ func (t *timestampConverter) Apply(r *connectors.Record) (*connectors.Record, er
 		if err != nil {
 			return nil, err
 		}
-		return t.side.with(r, t.targetSchema(sch.Optional), out), nil
+		return t.side.with(r, owned, t.targetSchema(sch.Optional), out), nil
 	}
 	st, err := requireStructOrNull(v, tsPurpose)
 	if err != nil {
@@ -135,7 +141,7 @@ func (t *timestampConverter) Apply(r *connectors.Record) (*connectors.Record, er
 		t.cache.put(sch, out)
 	}
 	if st == nil {
-		return t.side.with(r, out, nil), nil
+		return t.side.with(r, owned, out, nil), nil
 	}
 	ns := schemas.NewStruct(out)
 	for i, f := range sch.Fields {
@@ -151,7 +157,7 @@ func (t *timestampConverter) Apply(r *connectors.Record) (*connectors.Record, er
 		}
 		ns.SetIndex(i, x)
 	}
-	return t.side.with(r, out, ns), nil
+	return t.side.with(r, owned, out, ns), nil
 }
 
 func timestampTypeOf(s *schemas.Schema) (string, error) {

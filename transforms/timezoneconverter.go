@@ -170,6 +170,12 @@ func (t *timezoneConverter) scope(table, topic string) (tzScope, bool) {
 }
 
 func (t *timezoneConverter) Apply(r *connectors.Record) (*connectors.Record, error) {
+	return t.apply(r, false)
+}
+
+// apply is Apply; when owned, r came from an earlier link of the same chain and is
+// modified in place instead of copied.
+func (t *timezoneConverter) apply(r *connectors.Record, owned bool) (*connectors.Record, error) {
 	if r.Value == nil || !isEnvelope(r.ValueSchema) {
 		return r, nil
 	}
@@ -205,7 +211,7 @@ func (t *timezoneConverter) Apply(r *connectors.Record) (*connectors.Record, err
 	if !changed {
 		return r, nil
 	}
-	c := r.Clone()
+	c := mutable(r, owned)
 	c.Value = ne
 	return c, nil
 }

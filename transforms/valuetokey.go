@@ -29,6 +29,12 @@ func newValueToKey(cfg connectors.Config) (Transformation, error) {
 }
 
 func (t *valueToKey) Apply(r *connectors.Record) (*connectors.Record, error) {
+	return t.apply(r, false)
+}
+
+// apply is Apply; when owned, r came from an earlier link of the same chain and is
+// modified in place instead of copied.
+func (t *valueToKey) apply(r *connectors.Record, owned bool) (*connectors.Record, error) {
 	if r.ValueSchema == nil {
 		m, err := requireMap(r.Value, valueToKeyPurpose)
 		if err != nil {
@@ -38,7 +44,7 @@ func (t *valueToKey) Apply(r *connectors.Record) (*connectors.Record, error) {
 		for _, f := range t.fields {
 			key[f] = m[f]
 		}
-		c := r.Clone()
+		c := mutable(r, owned)
 		c.KeySchema, c.Key = nil, key
 		return c, nil
 	}
@@ -68,7 +74,7 @@ func (t *valueToKey) Apply(r *connectors.Record) (*connectors.Record, error) {
 	for i, from := range plan.from {
 		key.SetIndex(i, getField(st, from, t.replaceNull))
 	}
-	c := r.Clone()
+	c := mutable(r, owned)
 	c.KeySchema, c.Key = plan.schema, key
 	return c, nil
 }
