@@ -31,8 +31,8 @@ type Plugin struct {
 	NewPredicate func(cfg connectors.Config) (Predicate, error)
 }
 
-// plugins is the static table of every transformation and predicate, built on first
-// use; it is read-only afterwards.
+// plugins is the static table of every transformation and predicate, built at package
+// initialization from code (no registration side effects elsewhere); read-only after.
 var plugins []*Plugin
 
 var pluginIndex map[string]*Plugin

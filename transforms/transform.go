@@ -16,8 +16,9 @@ import (
 // Transformation transforms one record. A nil result drops the record.
 //
 // Apply must not modify r or any value reachable from it; it returns a new record
-// (usually r.Clone() with changed fields). Implementations in this package are safe for
-// concurrent use: their only mutable state is a schema cache guarded by a mutex.
+// (usually r.Clone() with changed fields), or r itself when nothing changes. Apply does
+// not block. Implementations in this package are safe for concurrent use: their only
+// mutable state is a bounded schema or topic cache guarded by a mutex.
 type Transformation interface {
 	Apply(r *connectors.Record) (*connectors.Record, error)
 }
