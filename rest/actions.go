@@ -48,9 +48,9 @@ func (s *Server) restartConnector(c *gin.Context) {
 	case extra == nil:
 		c.Status(http.StatusNoContent)
 	case plan == nil:
-		c.JSON(http.StatusAccepted, entities.ConnectorStateInfo{Name: c.Param("c")})
+		c.PureJSON(http.StatusAccepted, entities.ConnectorStateInfo{Name: c.Param("c")})
 	default:
-		c.JSON(http.StatusAccepted, plan)
+		c.PureJSON(http.StatusAccepted, plan)
 	}
 }
 

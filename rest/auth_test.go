@@ -60,7 +60,7 @@ KafkaConnect {
 			if w.Code != tc.status {
 				t.Fatalf("status %d, want %d: %s", w.Code, tc.status, w.Body.String())
 			}
-			if w.Code == 401 && w.Body.String() != `{"error_code":401,"message":"User cannot access the resource."}` {
+			if w.Code == 401 && strings.TrimSpace(w.Body.String()) != `{"error_code":401,"message":"User cannot access the resource."}` {
 				t.Errorf("401 body %s", w.Body.String())
 			}
 		})

@@ -36,6 +36,6 @@ func act(s *Server, c *gin.Context, fwd bool, status int, fn func(ctx context.Co
 // reply is call for herder calls whose result is the 200 body.
 func reply[T any](s *Server, c *gin.Context, fwd bool, fn func(ctx context.Context) (T, error)) {
 	if v, ok := call(s, c, fwd, nil, fn); ok {
-		c.JSON(http.StatusOK, v)
+		c.PureJSON(http.StatusOK, v)
 	}
 }

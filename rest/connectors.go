@@ -51,7 +51,7 @@ func (s *Server) listConnectors(c *gin.Context) {
 	}
 	expand, ok := c.GetQueryArray("expand")
 	if !ok {
-		c.JSON(http.StatusOK, names)
+		c.PureJSON(http.StatusOK, names)
 		return
 	}
 	out := make(map[string]entities.ConnectorExpanded, len(names))
@@ -84,7 +84,7 @@ func (s *Server) listConnectors(c *gin.Context) {
 		}
 		out[n] = x
 	}
-	c.JSON(http.StatusOK, out)
+	c.PureJSON(http.StatusOK, out)
 }
 
 // createConnector serves POST /connectors.
@@ -150,7 +150,7 @@ func (s *Server) createConnector(c *gin.Context) {
 		return
 	}
 	c.Header("Location", connectorLocation(c, name))
-	c.JSON(http.StatusCreated, info)
+	c.PureJSON(http.StatusCreated, info)
 }
 
 // checkName applies the REST layer's name rules and injects "name" into cfg: a
@@ -227,10 +227,10 @@ func (s *Server) putConnectorConfig(c *gin.Context) {
 	}
 	if created {
 		c.Header("Location", connectorLocation(c, name))
-		c.JSON(http.StatusCreated, info)
+		c.PureJSON(http.StatusCreated, info)
 		return
 	}
-	c.JSON(http.StatusOK, info)
+	c.PureJSON(http.StatusOK, info)
 }
 
 // patchConnectorConfig serves PATCH /connectors/{c}/config (KIP-477): null deletes.

@@ -70,5 +70,5 @@ func (s *Server) fail(c *gin.Context, err error) {
 	if status >= 500 {
 		s.cfg.logger.Error("REST request failed", "method", c.Request.Method, "path", c.Request.URL.Path, "status", status, "err", msg)
 	}
-	c.AbortWithStatusJSON(status, entities.ErrorMessage{ErrorCode: code, Message: msg})
+	c.AbortWithStatusPureJSON(status, entities.ErrorMessage{ErrorCode: code, Message: msg})
 }

@@ -25,7 +25,7 @@ func TestResponseHeaders(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			s, err := New(newFakeHerder(testRegistry()), ResponseHeaders(tc.config))
+			s, err := New(newFakeHerder(testRegistry()), ResponseHeaders(tc.config), WithLogger(discardLogger()))
 			if tc.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
 					t.Fatalf("err %v, want %q", err, tc.wantErr)
@@ -45,7 +45,7 @@ func TestResponseHeaders(t *testing.T) {
 			}
 		})
 	}
-	s, err := New(newFakeHerder(testRegistry()), ResponseHeaders("setDate Expires:3600000"))
+	s, err := New(newFakeHerder(testRegistry()), ResponseHeaders("setDate Expires:3600000"), WithLogger(discardLogger()))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -130,7 +130,7 @@ func TestRequestTimeoutNamesStage(t *testing.T) {
 			s := newTestServer(t, f, RequestTimeout(20*time.Millisecond))
 			w := do(t, s.Handler(), "GET", "/connectors/src", "", "", nil)
 			want := `{"error_code":500,"message":"` + tc.want + `"}`
-			if w.Code != 500 || w.Body.String() != want {
+			if w.Code != 500 || strings.TrimSpace(w.Body.String()) != want {
 				t.Fatalf("got %d %s, want 500 %s", w.Code, w.Body.String(), want)
 			}
 		})

@@ -19,7 +19,7 @@ func (s *Server) loggerRoutes(e *gin.Engine) {
 
 // listLoggers serves GET /admin/loggers: root and every logger with an explicit level.
 func (s *Server) listLoggers(c *gin.Context) {
-	c.JSON(http.StatusOK, s.cfg.levels.All())
+	c.PureJSON(http.StatusOK, s.cfg.levels.All())
 }
 
 // getLogger serves GET /admin/loggers/{name}.
@@ -30,7 +30,7 @@ func (s *Server) getLogger(c *gin.Context) {
 		s.fail(c, entities.NotFoundf("Logger %s not found.", name))
 		return
 	}
-	c.JSON(http.StatusOK, l)
+	c.PureJSON(http.StatusOK, l)
 }
 
 // setLogger serves PUT /admin/loggers/{name}[?scope=worker|cluster] (KIP-495,
@@ -79,5 +79,5 @@ func (s *Server) setLogger(c *gin.Context) {
 		s.fail(c, entities.NotFoundf("invalid log level '%s'.", level))
 		return
 	}
-	c.JSON(http.StatusOK, affected)
+	c.PureJSON(http.StatusOK, affected)
 }

@@ -85,7 +85,7 @@ func (s *Server) validateConfig(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, infos)
+	c.PureJSON(http.StatusOK, infos)
 }
 
 // javaExceptionString renders err as the Java exception's toString would read.

@@ -57,7 +57,7 @@ func TestOptionsFromProps(t *testing.T) {
 			opts, err := OptionsFromProps(tc.props, tc.kafkaOpts)
 			if err == nil {
 				var s *Server
-				if s, err = New(newFakeHerder(testRegistry()), opts...); err == nil {
+				if s, err = New(newFakeHerder(testRegistry()), append(opts, WithLogger(discardLogger()))...); err == nil {
 					if tc.wantErr != "" {
 						t.Fatalf("no error, want %q", tc.wantErr)
 					}

@@ -31,5 +31,5 @@ func (s *Server) health(c *gin.Context) {
 	case entities.HealthStarting:
 		status = http.StatusServiceUnavailable
 	}
-	c.JSON(status, h)
+	c.PureJSON(status, h)
 }

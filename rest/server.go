@@ -10,6 +10,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/url"
@@ -233,7 +234,8 @@ func (s *Server) Start() error {
 			s.servers = nil
 			return fmt.Errorf("listeners: binding %s: %w", l.u, err)
 		}
-		hs := &http.Server{Handler: l.h, ReadHeaderTimeout: 30 * time.Second}
+		hs := &http.Server{Handler: l.h, ReadHeaderTimeout: 30 * time.Second,
+			ErrorLog: slog.NewLogLogger(s.cfg.logger.Handler(), slog.LevelDebug)}
 		if l.u.Scheme == "https" {
 			hs.TLSConfig = s.tlsConf
 			ln = tls.NewListener(ln, s.tlsConf)

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/gonnect/gonnect/rest/entities"
@@ -90,4 +91,18 @@ func TestToolCallPatterns(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestNoHTMLEscaping: values come back byte for byte as Jackson writes them, so tools
+// comparing raw text (or logging it) see "<" and "&", not \u003c and \u0026.
+func TestNoHTMLEscaping(t *testing.T) {
+	f := newFakeHerder(testRegistry())
+	s := newTestServer(t, f)
+	body := `{"connector.class":"TestSink","topics":"t","transforms.x.regex":"<a&b>"}`
+	if w := do(t, s.Handler(), "PUT", "/connectors/html/config", body, "", nil); w.Code != http.StatusCreated || !strings.Contains(w.Body.String(), `"<a&b>"`) {
+		t.Fatalf("PUT: %d %s", w.Code, w.Body.String())
+	}
+	if w := do(t, s.Handler(), "GET", "/connectors/html", "", "", nil); !strings.Contains(w.Body.String(), `"transforms.x.regex":"<a&b>"`) {
+		t.Errorf("GET connector: %s", w.Body.String())
+	}
 }

@@ -1,7 +1,5 @@
 package entities
 
-import "encoding/json"
-
 // ConfigKeyInfo is a config key definition, as in GET /connector-plugins/{p}/config and
 // the "definition" of validation results. DefaultValue is null when the key is required
 // or its default is null. The group position is serialized as "order".
@@ -32,7 +30,7 @@ func (k ConfigKeyInfo) MarshalJSON() ([]byte, error) {
 	if k.Group != "" {
 		out.Group = &k.Group
 	}
-	return json.Marshal(out)
+	return marshal(out)
 }
 
 // ConfigValueInfo is the "value" of a validation result. Value is null when unset with
@@ -54,7 +52,7 @@ func (v ConfigValueInfo) MarshalJSON() ([]byte, error) {
 	if v.Errors == nil {
 		v.Errors = []string{}
 	}
-	return json.Marshal(plain(v))
+	return marshal(plain(v))
 }
 
 // ConfigInfo pairs a definition with its value; either may be null.
@@ -82,7 +80,7 @@ func (c ConfigInfos) MarshalJSON() ([]byte, error) {
 	if c.Configs == nil {
 		c.Configs = []ConfigInfo{}
 	}
-	return json.Marshal(plain(c))
+	return marshal(plain(c))
 }
 
 // ConnectorOffset is one source partition (or sink topic-partition) and its offset. A
@@ -104,7 +102,7 @@ func (o ConnectorOffsets) MarshalJSON() ([]byte, error) {
 	if o.Offsets == nil {
 		o.Offsets = []ConnectorOffset{}
 	}
-	return json.Marshal(plain(o))
+	return marshal(plain(o))
 }
 
 // Messages of offsets PATCH and DELETE responses (KIP-875).

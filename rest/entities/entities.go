@@ -7,10 +7,23 @@
 package entities
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"strings"
 )
+
+// marshal encodes v as Jackson does: without escaping <, > and & (encoding/json's
+// default HTML escaping would turn them into \u003c... inside config values).
+func marshal(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+}
 
 // ServerInfo is the body of GET /.
 type ServerInfo struct {
@@ -70,7 +83,7 @@ func (c ConnectorInfo) MarshalJSON() ([]byte, error) {
 	if c.Tasks == nil {
 		c.Tasks = []TaskID{}
 	}
-	return json.Marshal(plain(c))
+	return marshal(plain(c))
 }
 
 // State is a connector or task state as shown by the status endpoints.
@@ -118,7 +131,7 @@ func (s ConnectorStateInfo) MarshalJSON() ([]byte, error) {
 	if s.Tasks == nil {
 		s.Tasks = []TaskState{}
 	}
-	return json.Marshal(plain(s))
+	return marshal(plain(s))
 }
 
 // ConnectorExpanded is one value of GET /connectors?expand=...; each member is present
@@ -145,7 +158,7 @@ func (t ConnectorTopics) MarshalJSON() ([]byte, error) {
 	if t.Topics == nil {
 		t.Topics = []string{}
 	}
-	return json.Marshal(plain(t))
+	return marshal(plain(t))
 }
 
 // PluginInfo is one element of GET /connector-plugins. Type is sink, source,
@@ -163,7 +176,7 @@ func (p PluginInfo) MarshalJSON() ([]byte, error) {
 	if p.Version == "undefined" {
 		p.Version = ""
 	}
-	return json.Marshal(plain(p))
+	return marshal(plain(p))
 }
 
 // Message is the body of offsets PATCH/DELETE responses.
