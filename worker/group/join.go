@@ -33,6 +33,10 @@ func isFatal(err error) bool {
 	return false
 }
 
+// Join and sync may legitimately wait for a whole rebalance, so a failure
+// of theirs counts as coordinator trouble from the moment it is seen; a
+// heartbeat, which answers at once, counts from when it was sent.
+
 // joinAndSync runs one rebalance from this member's side: eager
 // revocation, JoinGroup (repeated for MEMBER_ID_REQUIRED), assignment if
 // leader, SyncGroup, and the Handler callbacks. On success needJoin is
@@ -108,7 +112,7 @@ func (m *Member) join(ctx context.Context) (*kmsg.JoinGroupResponse, error) {
 		}
 		resp, err := req.RequestWith(ctx, m.cl)
 		if err != nil {
-			m.onCoordinatorTrouble(ctx, err)
+			m.onCoordinatorTrouble(ctx, err, time.Now())
 			return nil, fmt.Errorf("join group: %w", err)
 		}
 		err = kerr.ErrorForCode(resp.ErrorCode)
@@ -126,7 +130,7 @@ func (m *Member) join(ctx context.Context) (*kmsg.JoinGroupResponse, error) {
 			return nil, &errFatal{fmt.Errorf("join group: %w", err)}
 		case errors.Is(err, kerr.NotCoordinator), errors.Is(err, kerr.CoordinatorNotAvailable),
 			errors.Is(err, kerr.CoordinatorLoadInProgress):
-			m.onCoordinatorTrouble(ctx, err)
+			m.onCoordinatorTrouble(ctx, err, time.Now())
 		}
 		return nil, fmt.Errorf("join group: %w", err)
 	}
@@ -186,7 +190,7 @@ func (m *Member) sync(ctx context.Context, protocol Protocol, assignments map[st
 	}
 	resp, err := req.RequestWith(ctx, m.cl)
 	if err != nil {
-		m.onCoordinatorTrouble(ctx, err)
+		m.onCoordinatorTrouble(ctx, err, time.Now())
 		return nil, fmt.Errorf("sync group: %w", err)
 	}
 	if err := kerr.ErrorForCode(resp.ErrorCode); err != nil {
@@ -197,7 +201,7 @@ func (m *Member) sync(ctx context.Context, protocol Protocol, assignments map[st
 		if m.onGroupError(err) {
 			return nil, fmt.Errorf("sync group generation %d: %w: %w", gen, errRejoin, err)
 		}
-		m.onCoordinatorTrouble(ctx, err)
+		m.onCoordinatorTrouble(ctx, err, time.Now())
 		m.needJoin = true
 		return nil, fmt.Errorf("sync group generation %d: %w", gen, err)
 	}

@@ -138,11 +138,12 @@ func (m *Member) Run(ctx context.Context) error {
 			m.log.Info("rejoin requested", "member", m.memberID, "generation", m.generation)
 			m.needJoin = true
 		case <-hb.C:
+			start := time.Now()
 			err := m.sendHeartbeat(ctx, m.generation, m.memberID)
 			if ctx.Err() != nil {
 				return nil
 			}
-			m.onHeartbeat(ctx, err)
+			m.onHeartbeat(ctx, err, start)
 			next := m.cfg.heartbeatInterval
 			if !m.troubleSince.IsZero() {
 				next = m.cfg.retryBackoff
@@ -176,7 +177,7 @@ func (m *Member) sleep(ctx context.Context, d time.Duration) bool {
 
 // onHeartbeat reacts to a heartbeat's outcome (err is nil, a group error, or
 // a transport/coordinator error).
-func (m *Member) onHeartbeat(ctx context.Context, err error) {
+func (m *Member) onHeartbeat(ctx context.Context, err error, start time.Time) {
 	if err == nil {
 		m.troubleSince = time.Time{}
 		return
@@ -185,7 +186,7 @@ func (m *Member) onHeartbeat(ctx context.Context, err error) {
 		m.troubleSince = time.Time{}
 		return
 	}
-	m.onCoordinatorTrouble(ctx, err)
+	m.onCoordinatorTrouble(ctx, err, start)
 }
 
 // onGroupError handles the answers that mean "this member must rejoin" and
@@ -207,14 +208,14 @@ func (m *Member) onGroupError(err error) bool {
 	return true
 }
 
-// onCoordinatorTrouble records a failed contact with the coordinator and,
-// once contact has failed for a heartbeat interval, revokes everything this
-// worker runs (KAFKA-9184) and arranges a rejoin.
-func (m *Member) onCoordinatorTrouble(ctx context.Context, err error) {
+// onCoordinatorTrouble records a failed contact with the coordinator (an
+// attempt that began at start) and, once contact has failed for a heartbeat
+// interval, revokes everything this worker runs (KAFKA-9184) and arranges a
+// rejoin.
+func (m *Member) onCoordinatorTrouble(ctx context.Context, err error, start time.Time) {
 	now := time.Now()
 	if m.troubleSince.IsZero() {
-		// The failed attempt began up to one discovery timeout ago.
-		m.troubleSince = now.Add(-m.cfg.heartbeatInterval / 2)
+		m.troubleSince = start
 	}
 	m.log.Warn("cannot reach the group coordinator", "member", m.memberID, "generation", m.generation,
 		"for", now.Sub(m.troubleSince).Round(time.Millisecond), "err", err)

@@ -38,19 +38,28 @@ type testHandler struct {
 	assignor   *Assignor
 	member     *Member
 
-	mu       sync.Mutex
-	gen      Generation
-	last     Assignment // last Assigned
-	running  items
-	assigned int
-	revokes  []revokeEvent
-	computed map[int32]map[string]Assignment // what this worker computed as leader, by generation
+	mu         sync.Mutex
+	offset     int64 // config-topic offset this worker has "read"
+	mismatches int   // CONFIG_MISMATCH assignments seen
+	gen        Generation
+	last       Assignment // last Assigned
+	running    items
+	assigned   int
+	revokes    []revokeEvent
+	computed   map[int32]map[string]Assignment // what this worker computed as leader, by generation
 }
 
-func (h *testHandler) Metadata() (string, int64) { return h.url, 0 }
+func (h *testHandler) Metadata() (string, int64) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.url, h.offset
+}
 
 func (h *testHandler) Assign(_ context.Context, r Round) (map[string]Assignment, error) {
-	out, err := h.assignor.Assign(r, Snapshot{ConfigOffset: 0, Connectors: h.connectors})
+	h.mu.Lock()
+	offset := h.offset
+	h.mu.Unlock()
+	out, err := h.assignor.Assign(r, Snapshot{ConfigOffset: offset, Connectors: h.connectors})
 	if err != nil {
 		return nil, err
 	}
@@ -65,6 +74,10 @@ func (h *testHandler) Assigned(_ context.Context, a Assignment, g Generation) {
 	defer h.mu.Unlock()
 	h.gen, h.last, h.assigned = g, a, h.assigned+1
 	h.running = itemsOf(a.Connectors, a.Tasks)
+	if a.Error == ErrorConfigMismatch {
+		h.mismatches++
+		h.offset = max(h.offset, a.ConfigOffset) // "read the config topic to end"
+	}
 	if a.Delay > 0 {
 		time.AfterFunc(time.Duration(a.Delay)*time.Millisecond, h.member.RequestRejoin)
 	}
@@ -394,6 +407,43 @@ func TestMemberProtocolDowngrade(t *testing.T) {
 	})
 }
 
+// memberIs matches the heartbeats and joins of one member, for kfake faults.
+func memberIs(id string) func(kmsg.Request) bool {
+	return func(req kmsg.Request) bool {
+		switch r := req.(type) {
+		case *kmsg.HeartbeatRequest:
+			return r.MemberID == id
+		case *kmsg.JoinGroupRequest:
+			return r.MemberID == id
+		}
+		return false
+	}
+}
+
+func TestMemberConfigMismatch(t *testing.T) {
+	c := newTestCluster(t)
+	w1 := startMember(t, c, "w1", time.Minute)
+	waitFor(t, 10*time.Second, "leader alone", converged(c, w1))
+	// w2 has read the config topic further than the leader's snapshot.
+	w2 := startMember(t, c, "w2", time.Minute)
+	w2.h.mu.Lock()
+	w2.h.offset = 7
+	w2.h.mu.Unlock()
+	w2.m.RequestRejoin()
+	waitFor(t, 10*time.Second, "both at offset 7", func() (bool, string) {
+		ok, st := converged(c, w1, w2)()
+		w1.h.mu.Lock()
+		defer w1.h.mu.Unlock()
+		return ok && w1.h.offset == 7 && w1.h.last.ConfigOffset == 7, st
+	})
+	w1.h.mu.Lock()
+	n := w1.h.mismatches
+	w1.h.mu.Unlock()
+	if n == 0 {
+		t.Fatal("the leader never saw CONFIG_MISMATCH")
+	}
+}
+
 func TestMemberCoordinatorFaults(t *testing.T) {
 	tests := []struct {
 		name string
@@ -427,17 +477,8 @@ func TestMemberCoordinatorFaults(t *testing.T) {
 			if held.empty() {
 				t.Fatal("victim runs nothing; the test needs work to revoke")
 			}
-			isVictim := func(req kmsg.Request) bool {
-				switch r := req.(type) {
-				case *kmsg.HeartbeatRequest:
-					return r.MemberID == g.MemberID
-				case *kmsg.JoinGroupRequest:
-					return r.MemberID == g.MemberID
-				}
-				return false
-			}
 			f := c.Fault(kfake.Fault{Keys: []kmsg.Key{kmsg.Heartbeat, kmsg.JoinGroup}, Err: kerr.NotCoordinator,
-				Group: testGroup, TopLevel: true, Count: -1, When: isVictim})
+				Group: testGroup, TopLevel: true, Count: -1, When: memberIs(g.MemberID)})
 			waitFor(t, 5*time.Second, "coordinator-lost revocation", func() (bool, string) {
 				return len(victim.h.revocations(RevokeCoordinatorLost)) > 0, "none yet"
 			})
@@ -450,6 +491,33 @@ func TestMemberCoordinatorFaults(t *testing.T) {
 			}
 			f.Remove()
 			waitFor(t, 20*time.Second, "recovery", converged(c, ms...))
+		}},
+		{name: "UNKNOWN_MEMBER_ID resets the member id", run: func(t *testing.T, c *kfake.Cluster, ms []*testMember) {
+			victim := ms[1]
+			g0, _, _ := victim.h.snapshot()
+			f := c.Fault(kfake.Fault{Keys: []kmsg.Key{kmsg.Heartbeat}, Err: kerr.UnknownMemberID, Group: testGroup,
+				TopLevel: true, When: memberIs(g0.MemberID)})
+			defer f.Remove()
+			waitFor(t, 10*time.Second, "victim back under a new id", func() (bool, string) {
+				ok, st := converged(c, ms...)()
+				g, _, _ := victim.h.snapshot()
+				return ok && g.MemberID != g0.MemberID, st
+			})
+		}},
+		{name: "ILLEGAL_GENERATION rejoins under the same id", run: func(t *testing.T, c *kfake.Cluster, ms []*testMember) {
+			victim := ms[1]
+			g0, _, _ := victim.h.snapshot()
+			f := c.Fault(kfake.Fault{Keys: []kmsg.Key{kmsg.Heartbeat}, Err: kerr.IllegalGeneration, Group: testGroup,
+				TopLevel: true, When: memberIs(g0.MemberID)})
+			defer f.Remove()
+			waitFor(t, 10*time.Second, "victim at a newer generation", func() (bool, string) {
+				ok, st := converged(c, ms...)()
+				g, _, _ := victim.h.snapshot()
+				return ok && g.ID > g0.ID, st
+			})
+			if g, _, _ := victim.h.snapshot(); g.MemberID != g0.MemberID {
+				t.Fatalf("member id changed %s→%s", g0.MemberID, g.MemberID)
+			}
 		}},
 		{name: "coordinator moves", run: func(t *testing.T, c *kfake.Cluster, ms []*testMember) {
 			before := c.CoordinatorFor(testGroup)
