@@ -1,0 +1,135 @@
+package helm
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/gonnect/gonnect/connectors/mysql"
+	"github.com/gonnect/gonnect/worker/workertest"
+)
+
+// TestMonitoringMetricsExist checks every series the dashboard and the alert rules read:
+// kafka_connect_* on a running worker's GET /metrics (with a source and a sink
+// connector running, so per-connector and per-task series exist), debezium_metrics_* in
+// the descriptions of the MySQL connector's collector.
+func TestMonitoringMetricsExist(t *testing.T) {
+	names := metricNames(monitoringExprs(t))
+	var worker, debezium []string
+	for _, n := range names {
+		if strings.HasPrefix(n, "debezium_metrics_") {
+			debezium = append(debezium, n)
+		} else {
+			worker = append(worker, n)
+		}
+	}
+	if len(worker) < 10 || len(debezium) < 3 {
+		t.Fatalf("dashboard and alerts read %v; expected the worker and Debezium series", names)
+	}
+	t.Logf("worker series: %v; Debezium series: %v", worker, debezium)
+
+	t.Run("debezium series described by the MySQL connector", func(t *testing.T) {
+		described := map[string]bool{}
+		for _, mariadb := range []bool{false, true} {
+			ch := make(chan *prometheus.Desc, 64)
+			go func() { mysql.NewTask(mariadb).Metrics().Describe(ch); close(ch) }()
+			for d := range ch {
+				if m := regexp.MustCompile(`fqName: "([^"]+)"`).FindStringSubmatch(d.String()); m != nil {
+					described[m[1]] = true
+				}
+			}
+		}
+		for _, n := range debezium {
+			if !described[n] {
+				t.Errorf("%s is not a series the MySQL connector exports", n)
+			}
+		}
+	})
+
+	t.Run("worker series on /metrics", func(t *testing.T) {
+		c := workertest.NewCluster(t, 1)
+		base := c.Workers()[0].URL
+		dir := t.TempDir()
+		in := filepath.Join(dir, "in.txt")
+		if err := os.WriteFile(in, []byte("a\nb\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		put := func(name, body string) {
+			t.Helper()
+			workertest.Eventually(t, 30*time.Second, "PUT "+name, func() bool {
+				req, _ := http.NewRequest(http.MethodPut, base+"/connectors/"+name+"/config", strings.NewReader(body))
+				req.Header.Set("Content-Type", "application/json")
+				resp, err := http.DefaultClient.Do(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				b, _ := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode == http.StatusConflict { // a rebalance after the previous write
+					return false
+				}
+				if resp.StatusCode/100 != 2 {
+					t.Fatalf("PUT %s: %d %s", name, resp.StatusCode, b)
+				}
+				return true
+			})
+		}
+		put("src", fmt.Sprintf(`{"connector.class":"FileStreamSource","tasks.max":"1","file":%q,"topic":"metrics-lines"}`, in))
+		put("sink", fmt.Sprintf(`{"connector.class":"FileStreamSink","tasks.max":"1","file":%q,"topics":"metrics-lines"}`, filepath.Join(dir, "out.txt")))
+
+		var missing []string
+		var last string
+		deadline := time.Now().Add(30 * time.Second)
+		for {
+			resp, err := http.Get(base + "/metrics")
+			if err == nil {
+				b, _ := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				last = fmt.Sprintf("GET /metrics: %d", resp.StatusCode)
+				if resp.StatusCode == http.StatusOK {
+					missing = missingSeries(b, worker)
+					if len(missing) == 0 {
+						return
+					}
+				} else {
+					missing = worker
+				}
+			} else {
+				last = err.Error()
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("%s; series the dashboard or alerts read but the worker does not export: %v", last, missing)
+			}
+			time.Sleep(200 * time.Millisecond) // polling against a deadline
+		}
+	})
+}
+
+// missingSeries returns the names with no sample in a Prometheus text exposition.
+func missingSeries(exposition []byte, names []string) []string {
+	have := map[string]bool{}
+	for _, l := range bytes.Split(exposition, []byte("\n")) {
+		if len(l) == 0 || l[0] == '#' {
+			continue
+		}
+		if i := bytes.IndexAny(l, "{ "); i > 0 {
+			have[string(l[:i])] = true
+		}
+	}
+	var out []string
+	for _, n := range names {
+		if !have[n] {
+			out = append(out, n)
+		}
+	}
+	return out
+}
