@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
 
@@ -18,10 +19,14 @@ import (
 
 // taskRunner is one running task: its goroutine, its switch and its way to stop.
 type taskRunner struct {
-	id     TaskID
-	state  *taskState
-	cancel context.CancelFunc
-	done   chan struct{}
+	id      TaskID
+	sink    bool
+	state   *taskState
+	cancel  context.CancelFunc
+	done    chan struct{}
+	metrics *taskMetrics
+	errs    *toleranceCounters
+	own     prometheus.Collector // the task's own metrics (connectors.MetricsProvider), if any
 }
 
 type taskCtx struct {
@@ -62,6 +67,8 @@ func (w *Worker) StartTask(id TaskID, connRaw, taskRaw connectors.Config, target
 	var stop func(context.Context) error
 	var release func()
 	var state *taskState
+	tr := &taskRunner{id: id, cancel: cancel, done: make(chan struct{})}
+	var task any
 	switch {
 	case plugin.NewSinkTask != nil:
 		st, err := w.newSinkTask(ctx, id, plugin, connCfg, taskCfg)
@@ -70,6 +77,7 @@ func (w *Worker) StartTask(id TaskID, connRaw, taskRaw connectors.Config, target
 			return fail(err)
 		}
 		run, stop, state = func() error { return st.run(ctx) }, st.task.Stop, st.state
+		tr.sink, tr.metrics, tr.errs, task = true, st.metrics, st.tol.c, st.task
 		release = func() {
 			st.consumer.Close()
 			if st.dlq != nil {
@@ -84,11 +92,21 @@ func (w *Worker) StartTask(id TaskID, connRaw, taskRaw connectors.Config, target
 		}
 		run = func() error { return st.run(ctx, taskCtx{w.deps.Offsets, id.Connector}) }
 		stop, state, release = st.task.Stop, st.state, st.producer.Close
+		tr.metrics, tr.errs, task = st.metrics, st.tol.c, st.task
 	default:
 		cancel()
 		return fail(fmt.Errorf("connector class %s has no task", plugin.Class))
 	}
-	tr := &taskRunner{id: id, state: state, cancel: cancel, done: make(chan struct{})}
+	tr.state = state
+	if mp, ok := task.(connectors.MetricsProvider); ok && w.deps.Metrics != nil {
+		if c := mp.Metrics(); c != nil {
+			if err := w.deps.Metrics.Register(c); err != nil {
+				w.log.Warn("registering task metrics failed", "connector", id.Connector, "task", id.Task, "error", err)
+			} else {
+				tr.own = c
+			}
+		}
+	}
 	state.set(target == TargetPaused)
 	w.mu.Lock()
 	w.tasks[id] = tr
@@ -96,6 +114,11 @@ func (w *Worker) StartTask(id TaskID, connRaw, taskRaw connectors.Config, target
 	go func() {
 		defer close(tr.done)
 		defer release()
+		defer func() {
+			if tr.own != nil {
+				w.deps.Metrics.Unregister(tr.own)
+			}
+		}()
 		err := run()
 		if stopErr := safeCall(func() error {
 			sctx, c := context.WithTimeout(context.Background(), w.set.ShutdownTimeout)

@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kgo"
 
@@ -44,6 +45,9 @@ type Deps struct {
 	// OnReconfigure is called when a connector asks for task reconfiguration.
 	OnReconfigure func(connector string)
 	Logger        *slog.Logger
+	// Metrics is where connector- and task-owned collectors (connectors.MetricsProvider)
+	// are registered while they run; nil: not exported.
+	Metrics prometheus.Registerer
 }
 
 // Settings are the worker-level knobs of the runtime.

@@ -9,10 +9,14 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/http"
 	"net/url"
 	"strings"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kgo"
 
@@ -41,7 +45,11 @@ type Worker struct {
 	server   *rest.Server
 	closers  []func()
 	workerID string
+	metrics  *prometheus.Registry
 }
+
+// Metrics returns the worker's Prometheus registry (served at GET /metrics).
+func (c *Worker) Metrics() *prometheus.Registry { return c.metrics }
 
 // ID returns the worker id (advertised host:port).
 func (c *Worker) ID() string { return c.workerID }
@@ -128,8 +136,11 @@ func New(ctx context.Context, p Props, reg *connectors.Registry, info Info, log 
 		return nil, err
 	}
 	var h *herder.Herder
-	w, err := worker.New(workerDeps(reg, store.Store, statusListener{func() *herder.Herder { return h }}, p, kopts, c.adm, func(name string) { h.RequestReconfiguration(name) }, log),
-		workerSettings(p, id))
+	c.metrics = prometheus.NewRegistry()
+	c.metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	deps := workerDeps(reg, store.Store, statusListener{func() *herder.Herder { return h }}, p, kopts, c.adm, func(name string) { h.RequestReconfiguration(name) }, log)
+	deps.Metrics = c.metrics
+	w, err := worker.New(deps, workerSettings(p, id))
 	if err != nil {
 		c.close()
 		return nil, err
@@ -149,7 +160,9 @@ func New(ctx context.Context, p Props, reg *connectors.Registry, info Info, log 
 		c.close()
 		return nil, err
 	}
-	c.server, err = rest.New(h, restOpts(p, log)...)
+	c.metrics.MustRegister(w.Collector(), h.Collector())
+	ropts := append(restOpts(p, log), rest.Route(http.MethodGet, "/metrics", promhttp.HandlerFor(c.metrics, promhttp.HandlerOpts{})))
+	c.server, err = rest.New(h, ropts...)
 	if err != nil {
 		c.close()
 		return nil, err

@@ -77,7 +77,8 @@ type Herder struct {
 	needTasks  map[string]bool        // connectors whose task configs must be (re)published
 	started    bool
 
-	ms membershipState
+	ms     membershipState
+	rstats rebalanceStats
 
 	mu   sync.RWMutex // guards view
 	view view

@@ -82,6 +82,8 @@ func (h *Herder) onAssigned(ctx context.Context, ev groupEvent) {
 		v.leader, v.leaderURL, v.generation, v.protocol, v.rebalancing = leader, a.LeaderURL, ev.generation, ev.protocol, false
 	})
 	h.statuses.SetGeneration(ev.generation)
+	h.rstats.completed.Add(1)
+	h.rstats.lastNanos.Store(time.Now().UnixNano())
 	h.log.Info("joined group", "generation", ev.generation, "leader", leader, "leader_url", a.LeaderURL,
 		"connectors", len(a.Connectors), "tasks", len(a.Tasks), "revoked_connectors", len(a.RevokedConnectors), "revoked_tasks", len(a.RevokedTasks))
 
