@@ -200,6 +200,23 @@ func (l *Levels) Set(namespace, level string) ([]string, error) {
 	return out, nil
 }
 
+// Configure sets a level from static configuration (the worker's properties at
+// start-up, like log4j's config file): as Set, but last_modified stays null and only
+// the namespace itself (and the Go packages a Java name maps to) is touched.
+func (l *Levels) Configure(namespace string, level slog.Level) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	e := explicit{name: levelName(level), level: level}
+	if namespace == Root {
+		l.root = e
+		return
+	}
+	l.levels[namespace] = e
+	for _, g := range l.javaToGo[namespace] {
+		l.levels[g] = e
+	}
+}
+
 // Level returns the explicit level of namespace ("root" included), false if it has
 // none.
 func (l *Levels) Level(namespace string) (entities.LoggerLevel, bool) {

@@ -154,3 +154,21 @@ func TestParseLevel(t *testing.T) {
 		})
 	}
 }
+
+func TestConfigure(t *testing.T) {
+	l := newTestLevels(&bytes.Buffer{})
+	l.Configure("root", slog.LevelWarn)
+	l.Configure("io.debezium.connector.oracle", slog.LevelDebug)
+	if got, _ := l.Level("root"); got.Level != "WARN" || got.LastModified != nil {
+		t.Errorf("root %+v", got)
+	}
+	if got, ok := l.Level("io.debezium.connector.oracle"); !ok || got.Level != "DEBUG" || got.LastModified != nil {
+		t.Errorf("oracle %+v", got)
+	}
+	if lv := l.Effective(Module + "/connectors/oracle"); lv != slog.LevelDebug {
+		t.Errorf("oracle package level %v", lv)
+	}
+	if lv := l.Effective(Module + "/worker"); lv != slog.LevelWarn {
+		t.Errorf("worker level %v", lv)
+	}
+}
