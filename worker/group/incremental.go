@@ -252,21 +252,10 @@ func balancingRevocations(configured items, next []*workerLoad) map[string]items
 	}
 	conns := surplus(len(configured.connectors), next, func(w *workerLoad) []string { return w.items.sortedConnectors() })
 	tasks := surplus(len(configured.tasks), next, func(w *workerLoad) []TaskID { return w.items.sortedTasks() })
-	for id, cs := range conns {
-		rv := out[id]
-		if rv.connectors == nil {
-			rv = newItems()
+	for _, w := range next {
+		if cs, ts := conns[w.id], tasks[w.id]; len(cs) > 0 || len(ts) > 0 {
+			out[w.id] = itemsOf(cs, ts)
 		}
-		rv.addAll(itemsOf(cs, nil))
-		out[id] = rv
-	}
-	for id, ts := range tasks {
-		rv := out[id]
-		if rv.connectors == nil {
-			rv = newItems()
-		}
-		rv.addAll(itemsOf(nil, ts))
-		out[id] = rv
 	}
 	return out
 }

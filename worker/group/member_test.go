@@ -420,6 +420,17 @@ func memberIs(id string) func(kmsg.Request) bool {
 	}
 }
 
+// failOneHeartbeat answers the victim's next heartbeat with err and returns
+// the generation the victim was in.
+func failOneHeartbeat(t *testing.T, c *kfake.Cluster, victim *testMember, err *kerr.Error) Generation {
+	t.Helper()
+	g0, _, _ := victim.h.snapshot()
+	f := c.Fault(kfake.Fault{Keys: []kmsg.Key{kmsg.Heartbeat}, Err: err, Group: testGroup,
+		TopLevel: true, When: memberIs(g0.MemberID)})
+	t.Cleanup(f.Remove)
+	return g0
+}
+
 func TestMemberConfigMismatch(t *testing.T) {
 	c := newTestCluster(t)
 	w1 := startMember(t, c, "w1", time.Minute)
@@ -494,10 +505,7 @@ func TestMemberCoordinatorFaults(t *testing.T) {
 		}},
 		{name: "UNKNOWN_MEMBER_ID resets the member id", run: func(t *testing.T, c *kfake.Cluster, ms []*testMember) {
 			victim := ms[1]
-			g0, _, _ := victim.h.snapshot()
-			f := c.Fault(kfake.Fault{Keys: []kmsg.Key{kmsg.Heartbeat}, Err: kerr.UnknownMemberID, Group: testGroup,
-				TopLevel: true, When: memberIs(g0.MemberID)})
-			defer f.Remove()
+			g0 := failOneHeartbeat(t, c, victim, kerr.UnknownMemberID)
 			waitFor(t, 10*time.Second, "victim back under a new id", func() (bool, string) {
 				ok, st := converged(c, ms...)()
 				g, _, _ := victim.h.snapshot()
@@ -506,10 +514,7 @@ func TestMemberCoordinatorFaults(t *testing.T) {
 		}},
 		{name: "ILLEGAL_GENERATION rejoins under the same id", run: func(t *testing.T, c *kfake.Cluster, ms []*testMember) {
 			victim := ms[1]
-			g0, _, _ := victim.h.snapshot()
-			f := c.Fault(kfake.Fault{Keys: []kmsg.Key{kmsg.Heartbeat}, Err: kerr.IllegalGeneration, Group: testGroup,
-				TopLevel: true, When: memberIs(g0.MemberID)})
-			defer f.Remove()
+			g0 := failOneHeartbeat(t, c, victim, kerr.IllegalGeneration)
 			waitFor(t, 10*time.Second, "victim at a newer generation", func() (bool, string) {
 				ok, st := converged(c, ms...)()
 				g, _, _ := victim.h.snapshot()
