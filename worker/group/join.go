@@ -39,10 +39,17 @@ func isFatal(err error) bool {
 
 // joinAndSync runs one rebalance from this member's side: eager
 // revocation, JoinGroup (repeated for MEMBER_ID_REQUIRED), assignment if
-// leader, SyncGroup, and the Handler callbacks. On success needJoin is
-// cleared unless the assignment failed. A returned *errFatal ends Run; any
-// other error is retried after a backoff.
+// leader, SyncGroup, and the Handler callbacks. Run has cleared needJoin;
+// it is set again when the assignment failed or a heartbeat during a
+// callback asked for a rejoin. A returned *errFatal ends Run; errRejoin is
+// retried at once; any other error after a backoff.
 func (m *Member) joinAndSync(ctx context.Context) error {
+	// This join satisfies every rejoin requested so far; requests made from
+	// the callbacks below stay queued for the next round.
+	select {
+	case <-m.rejoin:
+	default:
+	}
 	if !m.protocol.Cooperative() && m.current != nil {
 		held := *m.current
 		m.current = nil
@@ -81,7 +88,6 @@ func (m *Member) joinAndSync(ctx context.Context) error {
 		err = errNoAssignment
 	}
 	if err != nil {
-		m.needJoin = true
 		return fmt.Errorf("generation %d: %w", m.generation, err)
 	}
 	m.complete(ctx, a, protocol)
@@ -235,7 +241,9 @@ func (m *Member) complete(ctx context.Context, a Assignment, protocol Protocol) 
 	}
 	m.current = &full
 	m.lastCompleted = m.generation
-	m.needJoin = full.Failed()
+	if full.Failed() {
+		m.needJoin = true
+	}
 	m.log.Info("assignment received", "member", m.memberID, "generation", m.generation, "protocol", protocol,
 		"leader", full.Leader, "error", full.Error, "offset", full.ConfigOffset, "connectors", len(full.Connectors),
 		"tasks", len(full.Tasks), "revoked_connectors", len(a.RevokedConnectors), "revoked_tasks", len(a.RevokedTasks), "delay_ms", full.Delay)

@@ -105,9 +105,13 @@ func (m *Member) Run(ctx context.Context) error {
 	defer hb.Stop()
 	for ctx.Err() == nil {
 		if m.needJoin {
+			m.needJoin = false
 			err := m.joinAndSync(ctx)
 			if ctx.Err() != nil {
 				return nil
+			}
+			if err != nil {
+				m.needJoin = true
 			}
 			var fatal *errFatal
 			if errors.As(err, &fatal) {
