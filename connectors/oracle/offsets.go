@@ -226,14 +226,17 @@ func scnValue(v any) (uint64, error) {
 }
 
 // Offset renders the position as Debezium's offset map.
-func (p Position) Offset() offsets.Offset {
-	o := offsets.Offset{}
+func (p Position) Offset() offsets.Offset { return p.offsetWith(p.Commit.String()) }
+
+// offsetWith renders the position with an already rendered commit_scn.
+func (p Position) offsetWith(commit string) offsets.Offset {
+	o := make(offsets.Offset, 4+len(p.extraKeys))
 	for k, v := range p.extraKeys {
 		o[k] = v
 	}
 	o[OffsetSCN] = strconv.FormatUint(p.SCN, 10)
-	if s := p.Commit.String(); s != "" {
-		o[OffsetCommitSCN] = s
+	if commit != "" {
+		o[OffsetCommitSCN] = commit
 	}
 	if p.TxID != "" {
 		o[OffsetTxID] = p.TxID

@@ -66,6 +66,7 @@ type Stream struct {
 	history  []*cdc.HistoryRecord
 	changes  cdc.SchemaChangeSchemas
 	lastTime time.Time
+	part     offsets.Partition
 	// capturedCache memoises the include/exclude regexes per SCHEMA.TABLE.
 	capturedCache map[string]bool
 }
@@ -116,7 +117,10 @@ func (s *Stream) Position() Position { return s.pos }
 func (s *Stream) Offset() offsets.Offset { return s.pos.Offset() }
 
 func (s *Stream) partition() offsets.Partition {
-	return offsets.Partition{"server": s.cfg.Topics.Prefix}
+	if s.part == nil {
+		s.part = offsets.Partition{"server": s.cfg.Topics.Prefix}
+	}
+	return s.part
 }
 
 func (s *Stream) captured(owner, table string) bool {
@@ -254,7 +258,9 @@ func (s *Stream) commit(r *logminer.Row) error {
 		skip = s.resumeSq
 		s.resumeTx = ""
 	}
-	em := &txEmitter{s: s, r: r, t: t, skip: skip, low: s.lowWatermark(r.SCN), commitTs: r.Timestamp.Add(-s.cfg.DBOffset)}
+	em := &txEmitter{s: s, r: r, t: t, skip: skip, low: s.lowWatermark(r.SCN), commitTs: r.Timestamp.Add(-s.cfg.DBOffset),
+		txID: r.TxID(), commitSCN: strconv.FormatUint(r.SCN, 10), startSCN: strconv.FormatUint(t.startSCN, 10),
+		startTs: t.startTime.Add(-s.cfg.DBOffset), oldCommit: s.pos.Commit.String()}
 	rules := &ruleState{s: s, out: em.emit}
 	// Entries are decoded, rewritten and emitted one at a time (the rules look one
 	// change ahead), so a transaction of any size needs constant memory here.
@@ -293,6 +299,9 @@ type txEmitter struct {
 	low      uint64
 	commitTs time.Time
 	seq      int64
+	// per-transaction strings, computed once
+	txID, commitSCN, startSCN, oldCommit string
+	startTs                              time.Time
 }
 
 func (em *txEmitter) emit(ch change, last bool) error {
@@ -308,24 +317,29 @@ func (em *txEmitter) emit(ch change, last bool) error {
 	if t.startSCN > 0 && t.startSCN-1 < resume {
 		resume = t.startSCN - 1
 	}
-	pos := Position{SCN: resume, Commit: s.pos.Commit, TxID: r.TxID(), TxSeq: seq, extraKeys: s.pos.extraKeys}
+	pos := Position{SCN: resume, TxID: em.txID, TxSeq: seq, extraKeys: s.pos.extraKeys}
+	commit := em.oldCommit
 	if last {
 		pos.SCN = em.low
 		s.pos.Commit.Record(r.Thread, r.SCN, r.XID)
+		commit = s.pos.Commit.String()
 	}
 	e := ch.meta
 	si := sourceInfo{name: s.cfg.Topics.Prefix, db: s.cfg.DB, schema: ch.version.info.Table.ID.Schema,
-		table: ch.version.info.Table.ID.Table, ts: e.Time.Add(-s.cfg.DBOffset), txID: r.TxID(),
-		scn: strconv.FormatUint(e.SCN, 10), commitSCN: strconv.FormatUint(r.SCN, 10), rsID: e.RsID, ssn: e.SSN,
+		table: ch.version.info.Table.ID.Table, ts: e.Time.Add(-s.cfg.DBOffset), txID: em.txID,
+		scn: strconv.FormatUint(e.SCN, 10), commitSCN: em.commitSCN, rsID: e.RsID, ssn: e.SSN,
 		thread: int32(e.Thread), user: e.Username, rowID: ch.rowID, commitTs: em.commitTs,
-		startSCN: strconv.FormatUint(t.startSCN, 10), startTs: t.startTime.Add(-s.cfg.DBOffset), txSeq: seq}
+		startSCN: em.startSCN, startTs: em.startTs, txSeq: seq}
 	recs, err := ch.version.schema.Records(cdc.Change{Op: ch.op, Before: ch.before, After: ch.after, Source: si.build(),
-		Partition: s.partition(), Offset: pos.Offset(), Now: s.cfg.Now()}, s.cfg.Emit)
+		Partition: s.partition(), Offset: pos.offsetWith(commit), Now: s.cfg.Now()}, s.cfg.Emit)
 	if err != nil {
-		return s.cfg.Failure.Handle(s.log, e.position(r.XID), err)
+		return s.cfg.Failure.Handle(s.log, e.position(em.txID), err)
 	}
-	for _, rec := range recs {
-		rec.Position = e.position(r.XID)
+	if len(recs) > 0 {
+		where := e.position(em.txID)
+		for _, rec := range recs {
+			rec.Position = where
+		}
 	}
 	return s.put(recs...)
 }
@@ -345,7 +359,8 @@ func (s *Stream) put(recs ...*connectors.SourceRecord) error {
 }
 
 func (e *entry) position(xid string) string {
-	return fmt.Sprintf("scn=%d thread=%d xid=%s rs_id=%s ssn=%d row_id=%s", e.SCN, e.Thread, strings.ToLower(xid), e.RsID, e.SSN, e.RowID)
+	return "scn=" + strconv.FormatUint(e.SCN, 10) + " thread=" + strconv.Itoa(e.Thread) + " xid=" + strings.ToLower(xid) +
+		" rs_id=" + e.RsID + " ssn=" + strconv.FormatInt(e.SSN, 10) + " row_id=" + e.RowID
 }
 
 // historyRecord builds the schema history record of a DDL row.
