@@ -39,8 +39,9 @@ type testHandler struct {
 	member     *Member
 
 	mu         sync.Mutex
-	offset     int64 // config-topic offset this worker has "read"
-	mismatches int   // CONFIG_MISMATCH assignments seen
+	slow       time.Duration // how long Assigned takes, to model slow task starts
+	offset     int64         // config-topic offset this worker has "read"
+	mismatches int           // CONFIG_MISMATCH assignments seen
 	gen        Generation
 	last       Assignment // last Assigned
 	running    items
@@ -70,6 +71,12 @@ func (h *testHandler) Assign(_ context.Context, r Round) (map[string]Assignment,
 }
 
 func (h *testHandler) Assigned(_ context.Context, a Assignment, g Generation) {
+	h.mu.Lock()
+	slow := h.slow
+	h.mu.Unlock()
+	if slow > 0 {
+		<-time.After(slow) // starting tasks takes this long
+	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.gen, h.last, h.assigned = g, a, h.assigned+1
@@ -429,6 +436,29 @@ func failOneHeartbeat(t *testing.T, c *kfake.Cluster, victim *testMember, err *k
 		TopLevel: true, When: memberIs(g0.MemberID)})
 	t.Cleanup(f.Remove)
 	return g0
+}
+
+func TestMemberSlowCallbackKeepsSession(t *testing.T) {
+	c := newTestCluster(t)
+	ms := []*testMember{startMember(t, c, "w1", time.Minute), startMember(t, c, "w2", time.Minute)}
+	waitFor(t, 15*time.Second, "two members to converge", converged(c, ms...))
+	g0, _, n0 := ms[1].h.snapshot()
+	ms[1].h.mu.Lock()
+	ms[1].h.slow = testSession * 3 / 2
+	ms[1].h.mu.Unlock()
+	ms[0].m.RequestRejoin()
+	waitFor(t, 10*time.Second, "the slow Assigned to finish", func() (bool, string) {
+		_, _, n := ms[1].h.snapshot()
+		return n > n0, "still in Assigned"
+	})
+	g1, _, _ := ms[1].h.snapshot()
+	if g1.MemberID != g0.MemberID {
+		t.Fatalf("member id changed %s→%s: the session expired during the callback", g0.MemberID, g1.MemberID)
+	}
+	waitFor(t, 5*time.Second, "group stable", converged(c, ms...))
+	if gi := c.GroupInfo(testGroup); gi.Epoch != g1.ID {
+		t.Fatalf("group moved to generation %d after the slow callback of generation %d", gi.Epoch, g1.ID)
+	}
 }
 
 func TestMemberConfigMismatch(t *testing.T) {
