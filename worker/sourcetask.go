@@ -36,7 +36,7 @@ type sourceTask struct {
 	hdrConv   schemas.HeaderConverter
 	producer  *kgo.Client
 	store     offsets.Store
-	tracker   *submitted
+	tracker   *offsets.Tracker
 	tol       *tolerance
 	topics    *topicCreator
 	log       *slog.Logger
@@ -188,9 +188,9 @@ func (t *sourceTask) send(ctx context.Context, r *connectors.SourceRecord) error
 			return fmt.Errorf("creating topic %q: %w", rec.Topic, err)
 		}
 	}
-	var pending *pendingRecord
+	var pending *offsets.Pending
 	if r.SourcePartition != nil && r.SourceOffset != nil {
-		pending = t.tracker.submit(r.SourcePartition, r.SourceOffset)
+		pending = t.tracker.Submit(r.SourcePartition, r.SourceOffset)
 	}
 	t.metrics.active.Add(1)
 	t.producer.Produce(ctx, kr, func(kr *kgo.Record, perr error) {
@@ -203,7 +203,7 @@ func (t *sourceTask) send(ctx context.Context, r *connectors.SourceRecord) error
 				t.tol.c.skipped.Add(1)
 				t.log.Error("failed to send record; skipped under errors.tolerance=all", "topic", kr.Topic, "position", r.Position, "error", perr)
 				if pending != nil {
-					pending.ack()
+					pending.Ack()
 				}
 				return
 			}
@@ -212,7 +212,7 @@ func (t *sourceTask) send(ctx context.Context, r *connectors.SourceRecord) error
 		}
 		t.metrics.written.Add(1)
 		if pending != nil {
-			pending.ack()
+			pending.Ack()
 		}
 		if rc, ok := t.task.(connectors.RecordCommitter); ok {
 			md := &connectors.RecordMetadata{Topic: kr.Topic, Partition: kr.Partition, Offset: kr.Offset}
@@ -227,7 +227,7 @@ func (t *sourceTask) send(ctx context.Context, r *connectors.SourceRecord) error
 // skip accounts for a record that will not be produced: its offset may be committed.
 func (t *sourceTask) skip(ctx context.Context, r *connectors.SourceRecord) {
 	if r.SourcePartition != nil && r.SourceOffset != nil {
-		t.tracker.submit(r.SourcePartition, r.SourceOffset).ack()
+		t.tracker.Submit(r.SourcePartition, r.SourceOffset).Ack()
 	}
 	if rc, ok := t.task.(connectors.RecordCommitter); ok {
 		_ = safeCall(func() error { return rc.CommitRecord(ctx, r, nil) })
@@ -249,7 +249,7 @@ func (t *sourceTask) awaitOutstanding(ctx context.Context) {
 func (t *sourceTask) commitOffsets(ctx context.Context) error {
 	// Entries the tracker released stay in t.uncommitted until a write succeeds, so a
 	// failed write is retried at the next flush rather than lost.
-	for _, e := range t.tracker.committable() {
+	for _, e := range t.tracker.Committable() {
 		t.uncommitted[partitionKey(e.Partition)] = e
 	}
 	if len(t.uncommitted) == 0 {

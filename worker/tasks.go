@@ -186,7 +186,7 @@ func (w *Worker) newSourceTask(id TaskID, plugin *connectors.Plugin, connCfg, ta
 	st := &sourceTask{
 		id: id, task: plugin.NewSourceTask(), cfg: taskCfg, chain: chain,
 		keyConv: keyConv, valueConv: valueConv, hdrConv: hdrConv,
-		producer: cl, store: w.deps.Offsets, tracker: newSubmitted(),
+		producer: cl, store: w.deps.Offsets, tracker: offsets.NewTracker(),
 		tol: &tolerance{policy: policy, log: log, c: &toleranceCounters{}}, topics: topics,
 		log: log, metrics: &taskMetrics{}, flushInterval: w.set.FlushInterval, flushTimeout: w.set.FlushTimeout,
 		failure: make(chan error, 1), uncommitted: map[string]offsets.Entry{},

@@ -12,6 +12,7 @@ import (
 	"github.com/gonnect/gonnect/schemas/converters"
 	"github.com/gonnect/gonnect/transforms"
 	"github.com/gonnect/gonnect/worker/distributed"
+	"github.com/gonnect/gonnect/worker/workerconfig"
 )
 
 func runDistributed(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -24,7 +25,7 @@ func runDistributed(ctx context.Context, args []string, stdout, stderr io.Writer
 // startDistributed loads the worker config (file, then overrides, then CONNECT_*
 // environment variables), builds the worker and runs it until ctx is cancelled.
 func startDistributed(ctx context.Context, file string, overrides map[string]string, stdout, stderr io.Writer) error {
-	p, warnings, err := distributed.LoadProps(file, overrides)
+	cfg, warnings, err := workerconfig.Load(file, workerconfig.Distributed, workerconfig.WithOverrides(overrides))
 	if err != nil {
 		return err
 	}
@@ -33,7 +34,8 @@ func startDistributed(ctx context.Context, file string, overrides map[string]str
 	for _, w := range warnings {
 		log.Warn(w)
 	}
-	w, err := distributed.New(ctx, p, buildRegistry(), distributed.Info{Version: kafkaVersion, Commit: version}, log)
+	log.Info("worker configuration", "config", cfg)
+	w, err := distributed.New(ctx, cfg, buildRegistry(), distributed.Info{Version: kafkaVersion, Commit: version}, log)
 	if err != nil {
 		return err
 	}

@@ -21,36 +21,8 @@ import (
 	"github.com/gonnect/gonnect/worker/group"
 	"github.com/gonnect/gonnect/worker/herder"
 	"github.com/gonnect/gonnect/worker/statusstore"
+	"github.com/gonnect/gonnect/worker/workerconfig"
 )
-
-// kafkaOpts returns the franz-go options for a client role ("admin", "producer",
-// "consumer"): bootstrap.servers, client.id and the role's prefixed overrides.
-func kafkaOpts(p Props, role string) ([]kgo.Opt, error) {
-	if err := p.validate(); err != nil {
-		return nil, err
-	}
-	var seeds []string
-	for _, s := range strings.Split(p.get("bootstrap.servers", "localhost:9092"), ",") {
-		if s = strings.TrimSpace(s); s != "" {
-			seeds = append(seeds, s)
-		}
-	}
-	if len(seeds) == 0 {
-		return nil, fmt.Errorf("Invalid value for configuration bootstrap.servers: empty list")
-	}
-	if sp := strings.ToUpper(p.get("security.protocol", "PLAINTEXT")); sp != "PLAINTEXT" {
-		opts, err := securityOpts(p, role)
-		if err != nil {
-			return nil, err
-		}
-		return append([]kgo.Opt{kgo.SeedBrokers(seeds...)}, opts...), nil
-	}
-	opts := []kgo.Opt{kgo.SeedBrokers(seeds...)}
-	if id := p.get("client.id", ""); id != "" {
-		opts = append(opts, kgo.ClientID(id))
-	}
-	return opts, nil
-}
 
 type closingStore struct {
 	offsets.Store
@@ -64,13 +36,13 @@ type closingStatus struct {
 
 // internalStores creates (or checks) the offsets and status topics and starts their
 // stores.
-func internalStores(ctx context.Context, cl *kgo.Client, p Props, workerID string, log *slog.Logger) (closingStore, closingStatus, error) {
+func internalStores(ctx context.Context, cl *kgo.Client, cfg *workerconfig.Config, workerID string, log *slog.Logger) (closingStore, closingStatus, error) {
 	adm := kadm.NewClient(cl)
-	otopic := p.get("offset.storage.topic", "")
+	otopic := cfg.OffsetStorage.Topic
 	if err := kafkalog.EnsureTopic(ctx, adm, kafkalog.TopicSpec{
 		Name: otopic, WorkerProperty: "offset.storage.topic", Purpose: "source connector offsets",
-		Partitions: int32(p.int("offset.storage.partitions", 25)), ReplicationFactor: int16(p.int("offset.storage.replication.factor", 3)),
-		Configs: p.prefixed("offset.storage."), Logger: log,
+		Partitions: cfg.OffsetStorage.Partitions, ReplicationFactor: cfg.OffsetStorage.ReplicationFactor,
+		Configs: cfg.OffsetStorage.Configs, Logger: log,
 	}); err != nil {
 		return closingStore{}, closingStatus{}, err
 	}
@@ -81,10 +53,10 @@ func internalStores(ctx context.Context, cl *kgo.Client, p Props, workerID strin
 	if err := os.Start(ctx); err != nil {
 		return closingStore{}, closingStatus{}, fmt.Errorf("reading %s: %w", otopic, err)
 	}
-	ss, err := statusstore.NewKafka(cl, p.get("status.storage.topic", ""),
-		statusstore.KafkaPartitions(int32(p.int("status.storage.partitions", 5))),
-		statusstore.KafkaReplicationFactor(int16(p.int("status.storage.replication.factor", 3))),
-		statusstore.KafkaTopicConfigs(p.prefixed("status.storage.")), statusstore.KafkaLogger(log))
+	ss, err := statusstore.NewKafka(cl, cfg.StatusStorage.Topic,
+		statusstore.KafkaPartitions(cfg.StatusStorage.Partitions),
+		statusstore.KafkaReplicationFactor(cfg.StatusStorage.ReplicationFactor),
+		statusstore.KafkaTopicConfigs(cfg.StatusStorage.Configs), statusstore.KafkaLogger(log))
 	if err != nil {
 		os.Close()
 		return closingStore{}, closingStatus{}, err
@@ -102,12 +74,12 @@ type groupMember struct{ *group.Member }
 
 func (g groupMember) Rejoin() { g.RequestRejoin() }
 
-func newMember(cl *kgo.Client, p Props, h *herder.Herder, proto group.Protocol, log *slog.Logger) (herder.Membership, error) {
-	m, err := group.NewMember(cl, p.get("group.id", ""), h.GroupHandler(),
+func newMember(cl *kgo.Client, cfg *workerconfig.Config, h *herder.Herder, proto group.Protocol, log *slog.Logger) (herder.Membership, error) {
+	m, err := group.NewMember(cl, cfg.GroupID, h.GroupHandler(),
 		group.WithProtocol(proto),
-		group.WithSessionTimeout(p.ms("session.timeout.ms", 10000)),
-		group.WithHeartbeatInterval(p.ms("heartbeat.interval.ms", 3000)),
-		group.WithRebalanceTimeout(p.ms("rebalance.timeout.ms", 60000)),
+		group.WithSessionTimeout(cfg.SessionTimeout),
+		group.WithHeartbeatInterval(cfg.HeartbeatInterval),
+		group.WithRebalanceTimeout(cfg.RebalanceTimeout),
 		group.WithLogger(log))
 	if err != nil {
 		return nil, err
@@ -115,7 +87,7 @@ func newMember(cl *kgo.Client, p Props, h *herder.Herder, proto group.Protocol, 
 	return groupMember{m}, nil
 }
 
-func workerDeps(reg *connectors.Registry, store offsets.Store, st worker.StatusListener, p Props, kopts []kgo.Opt, adm *kadm.Client, onReconf func(string), log *slog.Logger) worker.Deps {
+func workerDeps(reg *connectors.Registry, store offsets.Store, st worker.StatusListener, cfg *workerconfig.Config, kopts []kgo.Opt, adm *kadm.Client, onReconf func(string), log *slog.Logger) worker.Deps {
 	return worker.Deps{
 		Registry: reg,
 		Offsets:  store,
@@ -130,7 +102,10 @@ func workerDeps(reg *connectors.Registry, store offsets.Store, st worker.StatusL
 			}
 			return transforms.NewChain(cfg)
 		},
-		Resolve:       resolveProviders(p),
+		Resolve: func(c connectors.Config) (connectors.Config, error) {
+			r, err := cfg.Resolve(c)
+			return connectors.Config(r), err
+		},
 		KafkaOpts:     kopts,
 		Admin:         adm,
 		OnReconfigure: onReconf,

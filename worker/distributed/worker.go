@@ -11,6 +11,8 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -26,6 +28,7 @@ import (
 	"github.com/gonnect/gonnect/worker/configstore"
 	"github.com/gonnect/gonnect/worker/group"
 	"github.com/gonnect/gonnect/worker/herder"
+	"github.com/gonnect/gonnect/worker/workerconfig"
 )
 
 // Info is what the worker reports about itself in GET /.
@@ -36,7 +39,7 @@ type Info struct {
 
 // Worker is one running distributed worker: built by New, run by Run.
 type Worker struct {
-	props    Props
+	cfg      *workerconfig.Config
 	log      *slog.Logger
 	client   *kgo.Client
 	adm      *kadm.Client
@@ -61,19 +64,34 @@ func (c *Worker) Herder() *herder.Herder { return c.herder }
 func (c *Worker) Addrs() []string { return c.server.Addrs() }
 
 // advertised works out the worker id and REST URL from listeners and the
-// rest.advertised.* keys, as Java's RestServer.advertisedUrl.
-func advertised(p Props) (id, restURL string, err error) {
-	first := strings.Split(p.get("listeners", "http://:8083"), ",")[0]
+// rest.advertised.* keys, as Java's RestServer.advertisedUrl: an unset host falls back
+// to the listener's host, then to this machine's host name.
+func advertised(cfg *workerconfig.Config) (id, restURL string, err error) {
+	first := "http://:8083"
+	if len(cfg.Listeners) > 0 {
+		first = cfg.Listeners[0]
+	}
 	u, err := url.Parse(strings.TrimSpace(first))
 	if err != nil {
 		return "", "", fmt.Errorf("Invalid value %s for configuration listeners: %v", first, err)
 	}
-	scheme := p.get("rest.advertised.listener", u.Scheme)
-	host := p.get("rest.advertised.host.name", u.Hostname())
-	if host == "" {
-		host = "localhost"
+	scheme := u.Scheme
+	if cfg.RestAdvertisedListener != "" {
+		scheme = cfg.RestAdvertisedListener
 	}
-	port := p.get("rest.advertised.port", u.Port())
+	host := cfg.RestAdvertisedHostName
+	if host == "" {
+		host = u.Hostname()
+	}
+	if host == "" {
+		if host, err = os.Hostname(); err != nil || host == "" {
+			host = "localhost"
+		}
+	}
+	port := u.Port()
+	if cfg.RestAdvertisedPort != 0 {
+		port = strconv.Itoa(cfg.RestAdvertisedPort)
+	}
 	if port == "" {
 		port = "8083"
 	}
@@ -81,23 +99,25 @@ func advertised(p Props) (id, restURL string, err error) {
 	return id, scheme + "://" + id + "/", nil
 }
 
-func New(ctx context.Context, p Props, reg *connectors.Registry, info Info, log *slog.Logger) (*Worker, error) {
-	c := &Worker{props: p, log: log}
-	for _, k := range []string{"group.id", "config.storage.topic", "offset.storage.topic", "status.storage.topic"} {
-		if p.get(k, "") == "" {
-			return nil, fmt.Errorf("Missing required configuration \"%s\" which has no default value.", k)
-		}
-	}
-	id, restURL, err := advertised(p)
+// New builds a distributed worker from its validated configuration: it connects to
+// Kafka, creates or checks the internal topics and reads them, and prepares the
+// herder, group member and REST server. Nothing runs until Run.
+func New(ctx context.Context, cfg *workerconfig.Config, reg *connectors.Registry, info Info, log *slog.Logger) (*Worker, error) {
+	c := &Worker{cfg: cfg, log: log}
+	id, restURL, err := advertised(cfg)
 	if err != nil {
 		return nil, err
 	}
 	c.workerID = id
-	kopts, err := kafkaOpts(p, "admin")
+	wopts, err := cfg.KafkaOpts(workerconfig.RoleWorker)
 	if err != nil {
 		return nil, err
 	}
-	cl, err := kgo.NewClient(kopts...)
+	popts, err := cfg.KafkaOpts(workerconfig.RoleProducer)
+	if err != nil {
+		return nil, err
+	}
+	cl, err := kgo.NewClient(wopts...)
 	if err != nil {
 		return nil, fmt.Errorf("bootstrap.servers: %w", err)
 	}
@@ -107,12 +127,12 @@ func New(ctx context.Context, p Props, reg *connectors.Registry, info Info, log 
 	meta, err := c.adm.BrokerMetadata(ctx)
 	if err != nil {
 		cl.Close()
-		return nil, fmt.Errorf("connecting to Kafka at %s: %w", p.get("bootstrap.servers", "localhost:9092"), err)
+		return nil, fmt.Errorf("connecting to Kafka at %s: %w", strings.Join(cfg.BootstrapServers, ","), err)
 	}
 
-	configs, err := configstore.NewKafka(cl, p.get("config.storage.topic", ""),
-		configstore.KafkaReplicationFactor(int16(p.int("config.storage.replication.factor", 3))),
-		configstore.KafkaTopicConfigs(p.prefixed("config.storage.")), configstore.KafkaLogger(log))
+	configs, err := configstore.NewKafka(cl, cfg.ConfigStorage.Topic,
+		configstore.KafkaReplicationFactor(cfg.ConfigStorage.ReplicationFactor),
+		configstore.KafkaTopicConfigs(cfg.ConfigStorage.Configs), configstore.KafkaLogger(log))
 	if err != nil {
 		cl.Close()
 		return nil, err
@@ -123,14 +143,14 @@ func New(ctx context.Context, p Props, reg *connectors.Registry, info Info, log 
 	}
 	c.closers = append(c.closers, func() { configs.Close() })
 
-	store, statuses, err := internalStores(ctx, cl, p, id, log)
+	store, statuses, err := internalStores(ctx, cl, cfg, id, log)
 	if err != nil {
 		c.close()
 		return nil, err
 	}
 	c.closers = append(c.closers, statuses.close, store.close)
 
-	proto, err := group.ParseConnectProtocol(p.get("connect.protocol", "sessioned"))
+	proto, err := group.ParseConnectProtocol(cfg.ConnectProtocol)
 	if err != nil {
 		c.close()
 		return nil, err
@@ -138,9 +158,9 @@ func New(ctx context.Context, p Props, reg *connectors.Registry, info Info, log 
 	var h *herder.Herder
 	c.metrics = prometheus.NewRegistry()
 	c.metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	deps := workerDeps(reg, store.Store, statusListener{func() *herder.Herder { return h }}, p, kopts, c.adm, func(name string) { h.RequestReconfiguration(name) }, log)
+	deps := workerDeps(reg, store.Store, statusListener{func() *herder.Herder { return h }}, cfg, popts, c.adm, func(name string) { h.RequestReconfiguration(name) }, log)
 	deps.Metrics = c.metrics
-	w, err := worker.New(deps, workerSettings(p, id))
+	w, err := worker.New(deps, workerSettings(cfg, id))
 	if err != nil {
 		c.close()
 		return nil, err
@@ -148,20 +168,25 @@ func New(ctx context.Context, p Props, reg *connectors.Registry, info Info, log 
 	h = herder.New(herder.Config{
 		WorkerID: id, URL: restURL, KafkaClusterID: meta.Cluster, Version: info.Version, Commit: info.Commit,
 		Protocol:          proto,
-		WorkerSyncTimeout: p.ms("worker.sync.timeout.ms", 3000),
-		KeyTTL:            p.ms("inter.worker.key.ttl.ms", 3600000),
-		TopicTracking:     p.bool("topic.tracking.enable", true),
-		TopicReset:        p.bool("topic.tracking.allow.reset", true),
-		MaxDelay:          p.ms("scheduled.rebalance.max.delay.ms", 300000),
+		WorkerSyncTimeout: cfg.WorkerSyncTimeout,
+		KeyTTL:            cfg.InterWorkerKeyTTL,
+		TopicTracking:     cfg.TopicTrackingEnable,
+		TopicReset:        cfg.TopicTrackingAllowReset,
+		MaxDelay:          cfg.ScheduledRebalanceMaxDelay,
 	}, w, configs, statuses, store.Store, reg, validator(reg), log)
 	c.herder = h
-	c.member, err = newMember(cl, p, h, proto, log)
+	c.member, err = newMember(cl, cfg, h, proto, log)
 	if err != nil {
 		c.close()
 		return nil, err
 	}
 	c.metrics.MustRegister(w.Collector(), h.Collector())
-	ropts := append(restOpts(p, log), rest.Route(http.MethodGet, "/metrics", promhttp.HandlerFor(c.metrics, promhttp.HandlerOpts{})))
+	ropts, err := rest.OptionsFromProps(cfg.Prefixed(""), os.Getenv("KAFKA_OPTS"))
+	if err != nil {
+		c.close()
+		return nil, err
+	}
+	ropts = append(ropts, rest.WithLogger(log), rest.Route(http.MethodGet, "/metrics", promhttp.HandlerFor(c.metrics, promhttp.HandlerOpts{})))
 	c.server, err = rest.New(h, ropts...)
 	if err != nil {
 		c.close()
@@ -220,35 +245,20 @@ func (s statusListener) TaskState(id worker.TaskID, st worker.State, err error) 
 	s.h().TaskState(id, st, err)
 }
 
-func workerSettings(p Props, id string) worker.Settings {
+func workerSettings(cfg *workerconfig.Config, id string) worker.Settings {
 	return worker.Settings{
 		WorkerID:            id,
-		KeyConverter:        p.get("key.converter", ""),
-		KeyConverterCfg:     p.prefixed("key.converter."),
-		ValueConverter:      p.get("value.converter", ""),
-		ValueConverterCfg:   p.prefixed("value.converter."),
-		HeaderConverter:     p.get("header.converter", ""),
-		HeaderConverterCfg:  p.prefixed("header.converter."),
-		FlushInterval:       p.ms("offset.flush.interval.ms", 60000),
-		FlushTimeout:        p.ms("offset.flush.timeout.ms", 5000),
-		ShutdownTimeout:     p.ms("task.shutdown.graceful.timeout.ms", 5000),
-		TopicCreationEnable: p.bool("topic.creation.enable", true),
+		KeyConverter:        cfg.KeyConverter,
+		KeyConverterCfg:     cfg.KeyConverterConfig,
+		ValueConverter:      cfg.ValueConverter,
+		ValueConverterCfg:   cfg.ValueConverterConfig,
+		HeaderConverter:     cfg.HeaderConverter,
+		HeaderConverterCfg:  cfg.HeaderConverterConfig,
+		FlushInterval:       cfg.OffsetFlushInterval,
+		FlushTimeout:        cfg.OffsetFlushTimeout,
+		ShutdownTimeout:     cfg.TaskShutdownGracefulTimeout,
+		TopicCreationEnable: cfg.TopicCreationEnable,
 	}
-}
-
-func restOpts(p Props, log *slog.Logger) []rest.Opt {
-	opts := []rest.Opt{rest.WithLogger(log), rest.Listeners(strings.Split(p.get("listeners", "http://:8083"), ",")...)}
-	if v, ok := p.lookup("admin.listeners"); ok {
-		if strings.TrimSpace(v) == "" {
-			opts = append(opts, rest.AdminListeners())
-		} else {
-			opts = append(opts, rest.AdminListeners(strings.Split(v, ",")...))
-		}
-	}
-	if o := p.get("access.control.allow.origin", ""); o != "" {
-		opts = append(opts, rest.CORS(o, p.get("access.control.allow.methods", "")))
-	}
-	return opts
 }
 
 // Crash cuts the worker's Kafka connections without leaving the group, as a killed

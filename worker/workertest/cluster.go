@@ -23,6 +23,7 @@ import (
 	"github.com/gonnect/gonnect/schemas/converters"
 	"github.com/gonnect/gonnect/transforms"
 	"github.com/gonnect/gonnect/worker/distributed"
+	"github.com/gonnect/gonnect/worker/workerconfig"
 )
 
 // Cluster is a kfake Kafka and N workers sharing one group.
@@ -106,17 +107,21 @@ func freePort(t *testing.T) int {
 func (c *Cluster) StartWorker() *Worker {
 	c.t.Helper()
 	port := freePort(c.t)
-	p := distributed.Props{}
+	p := map[string]string{}
 	for k, v := range c.props {
 		p[k] = v
 	}
 	p["listeners"] = "http://127.0.0.1:" + strconv.Itoa(port)
+	cfg, _, err := workerconfig.Parse(p, workerconfig.Distributed)
+	if err != nil {
+		c.t.Fatalf("worker config: %v", err)
+	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	if testing.Verbose() {
 		log = slog.New(slog.NewTextHandler(testWriter{c.t}, &slog.HandlerOptions{Level: slog.LevelInfo})).With("w", len(c.workers))
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	w, err := distributed.New(ctx, p, Registry(), distributed.Info{Version: "3.9.0", Commit: "test"}, log)
+	w, err := distributed.New(ctx, cfg, Registry(), distributed.Info{Version: "3.9.0", Commit: "test"}, log)
 	if err != nil {
 		cancel()
 		c.t.Fatalf("starting worker: %v", err)
