@@ -158,4 +158,3 @@ func TestMemberCoordinatorFaults(t *testing.T) {
 		})
 	}
 }
-
