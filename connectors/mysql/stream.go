@@ -147,7 +147,12 @@ func (s *streamer) session(ctx context.Context, d *dialer) error {
 	if cfg.Heartbeat > 0 {
 		hbPeriod = min(hbPeriod, max(time.Duration(cfg.Heartbeat)*time.Millisecond, 100*time.Millisecond))
 	}
+	var dumpFlags uint16
+	if s.mariadb && cfg.IncludeQuery {
+		dumpFlags = replication.BINLOG_SEND_ANNOTATE_ROWS_EVENT
+	}
 	syncer := replication.NewBinlogSyncer(replication.BinlogSyncerConfig{
+		DumpCommandFlag: dumpFlags,
 		ServerID: cfg.ServerID, Flavor: flavor, Host: cfg.Host, Port: uint16(cfg.Port), User: cfg.User, Password: cfg.Password,
 		TLSConfig: d.tlsConfig(), ParseTime: true, UseDecimal: true, HeartbeatPeriod: hbPeriod,
 		MaxReconnectAttempts: 1, DisableRetrySync: true,
