@@ -153,7 +153,7 @@ func (s *streamer) session(ctx context.Context, d *dialer) error {
 	}
 	syncer := replication.NewBinlogSyncer(replication.BinlogSyncerConfig{
 		DumpCommandFlag: dumpFlags,
-		ServerID: cfg.ServerID, Flavor: flavor, Host: cfg.Host, Port: uint16(cfg.Port), User: cfg.User, Password: cfg.Password,
+		ServerID:        cfg.ServerID, Flavor: flavor, Host: cfg.Host, Port: uint16(cfg.Port), User: cfg.User, Password: cfg.Password,
 		TLSConfig: d.tlsConfig(), ParseTime: true, UseDecimal: true, HeartbeatPeriod: hbPeriod,
 		MaxReconnectAttempts: 1, DisableRetrySync: true,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),

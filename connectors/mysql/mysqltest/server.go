@@ -161,6 +161,12 @@ func start() (*Server, error) {
 	return s, nil
 }
 
+// Launch starts a server outside of tests (benchmarks); call Close when done.
+func Launch() (*Server, error) { return start() }
+
+// Close stops a server started by Launch and removes its directory.
+func (s *Server) Close() { s.stop() }
+
 func (s *Server) stop() {
 	if s.cmd != nil && s.cmd.Process != nil {
 		_ = s.cmd.Process.Kill()
