@@ -73,3 +73,13 @@ type Handler interface {
 	// a.Connectors and a.Tasks before the member goes on.
 	Revoked(ctx context.Context, a Assignment, g Generation, reason RevokeReason)
 }
+
+// RebalanceListener is an optional Handler ability, found by type assertion:
+// RebalanceStarting is called on the Run goroutine when this worker starts
+// to (re)join the group after having been settled, before any eager
+// revocation, so the herder can report "rebalancing" (and answer 409s)
+// until the next Assigned. g is the generation being left (ID -1 on the
+// first join).
+type RebalanceListener interface {
+	RebalanceStarting(ctx context.Context, g Generation)
+}

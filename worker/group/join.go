@@ -50,6 +50,12 @@ func (m *Member) joinAndSync(ctx context.Context) error {
 	case <-m.rejoin:
 	default:
 	}
+	if !m.rebalancing {
+		m.rebalancing = true
+		if l, ok := m.h.(RebalanceListener); ok {
+			l.RebalanceStarting(ctx, m.gen())
+		}
+	}
 	if !m.protocol.Cooperative() && m.current != nil {
 		held := *m.current
 		m.current = nil
@@ -241,6 +247,7 @@ func (m *Member) complete(ctx context.Context, a Assignment, protocol Protocol) 
 	}
 	m.current = &full
 	m.lastCompleted = m.generation
+	m.rebalancing = false
 	if full.Failed() {
 		m.needJoin = true
 	}

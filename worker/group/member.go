@@ -42,6 +42,7 @@ type Member struct {
 	needJoin      bool
 	troubleSince  time.Time // start of the current run of failed coordinator contacts
 	joinFailures  int
+	rebalancing   bool // between the start of a join and the next Assigned
 }
 
 // NewMember returns a member of group groupID that issues its requests

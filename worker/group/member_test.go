@@ -47,6 +47,7 @@ type testHandler struct {
 	running    items
 	assigned   int
 	revokes    []revokeEvent
+	starts     int                             // RebalanceStarting calls
 	computed   map[int32]map[string]Assignment // what this worker computed as leader, by generation
 }
 
@@ -88,6 +89,12 @@ func (h *testHandler) Assigned(_ context.Context, a Assignment, g Generation) {
 	if a.Delay > 0 {
 		time.AfterFunc(time.Duration(a.Delay)*time.Millisecond, h.member.RequestRejoin)
 	}
+}
+
+func (h *testHandler) RebalanceStarting(context.Context, Generation) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.starts++
 }
 
 func (h *testHandler) Revoked(_ context.Context, a Assignment, g Generation, reason RevokeReason) {
@@ -369,6 +376,14 @@ func TestMemberRejoinGetsNewGeneration(t *testing.T) {
 	g1, run1, _ := ms[0].h.snapshot()
 	if g1.MemberID != g0.MemberID || !run1.equal(run0) {
 		t.Fatalf("rejoin changed member %s→%s or work %v→%v", g0.MemberID, g1.MemberID, run0, run1)
+	}
+	for _, tm := range ms {
+		tm.h.mu.Lock()
+		starts, assigned := tm.h.starts, tm.h.assigned
+		tm.h.mu.Unlock()
+		if starts < 2 || starts > assigned {
+			t.Fatalf("%s: %d RebalanceStarting calls for %d assignments", tm.name, starts, assigned)
+		}
 	}
 
 	// A restarted worker is a new member at a newer generation.
