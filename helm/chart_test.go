@@ -206,7 +206,8 @@ func TestTemplate(t *testing.T) {
 				"consumer.ssl.truststore.location": "/etc/gonnect/kafka-tls/ca.p12", "value.converter.schema.registry.url": "https://schema-registry:8081",
 				"value.converter.basic.auth.credentials.source": "USER_INFO",
 				"rest.extension.classes":                        "org.apache.kafka.connect.rest.basic.auth.extension.BasicAuthSecurityRestExtension",
-				"java.security.auth.login.config":               "/etc/gonnect/rest-jaas.conf"} {
+				"java.security.auth.login.config":               "/etc/gonnect/rest-jaas.conf",
+				"rest.basic.auth.exempt.root":                   "true"} {
 				if p[k] != v {
 					t.Errorf("worker.properties %s = %q, want %q", k, p[k], v)
 				}

@@ -20,6 +20,7 @@ import (
 
 	"github.com/gonnect/gonnect/worker/declarative"
 	"github.com/gonnect/gonnect/worker/distributed"
+	"github.com/gonnect/gonnect/worker/workerconfig"
 	"github.com/gonnect/gonnect/worker/workertest"
 )
 
@@ -32,9 +33,6 @@ func freePort(t *testing.T) int {
 	defer l.Close()
 	return l.Addr().(*net.TCPAddr).Port
 }
-
-// envRef matches Kubernetes' $(VAR) dependent-variable syntax.
-var envRef = regexp.MustCompile(`\$\(([A-Za-z_][A-Za-z0-9_]*)\)`)
 
 // TestWorkerFromChart starts a worker with exactly the files and environment the chart
 // renders (the ConfigMap's worker.properties with the kfake bootstrap substituted, the
@@ -97,58 +95,13 @@ connectors:
 	}
 
 	// The container's environment, resolved as the kubelet would.
-	resolved := map[string]string{}
-	for _, e := range c.Env {
-		v := e.Value
-		switch {
-		case e.ValueFrom != nil && e.ValueFrom.FieldRef != nil && e.ValueFrom.FieldRef.FieldPath == "status.podIP":
-			v = "127.0.0.1"
-		case e.ValueFrom != nil:
-			t.Fatalf("env %s comes from %+v, which this test does not provide", e.Name, e.ValueFrom)
-		}
-		v = envRef.ReplaceAllStringFunc(v, func(m string) string { return resolved[envRef.FindStringSubmatch(m)[1]] })
-		resolved[e.Name] = v
-		t.Setenv(e.Name, v)
-	}
-
-	p, _, err := distributed.LoadProps(hostPath(propsFile), nil)
+	env := containerEnv(t, c, "127.0.0.1", nil)
+	cfg, _, err := workerconfig.Load(hostPath(propsFile), workerconfig.Distributed, workerconfig.WithEnviron(env))
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("the worker refuses the chart's configuration: %v", err)
 	}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	if testing.Verbose() {
-		log = slog.New(slog.NewTextHandler(os.Stderr, nil))
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	w, err := distributed.New(ctx, p, workertest.Registry(), distributed.Info{Version: "3.9.0", Commit: "helm-test"}, log)
-	if err != nil {
-		cancel()
-		t.Fatalf("starting the worker from the chart's config: %v", err)
-	}
-	runErr := make(chan error, 1)
-	go func() { runErr <- w.Run(ctx) }()
-	watchErr := make(chan error, 1)
-	go func() {
-		watchErr <- declarative.Watch(ctx, connectorsDir, w.Herder(), log, declarative.PollInterval(100*time.Millisecond))
-	}()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-runErr; err != nil {
-			t.Errorf("worker Run: %v", err)
-		}
-		if err := <-watchErr; err != nil {
-			t.Errorf("declarative.Watch: %v", err)
-		}
-	})
-
-	base := "http://127.0.0.1:" + strconv.Itoa(port)
-	workertest.Eventually(t, 30*time.Second, "GET /health 200", func() bool {
-		resp, err := http.Get(base + "/health")
-		if err != nil {
-			return false
-		}
-		resp.Body.Close()
-		return resp.StatusCode == http.StatusOK
+	w, base := runWorker(t, cfg, port, func(ctx context.Context, w *distributed.Worker, log *slog.Logger) error {
+		return declarative.Watch(ctx, connectorsDir, w.Herder(), log, declarative.PollInterval(100*time.Millisecond))
 	})
 	if want := "127.0.0.1:" + strconv.Itoa(port); w.ID() != want {
 		t.Errorf("worker id %q, want the advertised pod IP %q", w.ID(), want)
@@ -190,6 +143,51 @@ connectors:
 	if strings.Join(got, ",") != "one,two,three" {
 		t.Errorf("records on lines = %q, want one, two, three", got)
 	}
+}
+
+// runWorker builds a worker from cfg, runs it (and beside, if not nil, with the same
+// context and logger) until the test ends, and waits until GET /health answers 200
+// without credentials on 127.0.0.1:port. It returns the worker and its base URL.
+func runWorker(t *testing.T, cfg *workerconfig.Config, port int, beside func(context.Context, *distributed.Worker, *slog.Logger) error) (*distributed.Worker, string) {
+	t.Helper()
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	if testing.Verbose() {
+		log = slog.New(slog.NewTextHandler(os.Stderr, nil))
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	w, err := distributed.New(ctx, cfg, workertest.Registry(), distributed.Info{Version: "3.9.0", Commit: "helm-test"}, log)
+	if err != nil {
+		cancel()
+		t.Fatalf("starting the worker from the chart's config: %v", err)
+	}
+	runErr, besideErr := make(chan error, 1), make(chan error, 1)
+	go func() { runErr <- w.Run(ctx) }()
+	go func() {
+		if beside == nil {
+			besideErr <- nil
+			return
+		}
+		besideErr <- beside(ctx, w, log)
+	}()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-runErr; err != nil {
+			t.Errorf("worker Run: %v", err)
+		}
+		if err := <-besideErr; err != nil {
+			t.Errorf("beside the worker: %v", err)
+		}
+	})
+	base := "http://127.0.0.1:" + strconv.Itoa(port)
+	workertest.Eventually(t, 30*time.Second, "GET /health 200", func() bool {
+		resp, err := http.Get(base + "/health")
+		if err != nil {
+			return false
+		}
+		resp.Body.Close()
+		return resp.StatusCode == http.StatusOK
+	})
+	return w, base
 }
 
 func writeTo(t *testing.T, path, body string) {
