@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/gonnect/gonnect/rest/entities"
+	"github.com/gonnect/gonnect/worker/workertest"
 )
 
 // fakeHerder is a small in-memory Applier: a config map, a leader switch and a log of
@@ -123,16 +124,10 @@ func startWatch(t *testing.T, dir string, h Applier) *syncBuffer {
 	return logs
 }
 
-// eventually polls cond against a deadline.
+// eventually polls cond for up to five seconds.
 func eventually(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(5 * time.Millisecond) // polling against a deadline
-	}
+	workertest.Eventually(t, 5*time.Second, what, cond)
 }
 
 func writeFile(t *testing.T, path, body string) {
