@@ -2,9 +2,7 @@ package group
 
 import (
 	"cmp"
-	"errors"
 	"fmt"
-	"slices"
 	"strconv"
 )
 
@@ -213,14 +211,4 @@ func readConnectorAssignments(r *reader, field string) ([]string, []TaskID, erro
 		}
 	}
 	return connectors, tasks, nil
-}
-
-// errNoAssignment is returned by the member when the leader sent nothing for
-// it (an empty SyncGroup assignment).
-var errNoAssignment = errors.New("empty assignment from leader")
-
-// sortItems sorts connectors and tasks in place, for deterministic output.
-func sortItems(connectors []string, tasks []TaskID) {
-	slices.Sort(connectors)
-	slices.SortFunc(tasks, compareTaskID)
 }

@@ -10,6 +10,10 @@ import (
 	"github.com/twmb/franz-go/pkg/kmsg"
 )
 
+// errNoAssignment reports an empty SyncGroup assignment: the leader had
+// nothing for this member (its metadata did not decode, or Assign failed).
+var errNoAssignment = errors.New("empty assignment from leader")
+
 // errRejoin marks a round that ended in an answer asking for an immediate
 // rejoin (REBALANCE_IN_PROGRESS, UNKNOWN_MEMBER_ID, ILLEGAL_GENERATION).
 var errRejoin = errors.New("rejoin needed")

@@ -3,7 +3,6 @@ package group
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"time"
 
@@ -301,8 +300,4 @@ func (m *Member) withHeartbeats(ctx context.Context, fn func()) {
 	if err := <-done; err != nil && m.generation == gen {
 		m.onGroupError(err)
 	}
-}
-
-func (m *Member) String() string {
-	return fmt.Sprintf("group %s member %s generation %d", m.group, m.memberID, m.generation)
 }
