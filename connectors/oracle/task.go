@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -18,9 +19,18 @@ import (
 	"github.com/gonnect/gonnect/offsets"
 )
 
-// Opener connects a LogMiner session and reads the captured tables' models. The
-// default opens godror; tests and replays pass a recorded session.
-type Opener func(ctx context.Context, cfg *Config) (logminer.Session, Catalog, Dictionary, error)
+// Source is what an Opener connects: the mining session, the captured tables'
+// models, and optionally the data dictionary (to re-read a table after DDL it cannot
+// parse) and a Snapshotter (for snapshot.mode initial and friends).
+type Source struct {
+	Session    logminer.Session
+	Catalog    Catalog
+	Dictionary Dictionary
+	Snapshot   Snapshotter
+}
+
+// Opener connects a Source. The default opens godror; tests pass recorded rows.
+type Opener func(ctx context.Context, cfg *Config) (Source, error)
 
 // Task is the Oracle source task. One goroutine (run) owns the LogMiner session and
 // the Stream, mines window after window and hands records to Poll through a queue of
@@ -57,7 +67,7 @@ func NewTaskWith(open Opener, history cdc.HistoryStore, log *slog.Logger) *Task 
 	return &Task{log: log, now: time.Now, open: open, history: history}
 }
 
-func openGodror(ctx context.Context, cfg *Config) (logminer.Session, Catalog, Dictionary, error) {
+func openGodror(ctx context.Context, cfg *Config) (Source, error) {
 	var excluded []string
 	for s := range builtInSchemas {
 		excluded = append(excluded, s)
@@ -69,15 +79,15 @@ func openGodror(ctx context.Context, cfg *Config) (logminer.Session, Catalog, Di
 	db, err := logminer.Open(ctx, cfg.DSN(), logminer.Options{Query: q, ArchiveOnly: cfg.ArchiveOnly,
 		Destination: cfg.Raw["archive.destination.name"], FetchSize: 10000})
 	if err != nil {
-		return nil, nil, nil, err
+		return Source{}, err
 	}
 	dict := SQLDictionary{DB: db.SQL()}
 	cat, err := ReadDictionary(ctx, dict, cfg.Filters)
 	if err != nil {
 		db.Close(ctx)
-		return nil, nil, nil, err
+		return Source{}, err
 	}
-	return db, cat, dict, nil
+	return Source{Session: db, Catalog: cat, Dictionary: dict, Snapshot: &sqlSnapshot{db: db.SQL(), cfg: cfg}}, nil
 }
 
 func listOf(s string) []string {
@@ -266,22 +276,41 @@ func (e *fatalError) Error() string { return e.err.Error() }
 
 // stream opens a session and a Stream at the last emitted offset and mines windows.
 func (t *Task) stream(ctx context.Context) error {
-	session, catalog, dict, err := t.open(ctx, t.cfg)
+	src, err := t.open(ctx, t.cfg)
 	if err != nil {
 		return fmt.Errorf("opening the LogMiner session: %w", err)
 	}
+	session, catalog, dict := src.Session, src.Catalog, src.Dictionary
 	defer session.Close(context.WithoutCancel(ctx))
 	var pos Position
 	fresh := t.lastOff == nil
-	if fresh {
+	snap, resumeSnap := pendingSnapshot(t.lastOff)
+	switch {
+	case resumeSnap:
+		pos = Position{SCN: snap.scn}
+		t.log.Info("resuming an interrupted snapshot", "scn", snap.scn, "table", snap.table)
+	case fresh && src.Snapshot != nil && snapshotNeeded(t.cfg.Common.SnapshotMode):
+		var tables []*TableInfo
+		for _, n := range catalog.Names() {
+			tables = append(tables, catalog[n])
+		}
+		scn, err := src.Snapshot.Begin(ctx, tables)
+		if err != nil {
+			return fmt.Errorf("starting the snapshot: %w", err)
+		}
+		snap, resumeSnap = snapshotState{scn: scn}, true
+		pos = Position{SCN: scn}
+	case fresh:
 		cur, err := session.CurrentSCN(ctx)
 		if err != nil {
 			return err
 		}
 		pos = Position{SCN: cur}
 		t.log.Info("no stored offset; streaming from the current SCN", "scn", cur, "snapshot.mode", t.cfg.Common.SnapshotMode)
-	} else if pos, err = ParsePosition(t.lastOff); err != nil {
-		return &fatalError{err}
+	default:
+		if pos, err = ParsePosition(t.lastOff); err != nil {
+			return &fatalError{err}
+		}
 	}
 	scfg := t.cfg.StreamConfig()
 	scfg.Now = t.now
@@ -309,6 +338,20 @@ func (t *Task) stream(ctx context.Context) error {
 		if err := t.schemaSnapshot(ctx, st, catalog, pos.SCN); err != nil {
 			return err
 		}
+	}
+	if resumeSnap {
+		if src.Snapshot == nil {
+			return &fatalError{fmt.Errorf("the stored offset holds an unfinished snapshot but the source cannot snapshot")}
+		}
+		if err := t.runSnapshot(ctx, st, src.Snapshot, catalog, snap); err != nil {
+			return err
+		}
+		if t.cfg.Common.SnapshotMode == "initial_only" {
+			t.log.Info("snapshot.mode=initial_only: snapshot done, not streaming")
+			<-ctx.Done()
+			return ctx.Err()
+		}
+		st.pos.extraKeys = map[string]any{OffsetSnapshotSCN: strconv.FormatUint(snap.scn, 10)}
 	}
 	hb := &cdc.Heartbeat{Interval: time.Duration(t.cfg.Common.Heartbeat) * time.Millisecond, Topic: t.cfg.Common.Topics.Heartbeat(),
 		Prefix: t.cfg.Common.TopicPrefix, Partition: t.part}

@@ -105,8 +105,8 @@ func TestTaskStreamsRecordedSessionAndResumes(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			failed := tt.failAfter < 0
-			open := func(ctx context.Context, _ *oracle.Config) (logminer.Session, oracle.Catalog, oracle.Dictionary, error) {
-				return flakySession{Recorded: logminer.NewRecorded(ws), failAfter: tt.failAfter, failed: &failed}, cat, nil, nil
+			open := func(ctx context.Context, _ *oracle.Config) (oracle.Source, error) {
+				return oracle.Source{Session: flakySession{Recorded: logminer.NewRecorded(ws), failAfter: tt.failAfter, failed: &failed}, Catalog: cat}, nil
 			}
 			hist := &cdc.MemoryHistory{}
 			offs := &cdctest.Offsets{}
