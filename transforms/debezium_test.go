@@ -1,7 +1,6 @@
 package transforms
 
 import (
-	"strings"
 	"testing"
 	"time"
 
@@ -136,16 +135,9 @@ func TestByLogicalTableRouter(t *testing.T) {
 			if tc.class != "" {
 				class = tc.class
 			}
-			p, _ := Lookup(class)
-			tr, err := p.NewTransformation(connectors.Config(tc.cfg))
-			if tc.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
-					t.Fatalf("error = %v, want %q", err, tc.wantErr)
-				}
+			tr := mustBuild(t, class, tc.cfg, tc.wantErr)
+			if tr == nil {
 				return
-			}
-			if err != nil {
-				t.Fatal(err)
 			}
 			out, err := tr.Apply(tc.in)
 			if err != nil {
@@ -199,16 +191,9 @@ func TestTimezoneConverter(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			p, _ := Lookup(tz)
-			tr, err := p.NewTransformation(connectors.Config(tc.cfg))
-			if tc.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
-					t.Fatalf("error = %v, want %q", err, tc.wantErr)
-				}
+			tr := mustBuild(t, tz, tc.cfg, tc.wantErr)
+			if tr == nil {
 				return
-			}
-			if err != nil {
-				t.Fatal(err)
 			}
 			before := renderRecord(tc.in)
 			out, err := tr.Apply(tc.in)

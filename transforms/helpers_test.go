@@ -90,7 +90,7 @@ func runTransformCases(t *testing.T, cases []transformCase) {
 			if err == nil {
 				out, err = tr.Apply(tc.in)
 			}
-			if tc.wantErr != "" {
+			if tc.wantErr != "" { // a construction or an Apply error
 				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
 					t.Fatalf("error = %v, want it to contain %q", err, tc.wantErr)
 				}
@@ -118,4 +118,25 @@ func cfg(kv ...string) map[string]string {
 		m[kv[i]] = kv[i+1]
 	}
 	return m
+}
+
+// mustBuild builds a transformation; with wantErr it checks the construction error
+// contains wantErr and returns nil.
+func mustBuild(t *testing.T, class string, cfg map[string]string, wantErr string) Transformation {
+	t.Helper()
+	p, ok := Lookup(class)
+	if !ok {
+		t.Fatalf("Lookup(%q) found nothing", class)
+	}
+	tr, err := p.NewTransformation(connectors.Config(cfg))
+	if wantErr != "" {
+		if err == nil || !strings.Contains(err.Error(), wantErr) {
+			t.Fatalf("error = %v, want it to contain %q", err, wantErr)
+		}
+		return nil
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tr
 }
