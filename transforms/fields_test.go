@@ -86,6 +86,8 @@ func TestMaskField(t *testing.T) {
 		{name: "schemaless with decimal and timestamp", class: "MaskField$Key", cfg: cfg("fields", "d,t,l"), part: keyPart,
 			in:   rec(nil, map[string]any{"d": schemas.NewDecimal(1234, 2), "t": testTime, "l": []any{"x"}, "k": "keep"}, nil, nil),
 			want: `nil map{d=dec:0.00,k="keep",l=[],t=time:1970-01-01T00:00:00Z}`},
+		{name: "tombstone is an error, as in Kafka", class: "MaskField$Value", cfg: cfg("fields", "id"),
+			in: rec(nil, nil, personSchema, nil), wantErr: "Only Struct objects supported for [mask fields], found: null"},
 		{name: "empty fields", class: "MaskField$Value", cfg: cfg("fields", ""),
 			in: rec(nil, nil, nil, nil), wantErr: "Invalid value  for configuration fields: Empty list"},
 	})

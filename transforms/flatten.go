@@ -9,8 +9,7 @@ const flattenPurpose = "flattening"
 
 func flattenDef() *connectors.ConfigDef {
 	return connectors.NewConfigDef().
-		Define(optional("delimiter", connectors.TypeString, connectors.Str("."), connectors.Medium, "Delimiter to insert between field names from the input record when generating field names for the output record")).
-		Define(replaceNullKey())
+		Define(optional("delimiter", connectors.TypeString, connectors.Str("."), connectors.Medium, "Delimiter to insert between field names from the input record when generating field names for the output record"))
 }
 
 // flatten is Kafka's Flatten: nested structs (schema'd) or maps (schemaless) become
@@ -27,7 +26,8 @@ func newFlatten(s side, cfg connectors.Config) (Transformation, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &flatten{side: s, delim: p.str("delimiter"), replaceNull: p.boolean("replace.null.with.default")}, nil
+	// Kafka's Flatten has no replace.null.with.default: it always reads defaults.
+	return &flatten{side: s, delim: p.str("delimiter"), replaceNull: true}, nil
 }
 
 func (t *flatten) name(prefix, field string) string {

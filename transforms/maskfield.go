@@ -42,9 +42,6 @@ func (t *maskField) Apply(r *connectors.Record) (*connectors.Record, error) { re
 // modified in place instead of copied.
 func (t *maskField) apply(r *connectors.Record, owned bool) (*connectors.Record, error) {
 	v := t.side.value(r)
-	if v == nil {
-		return r, nil
-	}
 	if t.side.schema(r) == nil {
 		m, err := requireMap(v, maskPurpose)
 		if err != nil {
