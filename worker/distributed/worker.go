@@ -23,11 +23,13 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/gonnect/gonnect/connectors"
+	"github.com/gonnect/gonnect/offsets"
 	"github.com/gonnect/gonnect/rest"
 	"github.com/gonnect/gonnect/worker"
 	"github.com/gonnect/gonnect/worker/configstore"
 	"github.com/gonnect/gonnect/worker/group"
 	"github.com/gonnect/gonnect/worker/herder"
+	"github.com/gonnect/gonnect/worker/statusstore"
 	"github.com/gonnect/gonnect/worker/workerconfig"
 )
 
@@ -99,9 +101,10 @@ func advertised(cfg *workerconfig.Config) (id, restURL string, err error) {
 	return id, scheme + "://" + id + "/", nil
 }
 
-// New builds a distributed worker from its validated configuration: it connects to
-// Kafka, creates or checks the internal topics and reads them, and prepares the
-// herder, group member and REST server. Nothing runs until Run.
+// New builds a worker from its validated configuration: it connects to Kafka, and in
+// distributed mode creates or checks the internal topics and reads them, then prepares
+// the herder, the membership (the Connect group, or a group of one in standalone
+// mode) and the REST server. Nothing runs until Run.
 func New(ctx context.Context, cfg *workerconfig.Config, reg *connectors.Registry, info Info, log *slog.Logger) (*Worker, error) {
 	c := &Worker{cfg: cfg, log: log}
 	id, restURL, err := advertised(cfg)
@@ -130,35 +133,51 @@ func New(ctx context.Context, cfg *workerconfig.Config, reg *connectors.Registry
 		return nil, fmt.Errorf("connecting to Kafka at %s: %w", strings.Join(cfg.BootstrapServers, ","), err)
 	}
 
-	configs, err := configstore.NewKafka(cl, cfg.ConfigStorage.Topic,
-		configstore.KafkaReplicationFactor(cfg.ConfigStorage.ReplicationFactor),
-		configstore.KafkaTopicConfigs(cfg.ConfigStorage.Configs), configstore.KafkaLogger(log))
-	if err != nil {
-		cl.Close()
-		return nil, err
-	}
-	if err := configs.Start(ctx); err != nil {
-		cl.Close()
-		return nil, err
-	}
-	c.closers = append(c.closers, func() { configs.Close() })
-
-	store, statuses, err := internalStores(ctx, cl, cfg, id, log)
-	if err != nil {
-		c.close()
-		return nil, err
-	}
-	c.closers = append(c.closers, statuses.close, store.close)
-
-	proto, err := group.ParseConnectProtocol(cfg.ConnectProtocol)
-	if err != nil {
-		c.close()
-		return nil, err
+	var configs herder.ConfigStore
+	var store offsets.Store
+	var statuses herder.StatusStore
+	var proto group.Protocol
+	if cfg.Mode == workerconfig.Standalone {
+		// Standalone (connect-standalone): configs and statuses in memory, offsets in a
+		// file, a group of one.
+		fs, err := offsets.NewFileStore(cfg.OffsetFile)
+		if err != nil {
+			c.close()
+			return nil, err
+		}
+		mem := configstore.NewMemory(configstore.MemoryLogger(log))
+		sw := herder.NewStatusWriter(statusstore.NewMemory(statusstore.MemoryLogger(log)), id, log)
+		c.closers = append(c.closers, func() { mem.Close() }, sw.Close)
+		configs, store, statuses, proto = mem, fs, sw, group.ProtocolCompatible
+	} else {
+		kconfigs, err := configstore.NewKafka(cl, cfg.ConfigStorage.Topic,
+			configstore.KafkaReplicationFactor(cfg.ConfigStorage.ReplicationFactor),
+			configstore.KafkaTopicConfigs(cfg.ConfigStorage.Configs), configstore.KafkaLogger(log))
+		if err != nil {
+			c.close()
+			return nil, err
+		}
+		if err := kconfigs.Start(ctx); err != nil {
+			c.close()
+			return nil, err
+		}
+		c.closers = append(c.closers, func() { kconfigs.Close() })
+		ks, kstatuses, err := internalStores(ctx, cl, cfg, id, log)
+		if err != nil {
+			c.close()
+			return nil, err
+		}
+		c.closers = append(c.closers, kstatuses.close, ks.close)
+		if proto, err = group.ParseConnectProtocol(cfg.ConnectProtocol); err != nil {
+			c.close()
+			return nil, err
+		}
+		configs, store, statuses = kconfigs, ks.Store, kstatuses
 	}
 	var h *herder.Herder
 	c.metrics = prometheus.NewRegistry()
 	c.metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	deps := workerDeps(reg, store.Store, statusListener{func() *herder.Herder { return h }}, cfg, popts, c.adm, func(name string) { h.RequestReconfiguration(name) }, log)
+	deps := workerDeps(reg, store, statusListener{func() *herder.Herder { return h }}, cfg, popts, c.adm, func(name string) { h.RequestReconfiguration(name) }, log)
 	deps.Metrics = c.metrics
 	w, err := worker.New(deps, workerSettings(cfg, id))
 	if err != nil {
@@ -173,10 +192,11 @@ func New(ctx context.Context, cfg *workerconfig.Config, reg *connectors.Registry
 		TopicTracking:     cfg.TopicTrackingEnable,
 		TopicReset:        cfg.TopicTrackingAllowReset,
 		MaxDelay:          cfg.ScheduledRebalanceMaxDelay,
-	}, w, configs, statuses, store.Store, reg, validator(reg), log)
+	}, w, configs, statuses, store, reg, validator(reg), log)
 	c.herder = h
-	c.member, err = newMember(cl, cfg, h, proto, log)
-	if err != nil {
+	if cfg.Mode == workerconfig.Standalone {
+		c.member = herder.NewSolo(h)
+	} else if c.member, err = newMember(cl, cfg, h, proto, log); err != nil {
 		c.close()
 		return nil, err
 	}
