@@ -1,0 +1,214 @@
+// Command mysql runs the MySQL connector benchmarks of shared/spec/benchmarks.md
+// against a throwaway MariaDB: W1 (snapshot of N rows vs a plain SELECT of the same
+// table) and W3 (catch-up of M single-row transactions vs go-mysql decoding the same
+// binlog). It prints each figure with its ratio to the ceiling measured in the same
+// run, CPU-seconds per million events and peak RSS. It asserts nothing.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/go-mysql-org/go-mysql/client"
+	gmysql "github.com/go-mysql-org/go-mysql/mysql"
+	"github.com/go-mysql-org/go-mysql/replication"
+	"github.com/gonnect/gonnect/connectors"
+	"github.com/gonnect/gonnect/connectors/cdc/cdctest"
+	"github.com/gonnect/gonnect/connectors/mysql"
+	"github.com/gonnect/gonnect/connectors/mysql/mysqltest"
+	"github.com/twmb/franz-go/pkg/kfake"
+)
+
+func main() {
+	rows := flag.Int("rows", 200_000, "W1: rows in the snapshotted table")
+	txs := flag.Int("txs", 50_000, "W3: single-row transactions to catch up on")
+	flag.Parse()
+	slog.SetDefault(slog.New(slog.NewTextHandler(io.Discard, nil)))
+	srv, err := mysqltest.Launch()
+	if err != nil {
+		fail(err)
+	}
+	defer srv.Close()
+	if err := run(srv, *rows, *txs); err != nil {
+		srv.Close()
+		fail(err)
+	}
+}
+
+func fail(err error) {
+	fmt.Fprintln(os.Stderr, "bench/mysql:", err)
+	os.Exit(1)
+}
+
+func rusage() (cpu time.Duration, maxRSSKB int64) {
+	var ru syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano()), ru.Maxrss
+}
+
+func run(srv *mysqltest.Server, rows, txs int) error {
+	if err := srv.Root("CREATE DATABASE bench", "CREATE TABLE bench.t (id INT PRIMARY KEY, a VARCHAR(40), b BIGINT, c DECIMAL(10,2), d DATETIME(6))"); err != nil {
+		return err
+	}
+	fmt.Printf("loading %d rows...\n", rows)
+	for i := 0; i < rows; i += 1000 {
+		var vals []string
+		for j := i; j < min(i+1000, rows); j++ {
+			vals = append(vals, fmt.Sprintf("(%d,'name-%d',%d,%d.%02d,'2024-01-02 03:04:05.%06d')", j, j, int64(j)*7919, j, j%100, j%1000000))
+		}
+		if err := srv.Root("INSERT INTO bench.t VALUES " + strings.Join(vals, ",")); err != nil {
+			return err
+		}
+	}
+	// W1 ceiling: plain streamed SELECT
+	c, err := client.Connect(srv.Addr(), srv.User, srv.Password, "")
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	n := 0
+	var res gmysql.Result
+	if err := c.ExecuteSelectStreaming("SELECT * FROM bench.t", &res, func([]gmysql.FieldValue) error { n++; return nil }, nil); err != nil {
+		return err
+	}
+	ceiling := time.Since(start)
+	c.Close()
+	// W1 Gonnect snapshot; the schema history lives in an in-process Kafka
+	kc, err := kfake.NewCluster(kfake.NumBrokers(1))
+	if err != nil {
+		return err
+	}
+	defer kc.Close()
+	offs := &cdctest.Offsets{}
+	cfg := connectors.Config{"name": "bench", "topic.prefix": "bench", "database.hostname": srv.Host, "database.port": strconv.Itoa(srv.Port),
+		"database.user": srv.User, "database.password": srv.Password, "database.server.id": "9100", "database.include.list": "bench",
+		"schema.history.internal.kafka.bootstrap.servers": kc.ListenAddrs()[0], "schema.history.internal.kafka.topic": "bench-history",
+		"snapshot.mode": "initial",
+		"include.schema.changes": "false"}
+	cpu0, _ := rusage()
+	start = time.Now()
+	task, got, err := runUntil(cfg, offs, rows)
+	if err != nil {
+		return err
+	}
+	snap := time.Since(start)
+	cpu1, _ := rusage()
+	_ = task.Stop(context.Background())
+	report("W1 snapshot", rows, snap, ceiling, cpu1-cpu0)
+	_ = got
+	// W3: catch-up of single-row transactions
+	fmt.Printf("writing %d single-row transactions...\n", txs)
+	pos, err := masterPos(srv)
+	if err != nil {
+		return err
+	}
+	for i := 0; i < txs; i += 500 {
+		var stmts []string
+		for j := i; j < min(i+500, txs); j++ {
+			stmts = append(stmts, fmt.Sprintf("UPDATE bench.t SET b=b+1 WHERE id=%d", j%rows))
+		}
+		if err := srv.Root(stmts...); err != nil {
+			return err
+		}
+	}
+	ceiling, err = decodeCeiling(srv, pos, txs)
+	if err != nil {
+		return err
+	}
+	cpu0, _ = rusage()
+	start = time.Now()
+	task, _, err = runUntil(cfg, offs, txs)
+	if err != nil {
+		return err
+	}
+	catchup := time.Since(start)
+	cpu1, _ = rusage()
+	_ = task.Stop(context.Background())
+	report("W3 catch-up", txs, catchup, ceiling, cpu1-cpu0)
+	_, rss := rusage()
+	fmt.Printf("peak RSS: %.1f MB (target ≤ 150 MB)\n", float64(rss)/1024)
+	return nil
+}
+
+func report(name string, events int, took, ceiling, cpu time.Duration) {
+	rate := float64(events) / took.Seconds()
+	crate := float64(events) / ceiling.Seconds()
+	fmt.Printf("%s: %d events in %v (%.0f/s); ceiling %v (%.0f/s); ratio %.2fx (target ≥ 0.7x); CPU %.2f s per million events (target ≤ 8)\n",
+		name, events, took.Round(time.Millisecond), rate, ceiling.Round(time.Millisecond), crate, rate/crate, cpu.Seconds()*1e6/float64(events))
+}
+
+// runUntil starts a task and polls until n data records arrived (committing offsets).
+func runUntil(cfg connectors.Config, offs *cdctest.Offsets, n int) (*mysql.Task, int, error) {
+	task := mysql.NewTask(true)
+	if err := task.Start(context.Background(), cfg, cdctest.TaskContext{O: offs}); err != nil {
+		return nil, 0, err
+	}
+	got := 0
+	deadline := time.Now().Add(10 * time.Minute)
+	for got < n {
+		if time.Now().After(deadline) {
+			return task, got, fmt.Errorf("timed out after %d of %d records", got, n)
+		}
+		rs, err := task.Poll(context.Background())
+		if err != nil {
+			return task, got, err
+		}
+		for _, r := range rs {
+			if r.Topic == "bench.bench.t" {
+				got++
+			}
+		}
+		if len(rs) > 0 {
+			last := rs[len(rs)-1]
+			offs.Set(last.SourcePartition, last.SourceOffset)
+		}
+	}
+	return task, got, nil
+}
+
+func masterPos(srv *mysqltest.Server) (gmysql.Position, error) {
+	c, err := client.Connect(srv.Addr(), srv.User, srv.Password, "")
+	if err != nil {
+		return gmysql.Position{}, err
+	}
+	defer c.Close()
+	r, err := c.Execute("SHOW MASTER STATUS")
+	if err != nil {
+		return gmysql.Position{}, err
+	}
+	f, _ := r.GetString(0, 0)
+	p, _ := r.GetInt(0, 1)
+	return gmysql.Position{Name: strings.Clone(f), Pos: uint32(p)}, nil
+}
+
+// decodeCeiling times go-mysql decoding the binlog from pos until n XIDs were seen.
+func decodeCeiling(srv *mysqltest.Server, pos gmysql.Position, n int) (time.Duration, error) {
+	syncer := replication.NewBinlogSyncer(replication.BinlogSyncerConfig{ServerID: 9200, Flavor: gmysql.MariaDBFlavor, Host: srv.Host,
+		Port: uint16(srv.Port), User: srv.User, Password: srv.Password, ParseTime: true, UseDecimal: true,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	defer syncer.Close()
+	start := time.Now()
+	st, err := syncer.StartSync(pos)
+	if err != nil {
+		return 0, err
+	}
+	xids := 0
+	for xids < n {
+		ev, err := st.GetEvent(context.Background())
+		if err != nil {
+			return 0, err
+		}
+		if _, ok := ev.Event.(*replication.XIDEvent); ok {
+			xids++
+		}
+	}
+	return time.Since(start), nil
+}
