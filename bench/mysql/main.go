@@ -91,7 +91,7 @@ func run(srv *mysqltest.Server, rows, txs int) error {
 	cfg := connectors.Config{"name": "bench", "topic.prefix": "bench", "database.hostname": srv.Host, "database.port": strconv.Itoa(srv.Port),
 		"database.user": srv.User, "database.password": srv.Password, "database.server.id": "9100", "database.include.list": "bench",
 		"schema.history.internal.kafka.bootstrap.servers": kc.ListenAddrs()[0], "schema.history.internal.kafka.topic": "bench-history",
-		"snapshot.mode": "initial",
+		"snapshot.mode":          "initial",
 		"include.schema.changes": "false"}
 	cpu0, _ := rusage()
 	start = time.Now()
