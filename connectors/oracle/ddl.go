@@ -247,33 +247,21 @@ func (p *ddlParser) alterTable(st ddlStatement) (ddlStatement, error) {
 	maintenance := []string{"PARTITION", "SUBPARTITION", "PARTITIONS", "SUBPARTITIONS", "CONSTRAINT", "PRIMARY", "UNIQUE",
 		"FOREIGN", "CHECK", "SUPPLEMENTAL", "OVERFLOW", "LOB", "DEFAULT", "INDEXING", "MAPPING", "UNUSED", "NESTED", "VARRAY"}
 	switch {
-	case p.accept("ADD"):
+	case p.accept("ADD"), p.accept("MODIFY"):
+		modify := p.t[p.pos-1].text == "MODIFY"
 		if p.is(maintenance...) {
 			st.kind = ddlHarmless
 			return st, nil
 		}
 		p.accept("COLUMN")
 		st.kind = ddlAddColumns
+		if modify {
+			st.kind = ddlModifyColumns
+		}
 		if p.punct('(') {
 			return st, p.columnList(&st)
 		}
-		c, err := p.columnDef(false)
-		if err != nil {
-			return st, err
-		}
-		st.columns = append(st.columns, c)
-		return st, nil
-	case p.accept("MODIFY"):
-		if p.is(maintenance...) {
-			st.kind = ddlHarmless
-			return st, nil
-		}
-		p.accept("COLUMN")
-		st.kind = ddlModifyColumns
-		if p.punct('(') {
-			return st, p.columnList(&st)
-		}
-		c, err := p.columnDef(true)
+		c, err := p.columnDef(modify)
 		if err != nil {
 			return st, err
 		}
@@ -289,20 +277,11 @@ func (p *ddlParser) alterTable(st ddlStatement) (ddlStatement, error) {
 			return st, nil
 		}
 		if p.punct('(') {
-			for {
-				n, ok := p.ident()
-				if !ok {
-					return st, fmt.Errorf("DROP (...) without column names")
-				}
-				st.drop = append(st.drop, n)
-				if p.punct(')') {
-					break
-				}
-				if !p.punct(',') {
-					return st, fmt.Errorf("DROP (...): expected ','")
-				}
+			names, err := p.identList("DROP (...)")
+			if err != nil {
+				return st, err
 			}
-			st.kind = ddlDropColumns
+			st.kind, st.drop = ddlDropColumns, names
 			return st, nil
 		}
 		st.kind = ddlHarmless // DROP PARTITION/CONSTRAINT/UNUSED COLUMNS/...
@@ -459,20 +438,30 @@ func (p *ddlParser) constraint(st *ddlStatement) error {
 		p.ident()
 	}
 	if p.accept("PRIMARY") && p.accept("KEY") && p.punct('(') {
-		for {
-			n, ok := p.ident()
-			if !ok {
-				return fmt.Errorf("PRIMARY KEY without columns")
-			}
-			st.primaryKey = append(st.primaryKey, n)
-			if p.punct(')') {
-				break
-			}
-			if !p.punct(',') {
-				return fmt.Errorf("PRIMARY KEY (...): expected ','")
-			}
+		names, err := p.identList("PRIMARY KEY (...)")
+		if err != nil {
+			return err
 		}
+		st.primaryKey = append(st.primaryKey, names...)
 	}
 	p.skipToListEnd()
 	return nil
+}
+
+// identList reads "a, b, c)" after an opening parenthesis.
+func (p *ddlParser) identList(what string) ([]string, error) {
+	var out []string
+	for {
+		n, ok := p.ident()
+		if !ok {
+			return nil, fmt.Errorf("%s: expected a column name", what)
+		}
+		out = append(out, n)
+		if p.punct(')') {
+			return out, nil
+		}
+		if !p.punct(',') {
+			return nil, fmt.Errorf("%s: expected ','", what)
+		}
+	}
 }

@@ -55,14 +55,20 @@ func intConv(c *cdc.Column, t schemas.Type) cdc.ValueConverter {
 	}
 }
 
+// decimalOf parses a NUMBER value; ok is false for NULL, Unsupported Type and errors.
+func decimalOf(c *cdc.Column, v any) (d schemas.Decimal, ok bool, err error) {
+	s, ok, err := numericText(c, v)
+	if !ok || err != nil {
+		return schemas.Decimal{}, false, err
+	}
+	d, err = schemas.ParseDecimal(s)
+	return d, err == nil, err
+}
+
 func decimalConv(c *cdc.Column, scale int32) cdc.ValueConverter {
 	return func(v any) (any, error) {
-		s, ok, err := numericText(c, v)
-		if !ok || err != nil {
-			return nil, err
-		}
-		d, err := schemas.ParseDecimal(s)
-		if err != nil {
+		d, ok, err := decimalOf(c, v)
+		if !ok {
 			return nil, err
 		}
 		return d.Rescale(scale)
@@ -85,12 +91,8 @@ func decimalAsDouble(c *cdc.Column) cdc.ValueConverter {
 
 func decimalAsString(c *cdc.Column) cdc.ValueConverter {
 	return func(v any) (any, error) {
-		s, ok, err := numericText(c, v)
-		if !ok || err != nil {
-			return nil, err
-		}
-		d, err := schemas.ParseDecimal(s)
-		if err != nil {
+		d, ok, err := decimalOf(c, v)
+		if !ok {
 			return nil, err
 		}
 		return d.String(), nil
@@ -99,12 +101,8 @@ func decimalAsString(c *cdc.Column) cdc.ValueConverter {
 
 func variableDecimalConv(c *cdc.Column, schema *schemas.Schema) cdc.ValueConverter {
 	return func(v any) (any, error) {
-		s, ok, err := numericText(c, v)
-		if !ok || err != nil {
-			return nil, err
-		}
-		d, err := schemas.ParseDecimal(s)
-		if err != nil {
+		d, ok, err := decimalOf(c, v)
+		if !ok {
 			return nil, err
 		}
 		return schemas.NewStruct(schema).Set("scale", d.Scale).Set("value", schemas.DecimalBytes(d.Unscaled)), nil
