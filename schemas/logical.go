@@ -34,6 +34,10 @@ func NewDecimal(unscaled int64, scale int32) Decimal {
 	return Decimal{Unscaled: big.NewInt(unscaled), Scale: scale}
 }
 
+// MaxDecimalScale bounds the scale ParseDecimal accepts (far beyond any database
+// decimal; Java allows more, but such values only arrive as hostile input).
+const MaxDecimalScale = 10000
+
 // ParseDecimal parses a plain decimal string such as "-12.340" keeping its scale (3).
 func ParseDecimal(s string) (Decimal, error) {
 	orig := s
@@ -55,6 +59,10 @@ func ParseDecimal(s string) (Decimal, error) {
 		return Decimal{}, fmt.Errorf("invalid decimal %q", orig)
 	}
 	scale -= exp
+	if scale > MaxDecimalScale || scale < -MaxDecimalScale {
+		// untrusted text such as "1e999999999" would otherwise cost a huge power of ten
+		return Decimal{}, fmt.Errorf("invalid decimal %q: scale %d beyond ±%d", orig, scale, MaxDecimalScale)
+	}
 	if scale < 0 {
 		u.Mul(u, new(big.Int).Exp(big.NewInt(10), big.NewInt(-scale), nil))
 		scale = 0

@@ -209,3 +209,24 @@ func FuzzParseValueString(f *testing.F) {
 		}
 	})
 }
+
+func TestParseValueStringContainers(t *testing.T) {
+	tests := []struct {
+		name     string
+		in       string
+		elemType Type
+		want     any
+	}{
+		{name: "nulls skipped when merging", in: "[null,1,2]", elemType: Int8, want: []any{nil, int8(1), int8(2)}},
+		{name: "quoted date keeps its type", in: `["2024-01-02"]`, elemType: Int32, want: []any{DaysToDate(19724)}},
+		{name: "map values widen", in: `{"a":1,"b":1.5}`, elemType: Float32, want: map[string]any{"a": float32(1), "b": float32(1.5)}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s, v := ParseValueString(tc.in)
+			if s == nil || s.Value == nil || s.Value.Type != tc.elemType || !ValuesEqual(v, tc.want) {
+				t.Fatalf("got %v %#v", s, v)
+			}
+		})
+	}
+}

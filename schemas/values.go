@@ -167,6 +167,9 @@ func (p *valueParser) parse(top bool) (*Schema, any, bool) {
 		return p.mapValue()
 	case '"':
 		str, ok := p.quoted()
+		if ts, tv, isTemporal := parseTemporal(str); ok && isTemporal {
+			return ts, tv, true // quoted temporal literals keep their type, as Java
+		}
 		return StringSchema, str, ok
 	}
 	start := p.i
@@ -231,7 +234,7 @@ func parseNumber(tok string) (*Schema, any, bool) {
 	}
 	d, err := ParseDecimal(strings.TrimPrefix(tok, "+"))
 	if err != nil {
-		return nil, nil, false
+		return nil, nil, false // includes exponents beyond MaxDecimalScale: plain text
 	}
 	rawScale := javaScale(tok)
 	// integral values (even "1.0") take the smallest integer type that holds them
@@ -307,7 +310,7 @@ func (p *valueParser) array() (*Schema, any, bool) {
 	p.ws()
 	if p.i < len(p.s) && p.s[p.i] == ']' {
 		p.i++
-		return ArrayBuilder(OptionalStringSchema).Schema(), []any{}, true
+		return ArrayBuilder(nil).Schema(), []any{}, true // Java: arrayOfNull
 	}
 	for {
 		s, v, ok := p.parse(false)
@@ -328,7 +331,9 @@ func (p *valueParser) array() (*Schema, any, bool) {
 		return nil, nil, false
 	}
 	if !same || elem == nil {
-		return nil, out, true // mixed element types: schemaless
+		// no common element type (or only nulls): Java's arrayOfNull, an array
+		// whose element schema is null
+		return ArrayBuilder(nil).Schema(), out, true
 	}
 	for i := range out {
 		out[i] = align(elem, out[i])
@@ -344,7 +349,7 @@ func (p *valueParser) mapValue() (*Schema, any, bool) {
 	p.ws()
 	if p.i < len(p.s) && p.s[p.i] == '}' {
 		p.i++
-		return MapBuilder(OptionalStringSchema, OptionalStringSchema).Schema(), map[string]any{}, true
+		return MapBuilder(nil, nil).Schema(), []MapEntry{}, true // Java: mapOfNull
 	}
 	for {
 		k, kv, ok := p.parse(false)
@@ -375,13 +380,18 @@ func (p *valueParser) mapValue() (*Schema, any, bool) {
 		}
 		return nil, nil, false
 	}
-	if !sameK || !sameV || ks == nil || vs == nil {
-		return nil, entries, true
+	// as Java: without a common key type the map is mapOfNull, without a common
+	// value type mapWithNullValues (a null schema on that side)
+	if !sameK {
+		ks = nil
+	}
+	if !sameV {
+		vs = nil
 	}
 	for i := range entries {
 		entries[i] = MapEntry{align(ks, entries[i].Key), align(vs, entries[i].Value)}
 	}
-	if ks.Type == String {
+	if ks != nil && ks.Type == String {
 		m := make(map[string]any, len(entries))
 		for _, e := range entries {
 			m[e.Key.(string)] = e.Value
@@ -391,14 +401,15 @@ func (p *valueParser) mapValue() (*Schema, any, bool) {
 	return MapBuilder(ks, vs).Schema(), entries, true
 }
 
-// commonSchema is Java's Values.commonSchemaFor: equal schemas stay, numbers widen
-// (INT8 < INT16 < INT32 < INT64 < FLOAT32 < FLOAT64), anything else has none.
-func commonSchema(acc, s *Schema, first, same bool) (*Schema, bool) {
-	if first {
-		return s, same
+// commonSchema merges s into acc as Java's Values.SchemaMerger: nulls are skipped,
+// equal schemas stay, numbers widen (INT8 < INT16 < INT32 < INT64 < FLOAT32 <
+// FLOAT64), and anything else leaves no common schema (same becomes false).
+func commonSchema(acc, s *Schema, _ bool, same bool) (*Schema, bool) {
+	if s == nil || !same {
+		return acc, same
 	}
-	if !same || acc == nil || s == nil {
-		return nil, false
+	if acc == nil {
+		return s, true
 	}
 	if acc.Type == s.Type && acc.Name == s.Name {
 		return acc, true

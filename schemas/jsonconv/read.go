@@ -148,11 +148,9 @@ func (c *Converter) toValue(s *schemas.Schema, n *node) (any, error) {
 		}
 		switch n.kind {
 		case kNumber:
+			// as Java, a numeric decimal keeps the scale it was written with
 			d, err := schemas.ParseDecimal(n.str)
 			if err != nil {
-				return nil, errAt("%v", err)
-			}
-			if d, err = d.Rescale(scale); err != nil {
 				return nil, errAt("%v", err)
 			}
 			return d, nil
