@@ -2,7 +2,6 @@ package helm
 
 import (
 	"encoding/json"
-	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -344,4 +343,3 @@ func TestValuesRejected(t *testing.T) {
 	}
 }
 
-var _ = fmt.Sprint
