@@ -342,4 +342,3 @@ func TestValuesRejected(t *testing.T) {
 		})
 	}
 }
-
