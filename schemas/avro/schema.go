@@ -627,32 +627,4 @@ func appendLatin1(b []byte, raw []byte) []byte {
 	return appendJSONString(b, string(r))
 }
 
-const hexDigits = "0123456789ABCDEF"
-
-// appendJSONString writes s with Jackson's escaping (quote, backslash, control
-// characters; non-ASCII as UTF-8).
-func appendJSONString(b []byte, s string) []byte {
-	b = append(b, '"')
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c == '"' || c == '\\':
-			b = append(b, '\\', c)
-		case c == '\n':
-			b = append(b, '\\', 'n')
-		case c == '\t':
-			b = append(b, '\\', 't')
-		case c == '\r':
-			b = append(b, '\\', 'r')
-		case c == '\b':
-			b = append(b, '\\', 'b')
-		case c == '\f':
-			b = append(b, '\\', 'f')
-		case c < 0x20:
-			b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
-		default:
-			b = append(b, c)
-		}
-	}
-	return append(b, '"')
-}
+func appendJSONString(b []byte, s string) []byte { return schemas.AppendJSONString(b, s) }
