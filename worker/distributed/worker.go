@@ -192,6 +192,8 @@ func New(ctx context.Context, cfg *workerconfig.Config, reg *connectors.Registry
 		TopicTracking:     cfg.TopicTrackingEnable,
 		TopicReset:        cfg.TopicTrackingAllowReset,
 		MaxDelay:          cfg.ScheduledRebalanceMaxDelay,
+		Admin:             c.adm,
+		AutoRestart:       autoRestart(cfg),
 	}, w, configs, statuses, store, reg, validator(reg), log)
 	c.herder = h
 	if cfg.Mode == workerconfig.Standalone {
@@ -285,4 +287,22 @@ func workerSettings(cfg *workerconfig.Config, id string) worker.Settings {
 // process would; tests use it. Run must still be cancelled afterwards.
 func (c *Worker) Crash() {
 	c.client.Close()
+}
+
+// autoRestart reads the gonnect.auto.restart.* worker properties.
+func autoRestart(cfg *workerconfig.Config) herder.AutoRestart {
+	ms := func(k string) time.Duration {
+		v, _ := cfg.Get(k)
+		n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+		if err != nil {
+			return 0
+		}
+		return time.Duration(n) * time.Millisecond
+	}
+	on, _ := cfg.Get("gonnect.auto.restart.enable")
+	return herder.AutoRestart{
+		Enabled:        strings.EqualFold(strings.TrimSpace(on), "true"),
+		InitialBackoff: ms("gonnect.auto.restart.initial.backoff.ms"),
+		MaxBackoff:     ms("gonnect.auto.restart.max.backoff.ms"),
+	}
 }

@@ -364,6 +364,9 @@ func (h *Herder) Offsets(ctx context.Context, name string) (entities.ConnectorOf
 	if !h.snapshot().Contains(name) {
 		return entities.ConnectorOffsets{}, entities.NotFoundf("Connector %s not found", name)
 	}
+	if h.isSink(name) {
+		return h.sinkOffsets(ctx, name)
+	}
 	ps, err := h.offsets.Partitions(ctx, name)
 	if err != nil {
 		return entities.ConnectorOffsets{}, err
@@ -403,7 +406,11 @@ func (h *Herder) AlterOffsets(ctx context.Context, name string, o entities.Conne
 			return err
 		}
 		if h.w.ConnectorType(mustConfig(h.snap, name)) == "sink" {
-			return &entities.BadRequestError{Msg: "Altering offsets of sink connectors is not supported by this worker yet"}
+			if err := h.alterSinkOffsets(ctx, name, o); err != nil {
+				return err
+			}
+			msg = entities.Message{Message: "The offsets for this connector have been altered successfully"}
+			return nil
 		}
 		es := make([]offsets.Entry, 0, len(o.Offsets))
 		for _, e := range o.Offsets {
@@ -430,6 +437,13 @@ func (h *Herder) ResetOffsets(ctx context.Context, name string) (entities.Messag
 		}
 		if err := h.stoppedCheck(name); err != nil {
 			return err
+		}
+		if h.w.ConnectorType(mustConfig(h.snap, name)) == "sink" {
+			if err := h.resetSinkOffsets(ctx, name); err != nil {
+				return err
+			}
+			msg = entities.Message{Message: "The offsets for this connector have been reset successfully"}
+			return nil
 		}
 		ps, err := h.offsets.Partitions(ctx, name)
 		if err != nil {
@@ -498,9 +512,15 @@ func (h *Herder) ValidateConfig(ctx context.Context, cfg map[string]string) (ent
 // ConnectorState implements worker.StatusListener for this worker's runners.
 func (h *Herder) ConnectorState(name string, s worker.State, err error) {
 	h.statuses.ConnectorState(name, s, err, false)
+	if s == worker.Failed {
+		h.onConnectorFailed(name)
+	}
 }
 
 // TaskState implements worker.StatusListener.
 func (h *Herder) TaskState(id worker.TaskID, s worker.State, err error) {
 	h.statuses.TaskState(id, s, err, false)
+	if s == worker.Failed {
+		h.onTaskFailed(id)
+	}
 }

@@ -13,6 +13,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/twmb/franz-go/pkg/kadm"
+
 	"github.com/gonnect/gonnect/connectors"
 	"github.com/gonnect/gonnect/offsets"
 	"github.com/gonnect/gonnect/rest/entities"
@@ -50,6 +52,11 @@ type Config struct {
 	TopicReset        bool          // topic.tracking.allow.reset
 	// MaxDelay is scheduled.rebalance.max.delay.ms for the cooperative assignor.
 	MaxDelay time.Duration
+	// Admin reads and alters sink connectors' consumer group offsets; nil disables it.
+	Admin *kadm.Client
+	// AutoRestart restarts FAILED tasks and connectors with exponential backoff
+	// (off when Enabled is false, the default, as in Java).
+	AutoRestart AutoRestart
 }
 
 // Herder is the distributed herder. Create it with New and run it with Run; its
@@ -77,8 +84,9 @@ type Herder struct {
 	needTasks  map[string]bool        // connectors whose task configs must be (re)published
 	started    bool
 
-	ms     membershipState
-	rstats rebalanceStats
+	ms       membershipState
+	rstats   rebalanceStats
+	restarts *restarter
 
 	mu   sync.RWMutex // guards view
 	view view
@@ -123,6 +131,7 @@ func New(cfg Config, w *worker.Worker, configs ConfigStore, statuses StatusStore
 		rejoin:      func() {},
 	}
 	h.forward = newForwarder(h)
+	h.restarts = newRestarter(cfg.AutoRestart)
 	h.ms.assignor, _ = group.NewAssignor(max(cfg.MaxDelay, 0), group.WithAssignorLogger(h.log))
 	return h
 }

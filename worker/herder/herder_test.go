@@ -32,7 +32,9 @@ func (l listener) TaskState(id worker.TaskID, s worker.State, err error) {
 }
 
 // standalone builds a herder in a group of one on kfake, as standalone mode does.
-func standalone(t *testing.T) (*Herder, *kfake.Cluster) {
+func standalone(t *testing.T) (*Herder, *kfake.Cluster) { return standaloneWith(t, AutoRestart{}) }
+
+func standaloneWith(t *testing.T, ar AutoRestart) (*Herder, *kfake.Cluster) {
 	t.Helper()
 	c, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.AllowAutoTopicCreation(), kfake.DefaultNumPartitions(1))
 	if err != nil {
@@ -41,6 +43,7 @@ func standalone(t *testing.T) (*Herder, *kfake.Cluster) {
 	t.Cleanup(c.Close)
 	reg := connectors.NewRegistry()
 	reg.Add(filestream.SourcePlugin())
+	reg.Add(flakyPlugin())
 	var h *Herder
 	w, err := worker.New(worker.Deps{
 		Registry: reg, Offsets: offsets.NewMemoryStore(), Status: listener{&h},
@@ -55,7 +58,7 @@ func standalone(t *testing.T) (*Herder, *kfake.Cluster) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h = New(Config{WorkerID: "w1:8083", URL: "http://w1:8083/", WorkerSyncTimeout: 3 * time.Second, TopicTracking: true},
+	h = New(Config{WorkerID: "w1:8083", URL: "http://w1:8083/", WorkerSyncTimeout: 3 * time.Second, TopicTracking: true, AutoRestart: ar},
 		w, configstore.NewMemory(), NewStatusWriter(statusstore.NewMemory(), "w1:8083", nil), offsets.NewMemoryStore(), reg, nil, nil)
 	solo := NewSolo(h)
 	ctx, cancel := context.WithCancel(context.Background())

@@ -46,6 +46,7 @@ var knownKeys = map[string]bool{
 }
 
 var knownPrefixes = []string{
+	"gonnect.", // Gonnect-only settings (gonnect.auto.restart.*), read where they are used
 	"producer.", "consumer.", "admin.",
 	"key.converter.", "value.converter.", "header.converter.",
 	"config.storage.", "offset.storage.", "status.storage.",
