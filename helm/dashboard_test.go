@@ -2,6 +2,7 @@ package helm
 
 import (
 	"encoding/json"
+	"fmt"
 	"regexp"
 	"sort"
 	"strings"
@@ -74,6 +75,57 @@ func monitoringExprs(t *testing.T) []string {
 		}
 	}
 	return exprs
+}
+
+// balanced reports the first unbalanced (, [ or { in a PromQL expression, ignoring
+// quoted strings; "" when balanced. A cheap guard: no PromQL parser is in go.mod.
+func balanced(expr string) string {
+	var stack []rune
+	pairs := map[rune]rune{')': '(', ']': '[', '}': '{'}
+	var quote rune
+	for i, c := range expr {
+		switch {
+		case quote != 0:
+			if c == quote && (i == 0 || expr[i-1] != '\\') {
+				quote = 0
+			}
+		case c == '"' || c == '\'':
+			quote = c
+		case c == '(' || c == '[' || c == '{':
+			stack = append(stack, c)
+		case pairs[c] != 0:
+			if len(stack) == 0 || stack[len(stack)-1] != pairs[c] {
+				return fmt.Sprintf("unexpected %c at %d", c, i)
+			}
+			stack = stack[:len(stack)-1]
+		}
+	}
+	if quote != 0 {
+		return "unterminated string"
+	}
+	if len(stack) > 0 {
+		return fmt.Sprintf("unclosed %c", stack[len(stack)-1])
+	}
+	return ""
+}
+
+func TestPromQLBalanced(t *testing.T) {
+	for _, e := range monitoringExprs(t) {
+		if msg := balanced(e); msg != "" {
+			t.Errorf("%s: %q", msg, e)
+		}
+	}
+	for _, tc := range []struct{ name, expr, want string }{
+		{name: "ok", expr: `sum(rate(x{a="(}"}[5m]))`, want: ""},
+		{name: "unclosed", expr: `sum(rate(x[5m])`, want: "unclosed ("},
+		{name: "crossed", expr: `max(x{a="b")}`, want: "unexpected ) at 11"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := balanced(tc.expr); got != tc.want {
+				t.Errorf("balanced(%q) = %q, want %q", tc.expr, got, tc.want)
+			}
+		})
+	}
 }
 
 func checkMonitoring(t *testing.T, r *rendered) {
