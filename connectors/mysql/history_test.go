@@ -34,6 +34,7 @@ func TestKafkaSchemaHistory(t *testing.T) {
 	})
 	h.history = nil
 	h.start()
+	h.pollTopic("srv", 4) // the snapshot's schema is read: DROP/CREATE DATABASE, USE, CREATE TABLE
 	srv.Exec(t, "ALTER TABLE "+db+".t ADD COLUMN b BIGINT UNSIGNED", "INSERT INTO "+db+".t VALUES (1,'y',5)")
 	h.pollTopic("srv."+db+".t", 1)
 	h.stop()

@@ -326,6 +326,9 @@ func (t *Task) readData(ctx context.Context, c *client.Conn, state *schemaState,
 				return err
 			}
 		}
+		if err := t.flush(ctx); err != nil {
+			return err
+		}
 		pos.Done = append(pos.Done, id.String())
 		t.log.Info("table snapshot completed", "table", id.String(), "rows", n)
 	}

@@ -199,6 +199,18 @@ func (s *streamer) session(ctx context.Context, d *dialer) error {
 // next waits for the next event; with heartbeats on it gives up after one heartbeat
 // interval so that idle streams still emit heartbeats.
 func (s *streamer) next(ctx context.Context, st *replication.BinlogStreamer) (*replication.BinlogEvent, error) {
+	if len(s.t.pending) > 0 {
+		// hand records over as soon as the binlog goes quiet
+		qctx, cancel := context.WithTimeout(ctx, 2*time.Millisecond)
+		ev, err := st.GetEvent(qctx)
+		cancel()
+		if err == nil || !errors.Is(err, context.DeadlineExceeded) || ctx.Err() != nil {
+			return ev, err
+		}
+		if err := s.t.flush(ctx); err != nil {
+			return nil, err
+		}
+	}
 	if s.hb == nil {
 		return st.GetEvent(ctx)
 	}
@@ -352,6 +364,11 @@ func (s *streamer) commit(ctx context.Context, h *replication.EventHeader) error
 	s.cur.File, s.cur.Pos, s.cur.Event, s.cur.Row = s.file, int64(h.LogPos), 0, 0
 	s.skipEvents, s.skipRows = 0, 0
 	t.metrics.committedTx.Inc()
+	if len(t.pending) > 0 && time.Since(t.pendingSince) > maxHold {
+		if err := t.flush(ctx); err != nil {
+			return err
+		}
+	}
 	return s.heartbeat(ctx)
 }
 

@@ -30,7 +30,11 @@ type Task struct {
 	cfg     *Config
 	kind    *connectorKind
 	part    offsets.Partition
-	queue   chan *connectors.SourceRecord
+	queue   chan []*connectors.SourceRecord // batches handed from run to Poll
+
+	pending      []*connectors.SourceRecord // owned by run: records not yet handed over
+	pendingSince time.Time                  // owned by run: when the oldest pending record was queued
+	leftover []*connectors.SourceRecord // owned by Poll: handed over, not yet returned
 	cancel  context.CancelFunc
 	done    chan struct{}
 	mu      sync.Mutex // guards runErr
@@ -78,7 +82,7 @@ func (t *Task) Start(ctx context.Context, raw connectors.Config, tc connectors.T
 		}
 		t.history = h
 	}
-	t.queue = make(chan *connectors.SourceRecord, cfg.MaxQueue)
+	t.queue = make(chan []*connectors.SourceRecord, max(2, cfg.MaxQueue/handoffBatch))
 	rctx, cancel := context.WithCancel(context.Background())
 	t.cancel = cancel
 	t.done = make(chan struct{})
@@ -122,31 +126,39 @@ func (t *Task) openHistory(ctx context.Context) (cdc.HistoryStore, error) {
 // Poll returns up to max.batch.size records, waiting at most poll.interval.ms for the
 // first one. It returns the run goroutine's error once the queue is drained.
 func (t *Task) Poll(ctx context.Context) ([]*connectors.SourceRecord, error) {
-	wait := time.Duration(t.cfg.PollInterval) * time.Millisecond
-	if wait <= 0 {
-		wait = 500 * time.Millisecond
-	}
-	timer := time.NewTimer(wait)
-	defer timer.Stop()
-	var out []*connectors.SourceRecord
-	select {
-	case r := <-t.queue:
-		out = append(out, r)
-	case <-timer.C:
-	case <-ctx.Done():
-		return nil, nil
-	case <-t.done:
+	out := t.leftover
+	t.leftover = nil
+	if len(out) == 0 {
+		wait := time.Duration(t.cfg.PollInterval) * time.Millisecond
+		if wait <= 0 {
+			wait = 500 * time.Millisecond
+		}
+		timer := time.NewTimer(wait)
+		select {
+		case b := <-t.queue:
+			out = b
+		case <-timer.C:
+		case <-ctx.Done():
+			timer.Stop()
+			return nil, nil
+		case <-t.done:
+		}
+		timer.Stop()
 	}
 	for len(out) < t.cfg.MaxBatch {
 		select {
-		case r := <-t.queue:
-			out = append(out, r)
+		case b := <-t.queue:
+			out = append(out, b...)
 			continue
 		default:
 		}
 		break
 	}
-	t.metrics.queueRemaining.Set(float64(cap(t.queue) - len(t.queue)))
+	if len(out) > t.cfg.MaxBatch {
+		t.leftover = out[t.cfg.MaxBatch:]
+		out = out[:t.cfg.MaxBatch]
+	}
+	t.metrics.queueRemaining.Set(float64(t.cfg.MaxQueue - len(t.queue)*handoffBatch))
 	if len(out) == 0 {
 		select {
 		case <-t.done:
@@ -176,19 +188,42 @@ func (t *Task) Stop(ctx context.Context) error {
 	return nil
 }
 
-// emit hands records to Poll, blocking while the queue is full.
+// handoffBatch is how many records run accumulates before handing them to Poll in one
+// channel send; fewer are handed over at transaction ends when Poll is waiting and
+// whenever the binlog goes quiet.
+const handoffBatch = 256
+
+// maxHold bounds how long a committed transaction's records wait for more to batch with.
+const maxHold = 10 * time.Millisecond
+
+// emit queues records for Poll; it blocks while the queue is full.
 func (t *Task) emit(ctx context.Context, rs ...*connectors.SourceRecord) error {
 	for _, r := range rs {
-		if r == nil {
-			continue
-		}
-		select {
-		case t.queue <- r:
-		case <-ctx.Done():
-			return ctx.Err()
+		if r != nil {
+			if len(t.pending) == 0 {
+				t.pendingSince = time.Now()
+			}
+			t.pending = append(t.pending, r)
 		}
 	}
+	if len(t.pending) >= handoffBatch {
+		return t.flush(ctx)
+	}
 	return nil
+}
+
+// flush hands the pending records to Poll.
+func (t *Task) flush(ctx context.Context) error {
+	if len(t.pending) == 0 {
+		return nil
+	}
+	select {
+	case t.queue <- t.pending:
+		t.pending = make([]*connectors.SourceRecord, 0, handoffBatch)
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 // run is the task's single owner goroutine: snapshot as the mode requires, then stream.
@@ -244,6 +279,9 @@ func (t *Task) run(ctx context.Context, stored *position) error {
 			}
 			t.log.Info("schema history recovered", "records", n, "tables", len(state.model.tables))
 		}
+	}
+	if err := t.flush(ctx); err != nil {
+		return err
 	}
 	if mode == "initial_only" {
 		t.log.Info("snapshot.mode=initial_only: snapshot complete, not streaming")
