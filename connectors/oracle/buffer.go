@@ -120,10 +120,25 @@ type buffer struct {
 	seed     maphash.Seed
 	log      *slog.Logger
 	metrics  *Metrics
+	// abandoned holds the XIDs discarded by the retention limit until their COMMIT
+	// or ROLLBACK is mined, so their later rows are not taken for a new transaction.
+	abandoned map[string]bool
 }
 
 func newBuffer(limit int64, dir string, log *slog.Logger, m *Metrics) *buffer {
-	return &buffer{txs: map[string]*txn{}, limit: limit, dir: dir, seed: maphash.MakeSeed(), log: log, metrics: m}
+	return &buffer{txs: map[string]*txn{}, limit: limit, dir: dir, seed: maphash.MakeSeed(), log: log, metrics: m, abandoned: map[string]bool{}}
+}
+
+// isAbandoned reports a transaction discarded by the retention limit; ended forgets
+// it (at its COMMIT or ROLLBACK).
+func (b *buffer) isAbandoned(xid string, ended bool) bool {
+	if !b.abandoned[xid] {
+		return false
+	}
+	if ended {
+		delete(b.abandoned, xid)
+	}
+	return true
 }
 
 func (b *buffer) rowHash(id string) uint64 { return maphash.String(b.seed, id) }
@@ -339,10 +354,11 @@ func (b *buffer) oldestStart() (uint64, bool) {
 }
 
 // expire discards transactions whose first row is older than retention relative to
-// now (log.mining.transaction.retention.ms), with a warning for each.
-func (b *buffer) expire(now time.Time, retention time.Duration) {
+// now (log.mining.transaction.retention.ms), with a warning for each. It reports
+// whether any was discarded.
+func (b *buffer) expire(now time.Time, retention time.Duration) bool {
 	if retention <= 0 {
-		return
+		return false
 	}
 	var old []string
 	for xid, t := range b.txs {
@@ -353,9 +369,11 @@ func (b *buffer) expire(now time.Time, retention time.Duration) {
 	sort.Strings(old)
 	for _, xid := range old {
 		t := b.remove(xid)
+		b.abandoned[xid] = true
 		b.log.Warn("discarding transaction older than log.mining.transaction.retention.ms; its changes will not be emitted",
 			"xid", strings.ToLower(xid), "start_scn", t.startSCN, "entries", t.live, "retention", retention)
 		b.metrics.abandonedTransactions.Inc()
 		t.close()
 	}
+	return len(old) > 0
 }

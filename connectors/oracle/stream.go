@@ -3,6 +3,7 @@ package oracle
 import (
 	"fmt"
 	"log/slog"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -87,6 +88,11 @@ func NewStream(cfg StreamConfig, catalog Catalog, pos Position, log *slog.Logger
 		changes: cdc.NewSchemaChangeSchemas("oracle", SourceSchema)}
 	s.tables = newTableRegistry(Mapper{Modes: cfg.Modes}, cfg.Topics, cfg.Filters, cfg.Keys, cfg.DB)
 	s.buf = newBuffer(cfg.BufferLimit, cfg.SpillDir, log, m)
+	if list, _ := pos.extraKeys[offsetAbandoned].(string); list != "" {
+		for _, x := range strings.Split(list, ",") {
+			s.buf.abandoned[strings.ToUpper(x)] = true
+		}
+	}
 	for _, name := range catalog.Names() {
 		if err := s.tables.put(name, 0, catalog[name]); err != nil {
 			return nil, err
@@ -159,6 +165,16 @@ func (s *Stream) Process(r *logminer.Row) error {
 		s.csf[key] = &c
 		return nil
 	}
+	if r.OpCode != logminer.OpDDL && s.buf.isAbandoned(r.XID, r.OpCode == logminer.OpCommit || r.OpCode == logminer.OpRollback) {
+		if r.OpCode == logminer.OpCommit || r.OpCode == logminer.OpRollback {
+			if r.OpCode == logminer.OpCommit {
+				s.pos.Commit.Record(r.Thread, r.SCN, r.XID) // handled: a restart must not emit its tail
+			}
+			s.syncAbandoned()
+			s.log.Warn("end of a transaction discarded by log.mining.transaction.retention.ms; its changes were not emitted", "position", r.Position())
+		}
+		return nil
+	}
 	switch r.OpCode {
 	case logminer.OpStart:
 		s.buf.begin(r)
@@ -213,7 +229,9 @@ func (s *Stream) dml(r *logminer.Row) error {
 // oldest open transaction's start SCN − 1, else the highest commit SCN (F-WINDOW).
 func (s *Stream) EndWindow(to uint64, rows int) {
 	s.metrics.currentSCN.Set(float64(to))
-	s.buf.expire(s.lastTime, s.cfg.Retention)
+	if s.buf.expire(s.lastTime, s.cfg.Retention) {
+		s.syncAbandoned()
+	}
 	if oldest, ok := s.buf.oldestStart(); ok {
 		s.metrics.oldestSCN.Set(float64(oldest))
 		s.pos.SCN = oldest - 1
@@ -225,6 +243,29 @@ func (s *Stream) EndWindow(to uint64, rows int) {
 	if m := s.pos.Commit.Max(); m > s.pos.SCN {
 		s.pos.SCN = m
 	}
+}
+
+// offsetAbandoned is Gonnect's offset key listing the transactions discarded by
+// log.mining.transaction.retention.ms whose end has not been mined yet, so that a
+// restart past their start does not take their remaining rows for a transaction of
+// their own (Debezium ignores the key).
+const offsetAbandoned = "gonnect_abandoned_tx"
+
+// syncAbandoned mirrors the buffer's abandoned set into the position.
+func (s *Stream) syncAbandoned() {
+	if s.pos.extraKeys == nil {
+		s.pos.extraKeys = offsets.Offset{}
+	}
+	if len(s.buf.abandoned) == 0 {
+		delete(s.pos.extraKeys, offsetAbandoned)
+		return
+	}
+	xs := make([]string, 0, len(s.buf.abandoned))
+	for x := range s.buf.abandoned {
+		xs = append(xs, strings.ToLower(x))
+	}
+	sort.Strings(xs)
+	s.pos.extraKeys[offsetAbandoned] = strings.Join(xs, ",")
 }
 
 // lowWatermark is the resume SCN while a commit at scn is being emitted: the

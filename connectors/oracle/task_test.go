@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -160,5 +161,63 @@ func TestTaskStreamsRecordedSessionAndResumes(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestTaskHeartbeats checks heartbeat.interval.ms and heartbeat.action.query: while
+// the recording is idle the task emits __debezium-heartbeat.<prefix> records carrying
+// the current offset, running the action query (the cure for idle PDBs) each time.
+func TestTaskHeartbeats(t *testing.T) {
+	ws, cat := loadG01(t)
+	var mu sync.Mutex
+	var ran []string
+	open := func(ctx context.Context, _ *oracle.Config) (oracle.Source, error) {
+		return oracle.Source{Session: logminer.NewRecorded(ws), Catalog: cat, Exec: func(_ context.Context, q string) error {
+			mu.Lock()
+			defer mu.Unlock()
+			ran = append(ran, q)
+			return nil
+		}}, nil
+	}
+	offs := &cdctest.Offsets{}
+	offs.Set(offsets.Partition{"server": "corebank"}, offsets.Offset{"scn": "5000000"})
+	cfg := taskConfig()
+	cfg["heartbeat.interval.ms"] = "1"
+	cfg["heartbeat.action.query"] = "UPDATE GONNECT.HEARTBEAT SET TS = SYSTIMESTAMP"
+	task := oracle.NewTaskWith(open, &cdc.MemoryHistory{}, nil)
+	if err := task.Start(context.Background(), cfg, cdctest.TaskContext{O: offs}); err != nil {
+		t.Fatal(err)
+	}
+	defer task.Stop(context.Background())
+	var hb *connectors.SourceRecord
+	deadline := time.Now().Add(10 * time.Second)
+	data := 0
+	for hb == nil || data < 5 {
+		if time.Now().After(deadline) {
+			t.Fatalf("no heartbeat after the recording (data records %d)", data)
+		}
+		rs, err := task.Poll(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range rs {
+			switch r.Topic {
+			case "__debezium-heartbeat.corebank":
+				if data == 5 {
+					hb = r
+				}
+			case "corebank":
+			default:
+				data++
+			}
+		}
+	}
+	if hb.SourceOffset["commit_scn"] == nil || hb.SourceOffset["scn"] == nil {
+		t.Errorf("heartbeat offset %v lacks the position", hb.SourceOffset)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(ran) == 0 || ran[0] != "UPDATE GONNECT.HEARTBEAT SET TS = SYSTIMESTAMP" {
+		t.Errorf("action query runs = %q", ran)
 	}
 }
