@@ -27,20 +27,20 @@ type Task struct {
 	// history replaces the configured schema history (tests).
 	history cdc.HistoryStore
 
-	cfg     *Config
-	kind    *connectorKind
-	part    offsets.Partition
-	queue   chan []*connectors.SourceRecord // batches handed from run to Poll
+	cfg   *Config
+	kind  *connectorKind
+	part  offsets.Partition
+	queue chan []*connectors.SourceRecord // batches handed from run to Poll
 
 	pending      []*connectors.SourceRecord // owned by run: records not yet handed over
 	pendingSince time.Time                  // owned by run: when the oldest pending record was queued
-	leftover []*connectors.SourceRecord // owned by Poll: handed over, not yet returned
-	cancel  context.CancelFunc
-	done    chan struct{}
-	mu      sync.Mutex // guards runErr
-	runErr  error
-	kcl     *kgo.Client
-	metrics *metrics
+	leftover     []*connectors.SourceRecord // owned by Poll: handed over, not yet returned
+	cancel       context.CancelFunc
+	done         chan struct{}
+	mu           sync.Mutex // guards runErr
+	runErr       error
+	kcl          *kgo.Client
+	metrics      *metrics
 }
 
 // NewTask returns an unstarted MySQL (or MariaDB) task.
