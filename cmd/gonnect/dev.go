@@ -22,7 +22,8 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	dataDir := fs.String("data-dir", ".gonnect-dev", "where the embedded Kafka keeps its data (connectors and offsets survive a restart)")
 	restPort := fs.Int("rest-port", 8083, "REST API port")
 	kafkaPort := fs.Int("kafka-port", 9092, "first port of the embedded brokers (three consecutive ports)")
-	props := fs.String("config", "", "optional worker.properties whose keys override the dev defaults")
+	props := fs.String("config", "", "optional worker.properties (the dev defaults win for the keys they set)")
+	connDir := fs.String("connectors-dir", "", "directory of declared connectors, as for distributed")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -75,5 +76,5 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
     curl -s localhost:%d/connectors/file-src/status
 
 `, abs, bootstrap, *restPort, *restPort, *restPort, *restPort)
-	return startDistributed(ctx, *props, overrides, stdout, stderr)
+	return startDistributed(ctx, *props, overrides, *connDir, stdout, stderr)
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"io"
 	"log/slog"
 
@@ -11,20 +12,28 @@ import (
 	"github.com/gonnect/gonnect/logging"
 	"github.com/gonnect/gonnect/schemas/converters"
 	"github.com/gonnect/gonnect/transforms"
+	"github.com/gonnect/gonnect/worker/declarative"
 	"github.com/gonnect/gonnect/worker/distributed"
 	"github.com/gonnect/gonnect/worker/workerconfig"
 )
 
 func runDistributed(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	if len(args) != 1 {
-		return errors.New("usage: gonnect distributed worker.properties")
+	fs := flag.NewFlagSet("distributed", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	dir := fs.String("connectors-dir", "", "directory of declared connectors (one JSON file each, Connect's POST /connectors body); created or updated at start and when files change, never deleted")
+	if err := fs.Parse(args); err != nil {
+		return err
 	}
-	return startDistributed(ctx, args[0], nil, stdout, stderr)
+	if fs.NArg() != 1 {
+		return errors.New("usage: gonnect distributed [--connectors-dir DIR] worker.properties")
+	}
+	return startDistributed(ctx, fs.Arg(0), nil, *dir, stdout, stderr)
 }
 
 // startDistributed loads the worker config (file, then overrides, then CONNECT_*
-// environment variables), builds the worker and runs it until ctx is cancelled.
-func startDistributed(ctx context.Context, file string, overrides map[string]string, stdout, stderr io.Writer) error {
+// environment variables), builds the worker and runs it until ctx is cancelled. With
+// connectorsDir set, the connectors declared there are applied through the herder.
+func startDistributed(ctx context.Context, file string, overrides map[string]string, connectorsDir string, stdout, stderr io.Writer) error {
 	cfg, warnings, err := workerconfig.Load(file, workerconfig.Distributed, workerconfig.WithOverrides(overrides))
 	if err != nil {
 		return err
@@ -38,6 +47,13 @@ func startDistributed(ctx context.Context, file string, overrides map[string]str
 	w, err := distributed.New(ctx, cfg, buildRegistry(), distributed.Info{Version: kafkaVersion, Commit: version}, log)
 	if err != nil {
 		return err
+	}
+	if connectorsDir != "" {
+		go func() {
+			if err := declarative.Watch(ctx, connectorsDir, w.Herder(), logging.Logger("io.gonnect.declarative")); err != nil {
+				log.Error("declared connectors", "dir", connectorsDir, "error", err)
+			}
+		}()
 	}
 	return w.Run(ctx)
 }
