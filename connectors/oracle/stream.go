@@ -33,6 +33,9 @@ type StreamConfig struct {
 	// TIMESTAMP to give source.ts_ms (F-TS-MS).
 	DBOffset             time.Duration
 	IncludeSchemaChanges bool
+	// TxMetadata is provide.transaction.metadata: BEGIN/END records on
+	// <prefix>.transaction and a transaction block in every event.
+	TxMetadata bool
 	// Reread returns the catalog's current model of a table after DDL the parser
 	// cannot read (nil: keep the model and warn).
 	Reread func(owner, table string) (*TableInfo, error)
@@ -299,7 +302,11 @@ func (s *Stream) commit(r *logminer.Row) error {
 		skip = s.resumeSq
 		s.resumeTx = ""
 	}
-	em := &txEmitter{s: s, r: r, t: t, skip: skip, low: s.lowWatermark(r.SCN), commitTs: r.Timestamp.Add(-s.cfg.DBOffset),
+	var mon *cdc.TxMonitor
+	if s.cfg.TxMetadata {
+		mon = &cdc.TxMonitor{Topic: s.cfg.Topics.TransactionTopic(), Partition: s.partition()}
+	}
+	em := &txEmitter{s: s, r: r, t: t, skip: skip, tx: mon, low: s.lowWatermark(r.SCN), commitTs: r.Timestamp.Add(-s.cfg.DBOffset),
 		txID: r.TxID(), commitSCN: strconv.FormatUint(r.SCN, 10), startSCN: strconv.FormatUint(t.startSCN, 10),
 		startTs: t.startTime.Add(-s.cfg.DBOffset), oldCommit: s.pos.Commit.String()}
 	rules := &ruleState{s: s, out: em.emit}
@@ -323,6 +330,12 @@ func (s *Stream) commit(r *logminer.Row) error {
 	}
 	seq := em.seq
 	commitTs := em.commitTs
+	if em.tx != nil && em.tx.Active() {
+		end := Position{SCN: em.low, Commit: s.pos.Commit, TxID: em.txID, TxSeq: seq, extraKeys: s.pos.extraKeys}
+		if err := s.put(em.tx.End(commitTs, end.Offset())); err != nil {
+			return err
+		}
+	}
 	s.pos.Commit.Record(r.Thread, r.SCN, r.XID)
 	s.pos.TxID, s.pos.TxSeq = r.TxID(), seq
 	if !r.Timestamp.IsZero() {
@@ -340,6 +353,7 @@ type txEmitter struct {
 	low      uint64
 	commitTs time.Time
 	seq      int64
+	tx       *cdc.TxMonitor // nil unless provide.transaction.metadata
 	// per-transaction strings, computed once
 	txID, commitSCN, startSCN, oldCommit string
 	startTs                              time.Time
@@ -371,8 +385,18 @@ func (em *txEmitter) emit(ch change, last bool) error {
 		scn: strconv.FormatUint(e.SCN, 10), commitSCN: em.commitSCN, rsID: e.RsID, ssn: e.SSN,
 		thread: int32(e.Thread), user: e.Username, rowID: ch.rowID, commitTs: em.commitTs,
 		startSCN: em.startSCN, startTs: em.startTs, txSeq: seq}
+	off := pos.offsetWith(commit)
+	var block *cdc.TxBlock
+	if em.tx != nil {
+		if !em.tx.Active() {
+			if err := s.put(em.tx.Begin(em.txID, em.commitTs, off)); err != nil {
+				return err
+			}
+		}
+		block = em.tx.Event(s.cfg.DB + "." + si.schema + "." + si.table)
+	}
 	recs, err := ch.version.schema.Records(cdc.Change{Op: ch.op, Before: ch.before, After: ch.after, Source: si.build(),
-		Partition: s.partition(), Offset: pos.offsetWith(commit), Now: s.cfg.Now()}, s.cfg.Emit)
+		Tx: block, Partition: s.partition(), Offset: off, Now: s.cfg.Now()}, s.cfg.Emit)
 	if err != nil {
 		return s.cfg.Failure.Handle(s.log, e.position(em.txID), err)
 	}
