@@ -31,7 +31,7 @@ type dashboard struct {
 }
 
 // metricName matches the series the dashboard and alerts read.
-var metricName = regexp.MustCompile(`\b(kafka_connect_[a-z_]+|debezium_metrics_[A-Za-z]+)\b`)
+var metricName = regexp.MustCompile(`\b(kafka_connect_[a-z_]+|debezium_metrics_[A-Za-z]+|gonnect_[a-z_]+)\b`)
 
 // metricNames returns the sorted distinct series names in exprs.
 func metricNames(exprs []string) []string {
@@ -163,22 +163,26 @@ func checkMonitoring(t *testing.T, r *rendered) {
 			alerts[rule.Alert] = rule
 		}
 	}
-	want := map[string]string{
-		"GonnectConnectorFailed":      `kafka_connect_connector_status{status="failed"}`,
-		"GonnectTaskFailed":           `kafka_connect_connector_task_status{status="failed"}`,
-		"GonnectSourceLag":            `debezium_metrics_MilliSecondsBehindSource{context="streaming"}) > 120000`,
-		"GonnectHeartbeatsStopped":    `kafka_connect_source_task_metrics_source_record_write_total`,
-		"GonnectOffsetCommitsFailing": `kafka_connect_connector_task_metrics_offset_commit_failure_total`,
-		"GonnectRebalanceLoop":        `kafka_connect_worker_rebalance_completed_rebalances_total`,
+	want := map[string][]string{
+		"GonnectConnectorFailed": {`kafka_connect_connector_status{status="failed"}`},
+		"GonnectTaskFailed":      {`kafka_connect_connector_task_status{status="failed"}`},
+		"GonnectSourceLag": {`debezium_metrics_MilliSecondsBehindSource{context="streaming"}) > 120000`,
+			`gonnect_oracle_logminer_lag_from_source_milliseconds) > 120000`},
+		"GonnectHeartbeatsStopped":    {`kafka_connect_source_task_metrics_source_record_write_total`},
+		"GonnectOffsetCommitsFailing": {`kafka_connect_connector_task_metrics_offset_commit_failure_total`},
+		"GonnectRebalanceLoop": {`kafka_connect_worker_rebalance_completed_rebalances_total`,
+			`kafka_connect_worker_rebalance_rebalancing`},
 	}
-	for name, expr := range want {
+	for name, exprs := range want {
 		a, ok := alerts[name]
 		if !ok {
 			t.Errorf("alert %s missing", name)
 			continue
 		}
-		if !strings.Contains(a.Expr.String(), expr) {
-			t.Errorf("alert %s expr = %q, want it to contain %q", name, a.Expr.String(), expr)
+		for _, expr := range exprs {
+			if !strings.Contains(a.Expr.String(), expr) {
+				t.Errorf("alert %s expr = %q, want it to contain %q", name, a.Expr.String(), expr)
+			}
 		}
 		if a.For != "10m" {
 			t.Errorf("alert %s for = %q, want the 10m default window", name, a.For)

@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/gonnect/gonnect/connectors/mysql"
+	"github.com/gonnect/gonnect/connectors/oracle"
 	"github.com/gonnect/gonnect/worker/workertest"
 )
 
@@ -24,33 +25,36 @@ import (
 // the descriptions of the MySQL connector's collector.
 func TestMonitoringMetricsExist(t *testing.T) {
 	names := metricNames(monitoringExprs(t))
-	var worker, debezium []string
+	var worker, debezium, oracleNames []string
 	for _, n := range names {
-		if strings.HasPrefix(n, "debezium_metrics_") {
+		switch {
+		case strings.HasPrefix(n, "debezium_metrics_"):
 			debezium = append(debezium, n)
-		} else {
+		case strings.HasPrefix(n, "gonnect_oracle_"):
+			oracleNames = append(oracleNames, n)
+		default:
 			worker = append(worker, n)
 		}
 	}
 	if len(worker) < 10 || len(debezium) < 3 {
 		t.Fatalf("dashboard and alerts read %v; expected the worker and Debezium series", names)
 	}
-	t.Logf("worker series: %v; Debezium series: %v", worker, debezium)
+	t.Logf("worker series: %v; Debezium series: %v; Oracle series: %v", worker, debezium, oracleNames)
 
 	t.Run("debezium series described by the MySQL connector", func(t *testing.T) {
-		described := map[string]bool{}
-		for _, mariadb := range []bool{false, true} {
-			ch := make(chan *prometheus.Desc, 64)
-			go func() { mysql.NewTask(mariadb).Metrics().Describe(ch); close(ch) }()
-			for d := range ch {
-				if m := regexp.MustCompile(`fqName: "([^"]+)"`).FindStringSubmatch(d.String()); m != nil {
-					described[m[1]] = true
-				}
-			}
-		}
+		described := describedNames(mysql.NewTask(false).Metrics(), mysql.NewTask(true).Metrics())
 		for _, n := range debezium {
 			if !described[n] {
 				t.Errorf("%s is not a series the MySQL connector exports", n)
+			}
+		}
+	})
+
+	t.Run("oracle series described by the Oracle connector", func(t *testing.T) {
+		described := describedNames(oracle.NewMetrics("c", "0"))
+		for _, n := range oracleNames {
+			if !described[n] {
+				t.Errorf("%s is not a series the Oracle connector exports", n)
 			}
 		}
 	})
@@ -112,6 +116,22 @@ func TestMonitoringMetricsExist(t *testing.T) {
 			time.Sleep(200 * time.Millisecond) // polling against a deadline
 		}
 	})
+}
+
+// describedNames returns the fully qualified names the collectors describe.
+func describedNames(cs ...prometheus.Collector) map[string]bool {
+	described := map[string]bool{}
+	fq := regexp.MustCompile(`fqName: "([^"]+)"`)
+	for _, c := range cs {
+		ch := make(chan *prometheus.Desc, 64)
+		go func() { c.Describe(ch); close(ch) }()
+		for d := range ch {
+			if m := fq.FindStringSubmatch(d.String()); m != nil {
+				described[m[1]] = true
+			}
+		}
+	}
+	return described
 }
 
 // missingSeries returns the names with no sample in a Prometheus text exposition.
