@@ -30,7 +30,7 @@ type Converter struct {
 	mu      sync.RWMutex
 	byPtr   map[*schemas.Schema]*plan
 	byHash  map[uint64][]*plan // structural lookup for equal schemas built anew
-	readers map[int]*dec
+	readers map[readerKey]*dec
 }
 
 // plan is everything FromConnect needs for one Connect schema.
@@ -58,7 +58,7 @@ func New(cfg Config, isKey bool, reg *registry.Client) *Converter {
 		anything: &plan{avroJSON: anythingJSON, record: AnythingName, anything: true},
 		cfg:      cfg, isKey: isKey, reg: reg, strategy: st,
 		m:     mapping{connectMetaData: cfg.ConnectMetaData, enhanced: cfg.EnhancedSchemaSupport},
-		byPtr: map[*schemas.Schema]*plan{}, byHash: map[uint64][]*plan{}, readers: map[int]*dec{},
+		byPtr: map[*schemas.Schema]*plan{}, byHash: map[uint64][]*plan{}, readers: map[readerKey]*dec{},
 	}
 }
 
@@ -251,7 +251,7 @@ func (c *Converter) ToConnect(ctx context.Context, topic string, b []byte) (*sch
 		return nil, nil, fmt.Errorf("Converting byte[] to Kafka Connect data failed due to serialization error of topic %s: Unknown magic byte!", topic)
 	}
 	id := int(binary.BigEndian.Uint32(b[1:5]))
-	d, err := c.reader(ctx, id)
+	d, err := c.reader(ctx, topic, id)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -270,9 +270,13 @@ func decodeWith(d *dec, body []byte) (*schemas.Schema, any, error) {
 	return d.connect, v, nil
 }
 
-func (c *Converter) reader(ctx context.Context, id int) (*dec, error) {
+// reader returns the decoding plan for schema id read from topic. As Confluent's
+// converter, a top-level schema without connect.version takes the version the
+// schema has under the topic's subject in the registry.
+func (c *Converter) reader(ctx context.Context, topic string, id int) (*dec, error) {
+	key := readerKey{id, topic}
 	c.mu.RLock()
-	d, ok := c.readers[id]
+	d, ok := c.readers[key]
 	c.mu.RUnlock()
 	if ok {
 		return d, nil
@@ -281,19 +285,41 @@ func (c *Converter) reader(ctx context.Context, id int) (*dec, error) {
 	if err != nil {
 		return nil, err
 	}
-	if rs.Type != sr.TypeAvro && rs.Type != 0 {
+	if rs.Type != sr.TypeAvro {
 		return nil, fmt.Errorf("schema id %d is %s, not Avro", id, rs.Type)
 	}
 	if d, err = compileDecoder(rs.Schema, c.m); err != nil {
 		return nil, fmt.Errorf("schema id %d: %w", id, err)
 	}
+	if d.connect != nil && d.connect.Version == 0 && d.kind != aUnion {
+		subject, err := c.strategy(topic, c.isKey, d.record)
+		if err != nil {
+			return nil, err
+		}
+		v, err := c.reg.Version(ctx, subject, sr.Schema{Schema: rs.Schema, Type: sr.TypeAvro})
+		if err != nil {
+			return nil, fmt.Errorf("Error retrieving Avro %s schema version for id %d: %w", c.side(), id, err)
+		}
+		versioned := *d.connect
+		versioned.Version = v
+		nd := *d
+		nd.connect = &versioned
+		d = &nd
+	}
 	c.mu.Lock()
 	if c.cfg.CacheSize > 0 && len(c.readers) >= c.cfg.CacheSize {
 		clear(c.readers)
 	}
-	c.readers[id] = d
+	c.readers[key] = d
 	c.mu.Unlock()
 	return d, nil
+}
+
+// readerKey identifies a decoding plan: the schema id and the topic it was read
+// from (the topic decides the subject and so the version).
+type readerKey struct {
+	id    int
+	topic string
 }
 
 var _ schemas.Converter = (*Converter)(nil)

@@ -318,10 +318,19 @@ func TestRoundTripEveryType(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if !schemas.Equal(gs, s) {
+			// as Confluent's converter, a schema without connect.version takes its
+			// version under the subject from the registry
+			if gs.Version != 1 {
+				t.Fatalf("version %d, want the registry version 1", gs.Version)
+			}
+			if !schemas.Equal(withVersion(gs, 0), s) {
 				t.Fatalf("schema differs: %s", mustJSON(t, r, gs))
 			}
-			if !schemas.ValuesEqual(gv, v) {
+			want := schemas.NewStruct(gs)
+			for i := range s.Fields {
+				want.SetIndex(i, v.Raw(i))
+			}
+			if !schemas.ValuesEqual(gv, want) {
 				t.Fatalf("value differs:\n got %v\nwant %v", gv, v)
 			}
 		})
@@ -571,14 +580,17 @@ func FuzzAvroToConnect(f *testing.F) {
 	f.Add(anything)
 	f.Add([]byte{0, 0, 0, 0, 1, 0xff, 0xff, 0xff, 0xff, 0x0f})
 	f.Fuzz(func(t *testing.T, b []byte) {
+		topic := "fuzz"
 		if len(b) >= 5 {
-			// keep fuzzing the body against the three registered ids
+			// keep fuzzing the body against the three registered ids, each read
+			// from the topic it was written to (its subject gives the version)
 			id := 1 + int(b[4])%3
+			topic = [...]string{dbzTopic, "every", "schemaless"}[id-1]
 			b = append([]byte{0, 0, 0, 0, byte(id)}, b[5:]...)
 		}
-		s, v, err := c.ToConnect(ctx, "fuzz", b)
+		s, v, err := c.ToConnect(ctx, topic, b)
 		if err == nil && v != nil {
-			if _, err := c.FromConnect(ctx, "fuzz", s, v); err != nil {
+			if _, err := c.FromConnect(ctx, topic, s, v); err != nil {
 				t.Fatalf("decoded value does not encode again: %v", err)
 			}
 		}
@@ -602,7 +614,8 @@ func TestConcurrentUse(t *testing.T) {
 					b, err = c.FromConnect(ctx, "every", s, v)
 				}
 				if err == nil {
-					_, _, err = c.ToConnect(ctx, "t", b)
+					topic := map[bool]string{true: dbzTopic, false: "every"}[(g+i)%2 == 0]
+					_, _, err = c.ToConnect(ctx, topic, b)
 				}
 				if err != nil {
 					errs <- err
@@ -739,4 +752,26 @@ func TestToConnectForeignSchema(t *testing.T) {
 func param(s *schemas.Schema, k string) string {
 	v, _ := s.Param(k)
 	return v
+}
+
+func withVersion(s *schemas.Schema, v int) *schemas.Schema {
+	c := *s
+	c.Version = v
+	return &c
+}
+
+func TestToConnectNeedsTheSubjectVersion(t *testing.T) {
+	ctx := context.Background()
+	c, _, _ := newConverter(t, false, nil)
+	s, v := everyType()
+	b, err := c.FromConnect(ctx, "every", s, v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// read from another topic: the schema is not registered under its subject,
+	// which fails as Confluent's deserializer does
+	_, _, err = c.ToConnect(ctx, "elsewhere", b)
+	if err == nil || !strings.Contains(err.Error(), "Error retrieving Avro value schema version for id") || !strings.Contains(err.Error(), "40401") {
+		t.Fatalf("got %v", err)
+	}
 }

@@ -54,6 +54,7 @@ type dec struct {
 	members []*dec // union members; nil member is the null branch
 	names   []string
 	symbols []string
+	record  string // full Avro name of a record, for the subject name strategies
 }
 
 // ParseSchema converts an Avro schema (JSON text, e.g. from the registry) to the
@@ -231,7 +232,7 @@ func (tc *toConnect) build(hs havro.Schema, forceOptional bool, fieldDefault any
 			return nil, fmt.Errorf("recursive Avro record %s is not supported", s.FullName())
 		}
 		tc.seen[s.FullName()] = d
-		d.kind = aRecord
+		d.kind, d.record = aRecord, s.FullName()
 		b = schemas.StructBuilder()
 		if tc.m.connectMetaData && s.Doc() != "" {
 			b.Param(recordDocParam, s.Doc())

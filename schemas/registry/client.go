@@ -62,11 +62,12 @@ type Client struct {
 	log     *slog.Logger
 	backoff func(attempt int) time.Duration
 
-	// mu guards the three caches below.
-	mu     sync.Mutex
-	ids    map[subjectSchema]int       // subject + schema text → id (register and lookup)
-	byID   map[int]sr.Schema           // id → schema
-	latest map[string]sr.SubjectSchema // subject → latest version (use.latest.version)
+	// mu guards the caches below.
+	mu       sync.Mutex
+	ids      map[subjectSchema]int       // subject + schema text → id (register and lookup)
+	versions map[subjectSchema]int       // subject + schema text → version (lookup)
+	byID     map[int]sr.Schema           // id → schema
+	latest   map[string]sr.SubjectSchema // subject → latest version (use.latest.version)
 }
 
 type subjectSchema struct{ subject, schema string }
@@ -93,7 +94,7 @@ func New(cfg Config) (*Client, error) {
 	}
 	return &Client{
 		cl: cl, retry: cfg.RetryTimeout, log: log, backoff: defaultBackoff,
-		ids: map[subjectSchema]int{}, byID: map[int]sr.Schema{}, latest: map[string]sr.SubjectSchema{},
+		ids: map[subjectSchema]int{}, versions: map[subjectSchema]int{}, byID: map[int]sr.Schema{}, latest: map[string]sr.SubjectSchema{},
 	}, nil
 }
 
@@ -136,6 +137,31 @@ func (c *Client) Lookup(ctx context.Context, subject string, s sr.Schema) (int, 
 	if ok {
 		return id, nil
 	}
+	ss, err := c.lookup(ctx, subject, s)
+	if err != nil {
+		return 0, err
+	}
+	return ss.ID, nil
+}
+
+// Version returns the version of s under subject, as Confluent's deserializer
+// asks for it when Kafka Connect reads a record (the Connect schema version when
+// the Avro schema carries no connect.version). Cached like Lookup.
+func (c *Client) Version(ctx context.Context, subject string, s sr.Schema) (int, error) {
+	c.mu.Lock()
+	v, ok := c.versions[subjectSchema{subject, s.Schema}]
+	c.mu.Unlock()
+	if ok {
+		return v, nil
+	}
+	ss, err := c.lookup(ctx, subject, s)
+	if err != nil {
+		return 0, err
+	}
+	return ss.Version, nil
+}
+
+func (c *Client) lookup(ctx context.Context, subject string, s sr.Schema) (sr.SubjectSchema, error) {
 	var ss sr.SubjectSchema
 	err := c.do(ctx, "lookup", subject, 0, func(ctx context.Context) error {
 		var err error
@@ -143,10 +169,14 @@ func (c *Client) Lookup(ctx context.Context, subject string, s sr.Schema) (int, 
 		return err
 	})
 	if err != nil {
-		return 0, err
+		return sr.SubjectSchema{}, err
 	}
+	key := subjectSchema{subject, s.Schema}
 	c.remember(key, ss.ID, s)
-	return ss.ID, nil
+	c.mu.Lock()
+	c.versions[key] = ss.Version
+	c.mu.Unlock()
+	return ss, nil
 }
 
 // Latest returns the latest schema registered under subject (use.latest.version),
