@@ -1,0 +1,34 @@
+// Package benchconn holds the connectors the benchmarks run through the real worker
+// runtime: a synthetic source that emits numbered records of a fixed size, and a sink
+// that drops what it is given and reports when it has seen the expected count. It
+// also encodes the records the franz-go peers send, so both sides of a comparison
+// move the same bytes.
+package benchconn
+
+import "strconv"
+
+// KeyBytes is the size of every record key: the sequence number, zero-padded.
+const KeyBytes = 10
+
+// AppendKey appends the key of record seq to dst.
+func AppendKey(dst []byte, seq int64) []byte {
+	var digits [20]byte
+	d := strconv.AppendInt(digits[:0], seq, 10)
+	for i := len(d); i < KeyBytes; i++ {
+		dst = append(dst, '0')
+	}
+	return append(dst, d...)
+}
+
+// AppendValue appends the value of record seq, exactly size bytes (at least the
+// number's digits), to dst: "seq=<n>;" followed by a printable filler.
+func AppendValue(dst []byte, seq int64, size int) []byte {
+	start := len(dst)
+	dst = append(dst, "seq="...)
+	dst = strconv.AppendInt(dst, seq, 10)
+	dst = append(dst, ';')
+	for i := len(dst) - start; i < size; i++ {
+		dst = append(dst, 'a'+byte((int64(i)+seq)%26))
+	}
+	return dst
+}

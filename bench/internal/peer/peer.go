@@ -1,0 +1,133 @@
+// Package peer holds the franz-go programs the worker is compared with in the same
+// run: a producer sending pre-encoded records and a group consumer that only counts.
+// Each runs in its own child process so its CPU and memory are measured the same way
+// as the worker's.
+package peer
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"sync/atomic"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/gonnect/gonnect/bench/internal/benchconn"
+	"github.com/gonnect/gonnect/bench/internal/harness"
+)
+
+// Role names of the peer children.
+const (
+	ProduceRole = "peer-produce"
+	ConsumeRole = "peer-consume"
+)
+
+// poolSize is how many distinct records the producer pre-encodes and cycles through,
+// so its memory stays small and records keep the worker's sizes.
+const poolSize = 1 << 16
+
+// ProducerOpts are the settings both sides produce with: acks=all, idempotent (kgo's
+// default), no compression, linger 0, and the worker's buffer of 16384 records.
+func ProducerOpts(broker string) []kgo.Opt {
+	return []kgo.Opt{kgo.SeedBrokers(broker), kgo.RequiredAcks(kgo.AllISRAcks()),
+		kgo.ProducerBatchCompression(kgo.NoCompression()), kgo.ProducerLinger(0),
+		kgo.MaxBufferedRecords(16384), kgo.AllowAutoTopicCreation()}
+}
+
+// Produce is the producer child. Args: broker topic records payload-bytes. It
+// pre-encodes the records, sends them all, flushes, prints "@produced", then waits
+// for ctx so the parent can read its /proc figures.
+func Produce(ctx context.Context, args []string) error {
+	if len(args) != 4 {
+		return errors.New("usage: peer-produce BROKER TOPIC RECORDS PAYLOAD_BYTES")
+	}
+	n, err1 := strconv.ParseInt(args[2], 10, 64)
+	size, err2 := strconv.Atoi(args[3])
+	if err := errors.Join(err1, err2); err != nil {
+		return err
+	}
+	keys := make([][]byte, min(n, poolSize))
+	vals := make([][]byte, len(keys))
+	for i := range keys {
+		keys[i] = benchconn.AppendKey(nil, int64(i))
+		vals[i] = benchconn.AppendValue(nil, int64(i), size)
+	}
+	cl, err := kgo.NewClient(ProducerOpts(args[0])...)
+	if err != nil {
+		return err
+	}
+	defer cl.Close()
+	var failed atomic.Pointer[error]
+	done := func(_ *kgo.Record, err error) {
+		if err != nil {
+			failed.CompareAndSwap(nil, &err)
+		}
+	}
+	topic := args[1]
+	for i := int64(0); i < n; i++ {
+		j := i % int64(len(keys))
+		cl.Produce(ctx, &kgo.Record{Topic: topic, Key: keys[j], Value: vals[j]}, done)
+	}
+	if err := cl.Flush(ctx); err != nil {
+		return err
+	}
+	if e := failed.Load(); e != nil {
+		return *e
+	}
+	fmt.Println("@produced")
+	<-ctx.Done()
+	return nil
+}
+
+// Consume is the consumer child. Args: broker topic records group. It consumes with
+// a consumer group from the start of the topic, counting records and bytes, prints
+// "@sink-done <benchconn.SinkReport>" once it has seen the expected count, commits,
+// and waits for ctx.
+func Consume(ctx context.Context, args []string) error {
+	if len(args) != 4 {
+		return errors.New("usage: peer-consume BROKER TOPIC RECORDS GROUP")
+	}
+	n, err := strconv.ParseInt(args[2], 10, 64)
+	if err != nil {
+		return err
+	}
+	cl, err := kgo.NewClient(kgo.SeedBrokers(args[0]), kgo.ConsumerGroup(args[3]), kgo.ConsumeTopics(args[1]),
+		kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()), kgo.DisableAutoCommit())
+	if err != nil {
+		return err
+	}
+	defer cl.Close()
+	var count, bytes int64
+	var start time.Time
+	var cpu0 time.Duration
+	for count < n {
+		fs := cl.PollFetches(ctx)
+		if ctx.Err() != nil {
+			return nil
+		}
+		if err := fs.Err0(); err != nil {
+			return err
+		}
+		fs.EachRecord(func(r *kgo.Record) {
+			if count == 0 {
+				start = time.Now()
+				cpu0, _ = harness.SelfUsage()
+			}
+			count++
+			bytes += int64(len(r.Key) + len(r.Value))
+		})
+	}
+	end := time.Now()
+	cpu, peak := harness.SelfUsage()
+	rep, _ := json.Marshal(benchconn.SinkReport{Records: count, Bytes: bytes, StartNs: start.UnixNano(), EndNs: end.UnixNano(),
+		CPUNs: int64(cpu - cpu0), PeakRSS: peak})
+	fmt.Printf("@sink-done %s\n", rep)
+	if err := cl.CommitUncommittedOffsets(ctx); err != nil && ctx.Err() == nil {
+		return err
+	}
+	<-ctx.Done()
+	return nil
+}

@@ -1,0 +1,185 @@
+// Command pipeline is the source pipeline benchmark of issue 2 and
+// shared/spec/benchmarks.md §11.4: a synthetic source connector emitting N records of
+// ~200 bytes through the real worker runtime (a distributed worker in its own
+// process) into a kfake broker in its own process, against franz-go producing the
+// same number of pre-encoded records of the same sizes with the same settings
+// (acks=all, idempotent, no compression, linger 0) to a fresh broker in the same run.
+// It prints records/s, MB/s, CPU-seconds per million records and peak RSS of each
+// side, and the worker/peer ratios. It asserts nothing.
+//
+// Both CPU modes of the spec are run: shared (no pinning) and pinned (the worker or
+// the peer alone on CPU 1, the broker on CPU 0).
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/gonnect/gonnect/bench/internal/benchconn"
+	"github.com/gonnect/gonnect/bench/internal/benchworker"
+	"github.com/gonnect/gonnect/bench/internal/harness"
+	"github.com/gonnect/gonnect/bench/internal/peer"
+)
+
+func main() {
+	harness.Dispatch(map[string]harness.Role{
+		harness.BrokerRole: harness.RunBroker,
+		benchworker.Role:   benchworker.Run,
+		peer.ProduceRole:   peer.Produce,
+	})
+	records := flag.Int64("records", 1_000_000, "records per run")
+	payload := flag.Int("payload", 200, "value size in bytes")
+	batch := flag.Int("batch", 1000, "records per source poll")
+	modes := flag.String("modes", "shared,pinned", "CPU modes to run: shared, pinned")
+	flag.Parse()
+	harness.Main("pipeline", func(ctx context.Context, dir string) error {
+		for _, mode := range strings.Split(*modes, ",") {
+			var b runCPUs
+			switch strings.TrimSpace(mode) {
+			case "shared":
+			case "pinned":
+				b = runCPUs{broker: "0", client: "1"}
+			default:
+				return fmt.Errorf("-modes: unknown mode %q (want shared or pinned)", mode)
+			}
+			if err := compare(ctx, dir, mode, b, *records, *payload, *batch); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// runCPUs pins the broker and the measured client (worker or peer); empty is unpinned.
+type runCPUs struct{ broker, client string }
+
+// side is one measured run.
+type side struct {
+	win       window
+	brokerCPU time.Duration
+}
+
+func compare(ctx context.Context, dir, mode string, cpus runCPUs, n int64, payload, batch int) error {
+	fmt.Printf("pipeline [%s]: %d records, %d-byte values, %d-byte keys\n", mode, n, payload, benchconn.KeyBytes)
+	p, err := runPeer(ctx, dir, mode, cpus, n, payload)
+	if err != nil {
+		return fmt.Errorf("franz-go peer: %w", err)
+	}
+	w, err := runWorker(ctx, dir, mode, cpus, n, payload, batch)
+	if err != nil {
+		return fmt.Errorf("worker: %w", err)
+	}
+	bench := "pipeline/" + mode
+	rate := func(s side) float64 { return float64(n) / s.win.took.Seconds() }
+	perM := func(d time.Duration) float64 { return d.Seconds() * 1e6 / float64(n) }
+	mbps := func(s side) float64 {
+		return float64(n*int64(payload+benchconn.KeyBytes)) / s.win.took.Seconds() / (1 << 20)
+	}
+	for _, r := range []harness.Result{
+		{Bench: bench, Metric: "records/s (worker)", Value: rate(w), Unit: "rec/s", Ref: "franz-go", RefValue: rate(p), Target: "ratio ≥ 0.8"},
+		{Bench: bench, Metric: "MB/s keys+values (worker)", Value: mbps(w), Unit: "MB/s", Ref: "franz-go", RefValue: mbps(p), Target: "-"},
+		{Bench: bench, Metric: "CPU-s per 1M records (worker)", Value: perM(w.win.cpu[0]), Unit: "CPU-s", Ref: "franz-go", RefValue: perM(p.win.cpu[0]), Target: "lower is better; ≤ 8 CPU-s"},
+		{Bench: bench, Metric: "peak RSS (worker)", Value: harness.MB(w.win.peak[0]), Unit: "MB", Ref: "franz-go", RefValue: harness.MB(p.win.peak[0]), Target: "≤ 150 MB"},
+		{Bench: bench, Metric: "broker CPU-s per 1M (worker run)", Value: perM(w.brokerCPU), Unit: "CPU-s", Ref: "franz-go run", RefValue: perM(p.brokerCPU),
+			Target: "-", Note: fmt.Sprintf("broker busy %.0f%% / %.0f%% of the window: near 100%% means kfake is the ceiling",
+				100*w.brokerCPU.Seconds()/w.win.took.Seconds(), 100*p.brokerCPU.Seconds()/p.win.took.Seconds())},
+	} {
+		r.Print()
+	}
+	return nil
+}
+
+// newClient connects the observer to the broker and creates the benchmark topic (one
+// partition), so both sides write to an existing topic and the observer knows its
+// leader before the first record.
+func newClient(ctx context.Context, broker string) (*kgo.Client, error) {
+	cl, err := kgo.NewClient(kgo.SeedBrokers(broker))
+	if err != nil {
+		return nil, err
+	}
+	if _, err := kadm.NewClient(cl).CreateTopic(ctx, 1, 1, nil, topic); err != nil {
+		cl.Close()
+		return nil, fmt.Errorf("creating topic %s: %w", topic, err)
+	}
+	if _, err := endOffset(ctx, cl, topic); err != nil {
+		cl.Close()
+		return nil, err
+	}
+	return cl, nil
+}
+
+// topic is where both sides write.
+const topic = "bench"
+
+func runPeer(ctx context.Context, dir, mode string, cpus runCPUs, n int64, payload int) (side, error) {
+	br, err := harness.StartBroker(cpus.broker, dir, "broker-peer-"+mode)
+	if err != nil {
+		return side{}, err
+	}
+	defer br.Kill()
+	cl, err := newClient(ctx, br.Addr)
+	if err != nil {
+		return side{}, err
+	}
+	defer cl.Close()
+	pp, err := harness.SpawnOn(cpus.client, dir, "peer-"+mode, peer.ProduceRole, br.Addr, topic, strconv.FormatInt(n, 10), strconv.Itoa(payload))
+	if err != nil {
+		return side{}, err
+	}
+	defer pp.Kill()
+	win, err := watch(ctx, cl, topic, n, 5*time.Minute, pp, br.Proc)
+	if err != nil {
+		return side{}, err
+	}
+	return side{win: win, brokerCPU: win.cpu[1]}, nil
+}
+
+func runWorker(ctx context.Context, dir, mode string, cpus runCPUs, n int64, payload, batch int) (side, error) {
+	br, err := harness.StartBroker(cpus.broker, dir, "broker-worker-"+mode)
+	if err != nil {
+		return side{}, err
+	}
+	defer br.Kill()
+	cl, err := newClient(ctx, br.Addr)
+	if err != nil {
+		return side{}, err
+	}
+	defer cl.Close()
+	port, err := harness.FreePort()
+	if err != nil {
+		return side{}, err
+	}
+	wp, err := benchworker.Start(cpus.client, dir, "worker-"+mode, benchworker.Props(br.Addr, "bench-pipeline", port))
+	if err != nil {
+		return side{}, err
+	}
+	defer wp.Stop(10 * time.Second)
+	url := "http://127.0.0.1:" + strconv.Itoa(port)
+	if _, err := harness.Until(ctx, 30*time.Second, 20*time.Millisecond, "worker healthy", func() (bool, error) {
+		if wp.Exited() {
+			return false, fmt.Errorf("worker exited; log %s:\n%s", wp.LogPath, wp.Tail(15))
+		}
+		st, _, _, err := harness.Call(ctx, "GET", url+"/health", nil)
+		return err == nil && st == 200, nil
+	}); err != nil {
+		return side{}, err
+	}
+	if _, _, err := harness.CallOK(ctx, "POST", url+"/connectors", map[string]any{"name": "pipeline", "config": map[string]string{
+		"connector.class": benchconn.SourceClass, "tasks.max": "1", "topic": topic,
+		"records": strconv.FormatInt(n, 10), "payload.bytes": strconv.Itoa(payload), "batch.size": strconv.Itoa(batch),
+	}}); err != nil {
+		return side{}, err
+	}
+	win, err := watch(ctx, cl, topic, n, 5*time.Minute, wp, br.Proc)
+	if err != nil {
+		return side{}, err
+	}
+	return side{win: win, brokerCPU: win.cpu[1]}, nil
+}
