@@ -81,6 +81,9 @@ func New(cfg Config) (*Client, error) {
 	if cfg.User != "" {
 		opts = append(opts, sr.BasicAuth(cfg.User, cfg.Password))
 	}
+	if cfg.BearerToken != "" {
+		opts = append(opts, sr.BearerToken(cfg.BearerToken))
+	}
 	if cfg.TLS != nil {
 		opts = append(opts, sr.DialTLSConfig(cfg.TLS))
 	}

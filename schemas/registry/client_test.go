@@ -161,6 +161,7 @@ func TestBasicAuth(t *testing.T) {
 		{name: "url credentials", cfg: map[string]string{URLConfig: strings.Replace(url, "http://", "http://alice:s3cret@", 1), AuthSourceConfig: "URL"}},
 		{name: "wrong password", cfg: map[string]string{URLConfig: url, AuthSourceConfig: "USER_INFO", UserInfoConfig: "alice:nope"}, wantErr: "User not authorized (HTTP 403"},
 		{name: "no credentials", cfg: map[string]string{URLConfig: url}, wantErr: "Missing Authorization header (HTTP 401"},
+		{name: "legacy user info key", cfg: map[string]string{URLConfig: url, AuthSourceConfig: "USER_INFO", "schema.registry.basic.auth.user.info": "alice:s3cret"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -302,6 +303,31 @@ func TestStrategies(t *testing.T) {
 			}
 			if err != nil || got != tc.want {
 				t.Fatalf("got %q %v", got, err)
+			}
+		})
+	}
+}
+
+func TestBearerAuth(t *testing.T) {
+	ctx := context.Background()
+	url, _ := srtest.New(t, srfake.WithAuth("Bearer tok3n"))
+	tests := []struct {
+		name    string
+		token   string
+		wantErr string
+	}{
+		{name: "right token", token: "tok3n"},
+		{name: "wrong token", token: "nope", wantErr: "HTTP 403"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg, err := ParseConfig(map[string]string{URLConfig: url, BearerSourceConfig: "STATIC_TOKEN", BearerTokenConfig: tc.token})
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = newClient(t, cfg).Register(ctx, "b-value", avroSchema)
+			if (tc.wantErr == "") != (err == nil) || (err != nil && !strings.Contains(err.Error(), tc.wantErr)) {
+				t.Fatalf("got %v, want %q", err, tc.wantErr)
 			}
 		})
 	}

@@ -23,6 +23,9 @@ const (
 	URLConfig             = "schema.registry.url"
 	AuthSourceConfig      = "basic.auth.credentials.source"
 	UserInfoConfig        = "basic.auth.user.info"
+	legacyUserInfoConfig  = "schema.registry.basic.auth.user.info"
+	BearerSourceConfig    = "bearer.auth.credentials.source"
+	BearerTokenConfig     = "bearer.auth.token"
 	sslPrefix             = "schema.registry.ssl."
 	TruststoreTypeConfig  = sslPrefix + "truststore.type"
 	TruststoreLocConfig   = sslPrefix + "truststore.location"
@@ -41,6 +44,9 @@ type Config struct {
 	// User and Password enable HTTP basic auth (from basic.auth.user.info with
 	// basic.auth.credentials.source=USER_INFO, or from the URL's user info with URL).
 	User, Password string
+	// BearerToken enables bearer auth (bearer.auth.credentials.source=STATIC_TOKEN
+	// with bearer.auth.token).
+	BearerToken string
 	// TLS, when set, is used for https URLs (schema.registry.ssl.*).
 	TLS *tls.Config
 	// RetryTimeout bounds retries of transient errors (5xx, connection refused);
@@ -83,6 +89,9 @@ func ParseConfig(cfg map[string]string) (Config, error) {
 		}
 	case "USER_INFO":
 		info := cfg[UserInfoConfig]
+		if info == "" {
+			info = cfg[legacyUserInfoConfig] // Confluent's older name, still accepted
+		}
 		user, pass, ok := strings.Cut(info, ":")
 		if !ok || user == "" {
 			return c, fmt.Errorf("Invalid value [hidden] for configuration %s: expected <username>:<password>", UserInfoConfig)
@@ -90,6 +99,16 @@ func ParseConfig(cfg map[string]string) (Config, error) {
 		c.User, c.Password = user, pass
 	default:
 		return c, fmt.Errorf("Invalid value %s for configuration %s: String must be one of: URL, USER_INFO", cfg[AuthSourceConfig], AuthSourceConfig)
+	}
+	switch src := strings.ToUpper(strings.TrimSpace(cfg[BearerSourceConfig])); src {
+	case "":
+	case "STATIC_TOKEN":
+		c.BearerToken = cfg[BearerTokenConfig]
+		if c.BearerToken == "" {
+			return c, fmt.Errorf("Missing required configuration \"%s\" which has no default value.", BearerTokenConfig)
+		}
+	default:
+		return c, fmt.Errorf("Invalid value %s for configuration %s: only STATIC_TOKEN is supported", cfg[BearerSourceConfig], BearerSourceConfig)
 	}
 	t, err := parseTLS(cfg)
 	if err != nil {
