@@ -1,0 +1,160 @@
+// Command sink is the sink pipeline benchmark of issue 7: N records (~200 bytes) are
+// loaded into a topic of a kfake broker running in its own process, then consumed by
+// a no-op sink connector through the real worker runtime (a distributed worker in its
+// own process, ByteArrayConverter for keys and values) and by a franz-go group
+// consumer that only counts, both from the same topic in the same run. Each side
+// reports its own active window (first record to last) and CPU time over it. It
+// prints records/s, CPU-seconds per million records and peak RSS, and the
+// worker/peer ratios. It asserts nothing.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/gonnect/gonnect/bench/internal/benchconn"
+	"github.com/gonnect/gonnect/bench/internal/benchworker"
+	"github.com/gonnect/gonnect/bench/internal/harness"
+	"github.com/gonnect/gonnect/bench/internal/peer"
+)
+
+func main() {
+	harness.Dispatch(map[string]harness.Role{
+		harness.BrokerRole: harness.RunBroker,
+		benchworker.Role:   benchworker.Run,
+		peer.ProduceRole:   peer.Produce,
+		peer.ConsumeRole:   peer.Consume,
+	})
+	records := flag.Int64("records", 1_000_000, "records in the topic")
+	payload := flag.Int("payload", 200, "value size in bytes")
+	modes := flag.String("modes", "shared,pinned", "CPU modes to run: shared, pinned")
+	flag.Parse()
+	harness.Main("sink", func(ctx context.Context, dir string) error {
+		for _, mode := range strings.Split(*modes, ",") {
+			var broker, client string
+			switch strings.TrimSpace(mode) {
+			case "shared":
+			case "pinned":
+				broker, client = "0", "1"
+			default:
+				return fmt.Errorf("-modes: unknown mode %q (want shared or pinned)", mode)
+			}
+			if err := compare(ctx, dir, mode, broker, client, *records, *payload); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+const topic = "bench"
+
+func compare(ctx context.Context, dir, mode, brokerCPUs, clientCPUs string, n int64, payload int) error {
+	fmt.Printf("sink [%s]: %d records, %d-byte values, %d-byte keys\n", mode, n, payload, benchconn.KeyBytes)
+	br, err := harness.StartBroker(brokerCPUs, dir, "broker-"+mode)
+	if err != nil {
+		return err
+	}
+	defer br.Kill()
+	if err := load(ctx, dir, mode, br.Addr, n, payload); err != nil {
+		return fmt.Errorf("loading the topic: %w", err)
+	}
+	p, err := runPeer(ctx, dir, mode, clientCPUs, br.Addr, n)
+	if err != nil {
+		return fmt.Errorf("franz-go peer: %w", err)
+	}
+	w, err := runWorker(ctx, dir, mode, clientCPUs, br.Addr, n)
+	if err != nil {
+		return fmt.Errorf("worker: %w", err)
+	}
+	bench := "sink/" + mode
+	took := func(r benchconn.SinkReport) time.Duration { return time.Duration(r.EndNs - r.StartNs) }
+	rate := func(r benchconn.SinkReport) float64 { return float64(r.Records) / took(r).Seconds() }
+	perM := func(r benchconn.SinkReport) float64 { return float64(r.CPUNs) / 1e9 * 1e6 / float64(r.Records) }
+	for _, r := range []harness.Result{
+		{Bench: bench, Metric: "records/s (worker, no-op sink)", Value: rate(w), Unit: "rec/s", Ref: "franz-go", RefValue: rate(p), Target: "ratio ≥ 0.8"},
+		{Bench: bench, Metric: "CPU-s per 1M records (worker)", Value: perM(w), Unit: "CPU-s", Ref: "franz-go", RefValue: perM(p), Target: "lower is better"},
+		{Bench: bench, Metric: "peak RSS (worker)", Value: harness.MB(w.PeakRSS), Unit: "MB", Ref: "franz-go", RefValue: harness.MB(p.PeakRSS), Target: "-"},
+	} {
+		r.Print()
+	}
+	return nil
+}
+
+// load creates the topic and fills it with n records from a franz-go producer child.
+func load(ctx context.Context, dir, mode, broker string, n int64, payload int) error {
+	cl, err := kgo.NewClient(kgo.SeedBrokers(broker))
+	if err != nil {
+		return err
+	}
+	defer cl.Close()
+	if _, err := kadm.NewClient(cl).CreateTopic(ctx, 1, 1, nil, topic); err != nil {
+		return err
+	}
+	pp, err := harness.Spawn(dir, "load-"+mode, peer.ProduceRole, broker, topic, strconv.FormatInt(n, 10), strconv.Itoa(payload))
+	if err != nil {
+		return err
+	}
+	defer pp.Kill()
+	_, err = pp.NextEvent("produced", 5*time.Minute)
+	return err
+}
+
+func report(p *harness.Proc) (benchconn.SinkReport, error) {
+	var r benchconn.SinkReport
+	ev, err := p.NextEvent("sink-done", 5*time.Minute)
+	if err != nil {
+		return r, err
+	}
+	if err := json.Unmarshal([]byte(ev), &r); err != nil {
+		return r, fmt.Errorf("%s report %q: %w", p.Name, ev, err)
+	}
+	return r, nil
+}
+
+func runPeer(ctx context.Context, dir, mode, cpus, broker string, n int64) (benchconn.SinkReport, error) {
+	pp, err := harness.SpawnOn(cpus, dir, "peer-"+mode, peer.ConsumeRole, broker, topic, strconv.FormatInt(n, 10), "peer-"+mode)
+	if err != nil {
+		return benchconn.SinkReport{}, err
+	}
+	defer pp.Kill()
+	return report(pp)
+}
+
+func runWorker(ctx context.Context, dir, mode, cpus, broker string, n int64) (benchconn.SinkReport, error) {
+	port, err := harness.FreePort()
+	if err != nil {
+		return benchconn.SinkReport{}, err
+	}
+	wp, err := benchworker.Start(cpus, dir, "worker-"+mode, benchworker.Props(broker, "bench-sink-"+mode, port))
+	if err != nil {
+		return benchconn.SinkReport{}, err
+	}
+	defer wp.Stop(10 * time.Second)
+	url := "http://127.0.0.1:" + strconv.Itoa(port)
+	if _, err := harness.Until(ctx, 30*time.Second, 20*time.Millisecond, "worker healthy", func() (bool, error) {
+		if wp.Exited() {
+			return false, fmt.Errorf("worker exited; log %s:\n%s", wp.LogPath, wp.Tail(15))
+		}
+		st, _, _, err := harness.Call(ctx, "GET", url+"/health", nil)
+		return err == nil && st == 200, nil
+	}); err != nil {
+		return benchconn.SinkReport{}, err
+	}
+	const byteArray = "org.apache.kafka.connect.converters.ByteArrayConverter"
+	if _, _, err := harness.CallOK(ctx, "POST", url+"/connectors", map[string]any{"name": "noop-" + mode, "config": map[string]string{
+		"connector.class": benchconn.SinkClass, "tasks.max": "1", "topics": topic, "expect": strconv.FormatInt(n, 10),
+		"key.converter": byteArray, "value.converter": byteArray,
+	}}); err != nil {
+		return benchconn.SinkReport{}, err
+	}
+	return report(wp)
+}
