@@ -2,10 +2,18 @@ package registry
 
 import (
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
 	"encoding/json"
+	"encoding/pem"
 	"errors"
+	"math/big"
 	"net"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -328,6 +336,88 @@ func TestBearerAuth(t *testing.T) {
 			_, err = newClient(t, cfg).Register(ctx, "b-value", avroSchema)
 			if (tc.wantErr == "") != (err == nil) || (err != nil && !strings.Contains(err.Error(), tc.wantErr)) {
 				t.Fatalf("got %v, want %q", err, tc.wantErr)
+			}
+		})
+	}
+}
+
+func TestTLS(t *testing.T) {
+	ctx := context.Background()
+	url, _, caPEM := srtest.NewTLS(t)
+	ca := filepath.Join(t.TempDir(), "ca.pem")
+	if err := os.WriteFile(ca, caPEM, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	localhost := strings.Replace(url, "127.0.0.1", "localhost", 1) // not in the certificate
+	tests := []struct {
+		name    string
+		cfg     map[string]string
+		wantErr string
+	}{
+		{name: "trust store file", cfg: map[string]string{URLConfig: url, TruststoreLocConfig: ca}},
+		{name: "trust store inline PEM", cfg: map[string]string{URLConfig: url, TruststoreCertsConfig: string(caPEM)}},
+		{name: "untrusted", cfg: map[string]string{URLConfig: url, TruststoreTypeConfig: "PEM"}, wantErr: "certificate"},
+		{name: "hostname checked", cfg: map[string]string{URLConfig: localhost, TruststoreLocConfig: ca}, wantErr: "localhost"},
+		{name: "hostname check off", cfg: map[string]string{URLConfig: localhost, TruststoreLocConfig: ca, EndpointIDConfig: ""}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg, err := ParseConfig(tc.cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = newClient(t, cfg).Register(ctx, "tls-value", avroSchema)
+			if (tc.wantErr == "") != (err == nil) || (err != nil && !strings.Contains(err.Error(), tc.wantErr)) {
+				t.Fatalf("got %v, want %q", err, tc.wantErr)
+			}
+		})
+	}
+}
+
+func TestKeystorePEM(t *testing.T) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), NotBefore: time.Now(), NotAfter: time.Now().Add(time.Hour)}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kder, err := x509.MarshalPKCS8PrivateKey(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	certPEM := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})
+	keyPEM := pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: kder})
+	both := filepath.Join(t.TempDir(), "client.pem")
+	if err := os.WriteFile(both, append(append([]byte{}, certPEM...), keyPEM...), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name    string
+		cfg     map[string]string
+		wantErr string
+	}{
+		{name: "one file with chain and key", cfg: map[string]string{URLConfig: "https://r", KeystoreLocConfig: both}},
+		{name: "inline chain and key", cfg: map[string]string{URLConfig: "https://r", KeystoreChainConfig: string(certPEM), KeystoreKeyConfig: string(keyPEM)}},
+		{name: "key missing", cfg: map[string]string{URLConfig: "https://r", KeystoreChainConfig: string(certPEM)}, wantErr: "[hidden] for configuration " + KeystoreKeyConfig},
+		{name: "pkcs12 rejected", cfg: map[string]string{URLConfig: "https://r", KeystoreTypeConfig: "PKCS12"}, wantErr: KeystoreTypeConfig},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg, err := ParseConfig(tc.cfg)
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("got %v, want %q", err, tc.wantErr)
+				}
+				if strings.Contains(err.Error(), "PRIVATE KEY") {
+					t.Fatal("key material in error")
+				}
+				return
+			}
+			if err != nil || cfg.TLS == nil || len(cfg.TLS.Certificates) != 1 {
+				t.Fatalf("got %+v %v", cfg.TLS, err)
 			}
 		})
 	}

@@ -174,7 +174,7 @@ func parseTLS(cfg map[string]string) (*tls.Config, error) {
 	if certPEM != nil {
 		cert, err := tls.X509KeyPair(certPEM, keyPEM)
 		if err != nil {
-			return nil, fmt.Errorf("Invalid value [hidden] for configuration %s: %w", KeystoreKeyConfig, errors.Unwrap(err))
+			return nil, fmt.Errorf("Invalid value [hidden] for configuration %s: %v", KeystoreKeyConfig, err)
 		}
 		t.Certificates = []tls.Certificate{cert}
 	}

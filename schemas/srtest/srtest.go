@@ -4,6 +4,8 @@ package srtest
 
 import (
 	"encoding/base64"
+	"encoding/pem"
+	"net/http/httptest"
 	"testing"
 
 	"github.com/twmb/franz-go/pkg/sr/srfake"
@@ -24,4 +26,17 @@ func NewWithBasicAuth(t testing.TB, user, password string, opts ...srfake.Option
 	t.Helper()
 	auth := "Basic " + base64.StdEncoding.EncodeToString([]byte(user+":"+password))
 	return New(t, append([]srfake.Option{srfake.WithAuth(auth)}, opts...)...)
+}
+
+// NewTLS starts an in-memory registry behind HTTPS (httptest's self-signed
+// certificate for 127.0.0.1 and example.com) and returns its URL, the registry and
+// the certificate in PEM form for a trust store.
+func NewTLS(t testing.TB, opts ...srfake.Option) (url string, reg *srfake.Registry, caPEM []byte) {
+	t.Helper()
+	reg = srfake.New(opts...)
+	t.Cleanup(reg.Close)
+	srv := httptest.NewTLSServer(reg.Handler())
+	t.Cleanup(srv.Close)
+	caPEM = pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw})
+	return srv.URL, reg, caPEM
 }
