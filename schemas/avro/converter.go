@@ -96,7 +96,7 @@ func (c *Converter) FromConnect(ctx context.Context, topic string, s *schemas.Sc
 	}
 	root := p.root
 	if tp.target != nil {
-		if v, err = project(s, tp.target, v); err != nil {
+		if v, err = schemas.Project(s, tp.target, v); err != nil {
 			return nil, fmt.Errorf("projecting onto the latest schema of topic %s: %w", topic, err)
 		}
 		root = tp.root
