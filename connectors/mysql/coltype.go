@@ -32,6 +32,10 @@ func columnType(ft *types.FieldType) cdc.Column {
 	}
 	switch ft.GetType() {
 	case tmysql.TypeTiny:
+		if flen == boolMarker {
+			c.TypeName, c.JDBCType, c.TypeExpression = "BOOLEAN", cdc.JDBCBoolean, "BOOLEAN"
+			return c
+		}
 		c.TypeName, c.JDBCType = "TINYINT", cdc.JDBCTinyInt
 		setLen()
 	case tmysql.TypeShort:

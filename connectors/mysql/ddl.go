@@ -42,7 +42,14 @@ const spatialMarker = 1_000_000
 
 var spatialRe = regexp.MustCompile("(?i)((?:`[^`]+`|[A-Za-z_][A-Za-z0-9_$]*)\\s+)(GEOMETRYCOLLECTION|GEOMCOLLECTION|MULTILINESTRING|MULTIPOLYGON|MULTIPOINT|LINESTRING|POLYGON|GEOMETRY|POINT)\\b")
 
+// boolMarker is the display width BOOL/BOOLEAN columns are rewritten to, because the
+// TiDB parser turns BOOLEAN into TINYINT(1) and Debezium's parser keeps BOOLEAN.
+const boolMarker = 99
+
+var boolRe = regexp.MustCompile("(?i)((?:`[^`]+`|[A-Za-z_][A-Za-z0-9_$]*)\\s+)BOOL(?:EAN)?\\b")
+
 func rewriteSpatial(sql string) string {
+	sql = boolRe.ReplaceAllString(sql, "${1}TINYINT("+strconv.Itoa(boolMarker)+")")
 	return spatialRe.ReplaceAllStringFunc(sql, func(m string) string {
 		sub := spatialRe.FindStringSubmatch(m)
 		for i, t := range spatialTypes {
