@@ -1,6 +1,7 @@
 package registry
 
 import (
+	"bytes"
 	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
@@ -9,6 +10,7 @@ import (
 	"encoding/json"
 	"encoding/pem"
 	"errors"
+	"log/slog"
 	"math/big"
 	"net"
 	"net/http"
@@ -49,6 +51,9 @@ func count(m *sync.Map, key string) int64 {
 
 func newClient(t *testing.T, cfg Config) *Client {
 	t.Helper()
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler) // retries are asserted, not logged
+	}
 	c, err := New(cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -420,5 +425,22 @@ func TestKeystorePEM(t *testing.T) {
 				t.Fatalf("got %+v %v", cfg.TLS, err)
 			}
 		})
+	}
+}
+
+func TestRetryLogsHideCredentials(t *testing.T) {
+	ctx := context.Background()
+	cfg, err := ParseConfig(map[string]string{URLConfig: strings.Replace(deadURL(t), "http://", "http://alice:s3cret@", 1)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var logs bytes.Buffer
+	cfg.Logger = slog.New(slog.NewTextHandler(&logs, nil))
+	cfg.RetryTimeout = 100 * time.Millisecond
+	if _, err := newClient(t, cfg).Register(ctx, "x-value", avroSchema); err == nil || strings.Contains(err.Error(), "s3cret") {
+		t.Fatalf("got %v", err)
+	}
+	if !strings.Contains(logs.String(), "retrying") || strings.Contains(logs.String(), "s3cret") {
+		t.Fatalf("logs: %s", logs.String())
 	}
 }
