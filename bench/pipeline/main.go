@@ -156,7 +156,7 @@ func runWorker(ctx context.Context, dir, mode string, cpus runCPUs, n int64, pay
 	if err != nil {
 		return side{}, err
 	}
-	wp, err := benchworker.Start(cpus.client, dir, "worker-"+mode, benchworker.Props(br.Addr, "bench-pipeline", port))
+	wp, err := benchworker.Start(cpus.client, dir, "worker-"+mode, harness.Props(br.Addr, "bench-pipeline", port))
 	if err != nil {
 		return side{}, err
 	}

@@ -134,7 +134,7 @@ func runWorker(ctx context.Context, dir, mode, cpus, broker string, n int64) (be
 	if err != nil {
 		return benchconn.SinkReport{}, err
 	}
-	wp, err := benchworker.Start(cpus, dir, "worker-"+mode, benchworker.Props(broker, "bench-sink-"+mode, port))
+	wp, err := benchworker.Start(cpus, dir, "worker-"+mode, harness.Props(broker, "bench-sink-"+mode, port))
 	if err != nil {
 		return benchconn.SinkReport{}, err
 	}
