@@ -149,6 +149,7 @@ type Config struct {
 	InitialStatements    []string
 	StoreOnlyCaptured    bool
 	HistoryClass         string
+	IncrementalChunk     int
 }
 
 var builtinDBs = map[string]bool{"mysql": true, "performance_schema": true, "sys": true, "information_schema": true}
@@ -192,6 +193,9 @@ func ParseConfig(cfg connectors.Config, mariadb bool) (*Config, error) {
 	c.LockTimeout = time.Duration(lt) * time.Millisecond
 	sd, _ := v["snapshot.delay.ms"].(int64)
 	c.SnapshotDelay = time.Duration(sd) * time.Millisecond
+	if n, ok := v["incremental.snapshot.chunk.size"].(int32); ok {
+		c.IncrementalChunk = int(n)
+	}
 	if fs, ok := v["snapshot.fetch.size"].(int32); ok {
 		c.FetchSize = int(fs)
 	}

@@ -3,6 +3,7 @@ package mysql
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/go-mysql-org/go-mysql/replication"
@@ -83,6 +84,10 @@ func (s *streamer) rows(ctx context.Context, et replication.EventType, e *replic
 		case cdc.OpUpdate:
 			before, after = e.Rows[i], e.Rows[i+1]
 		}
+		if s.inc != nil {
+			s.observe(id, ts, before)
+			s.observe(id, ts, after)
+		}
 		now := t.now()
 		off := s.cur
 		off.Event, off.Row = s.txEvents, r+1
@@ -113,6 +118,11 @@ func (s *streamer) rows(ctx context.Context, et replication.EventType, e *replic
 		}
 		if err := t.emit(ctx, recs...); err != nil {
 			return err
+		}
+		if op == cdc.OpCreate && t.cfg.SignalTable != "" && strings.EqualFold(id.String(), t.cfg.SignalTable) {
+			if err := s.signal(ctx, ts, after); err != nil {
+				return err
+			}
 		}
 	}
 	return nil

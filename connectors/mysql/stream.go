@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/go-mysql-org/go-mysql/client"
 	gmysql "github.com/go-mysql-org/go-mysql/mysql"
 	"github.com/go-mysql-org/go-mysql/replication"
 	"github.com/gonnect/gonnect/connectors/cdc"
@@ -35,6 +36,10 @@ type streamer struct {
 
 	tx *cdc.TxMonitor
 	hb *cdc.Heartbeat
+
+	dialer  *dialer
+	inc     *incremental // running incremental snapshot, nil when none
+	sigConn *client.Conn // watermark writes and chunk reads
 }
 
 // ErrBinlogPurged is returned when the server no longer has the binlog to resume from.
@@ -42,7 +47,12 @@ var ErrBinlogPurged = errors.New("binlog position no longer available")
 
 func (t *Task) stream(ctx context.Context, d *dialer, state *schemaState, start position, mariadb bool) error {
 	s := &streamer{t: t, state: state, mariadb: mariadb, cur: start, file: start.File,
-		skipEvents: start.Event, skipRows: start.Row}
+		skipEvents: start.Event, skipRows: start.Row, dialer: d}
+	defer func() {
+		if s.sigConn != nil {
+			s.sigConn.Close()
+		}
+	}()
 	switch {
 	case start.GTIDs != "":
 		var err error
