@@ -166,6 +166,31 @@ func (t *Task) readSchema(ctx context.Context, c *client.Conn, state *schemaStat
 	return captured, nil
 }
 
+// capturedTables lists the base tables the capture filter selects.
+func (t *Task) capturedTables(c *client.Conn) ([]cdc.TableID, error) {
+	dbs, err := queryRows(c, "SHOW DATABASES")
+	if err != nil {
+		return nil, err
+	}
+	var out []cdc.TableID
+	for _, row := range dbs {
+		db := row["Database"]
+		if !t.cfg.Filters.Eligible(cdc.TableID{Catalog: db}) {
+			continue
+		}
+		tables, err := queryRows(c, "SHOW FULL TABLES FROM "+quoteIdent(db)+" WHERE Table_type = 'BASE TABLE'")
+		if err != nil {
+			return nil, err
+		}
+		for _, tr := range tables {
+			if id := (cdc.TableID{Catalog: db, Table: tr["Tables_in_"+db]}); t.cfg.Filters.Captured(id) {
+				out = append(out, id)
+			}
+		}
+	}
+	return out, nil
+}
+
 // snapshotSchema rebuilds the schema history from the current schema (snapshot.mode=
 // recovery) and keeps streaming from pos.
 func (t *Task) snapshotSchema(ctx context.Context, c *client.Conn, state *schemaState, pos position, mariadb bool) (position, error) {
@@ -196,10 +221,24 @@ func (t *Task) snapshot(ctx context.Context, c *client.Conn, state *schemaState,
 			return position{}, fmt.Errorf("%s: %w", q, err)
 		}
 	}
-	locked := false
+	locked, tableLocks := false, false
 	if t.cfg.LockingMode != "none" {
 		if _, err := c.Execute("FLUSH TABLES WITH READ LOCK"); err != nil {
-			t.log.Warn("global read lock not permitted; snapshot continues without it, concurrent DDL during the schema read is unsafe (grant RELOAD to use the lock)", "error", err)
+			t.log.Warn("global read lock not permitted; falling back to table locks held until the data is read", "error", err)
+			ids, err := t.capturedTables(c)
+			if err != nil {
+				return position{}, err
+			}
+			if len(ids) > 0 {
+				var parts []string
+				for _, id := range ids {
+					parts = append(parts, quoteIdent(id.Catalog)+"."+quoteIdent(id.Table)+" READ")
+				}
+				if _, err := c.Execute("LOCK TABLES " + strings.Join(parts, ", ")); err != nil {
+					return position{}, fmt.Errorf("neither FLUSH TABLES WITH READ LOCK nor LOCK TABLES is permitted (%v): grant RELOAD or LOCK TABLES to %s, or set snapshot.locking.mode=none if no DDL runs during the snapshot", err, t.cfg.User)
+				}
+				locked, tableLocks = true, true
+			}
 		} else {
 			locked = true
 		}
@@ -211,10 +250,22 @@ func (t *Task) snapshot(ctx context.Context, c *client.Conn, state *schemaState,
 		}
 	}
 	defer unlock()
-	if _, err := c.Execute("START TRANSACTION WITH CONSISTENT SNAPSHOT"); err != nil {
-		return position{}, err
+	schemaConn := c
+	if tableLocks {
+		// the locked session may only touch the locked tables (and an implicit commit
+		// would release them): the schema is read on a second connection
+		sc, err := (&dialer{cfg: t.cfg, log: t.log}).connect(ctx)
+		if err != nil {
+			return position{}, err
+		}
+		defer sc.Close()
+		schemaConn = sc
+	} else {
+		if _, err := c.Execute("START TRANSACTION WITH CONSISTENT SNAPSHOT"); err != nil {
+			return position{}, err
+		}
+		defer func() { _, _ = c.Execute("COMMIT") }()
 	}
-	defer func() { _, _ = c.Execute("COMMIT") }()
 	pos, err := serverPosition(c, mariadb)
 	if err != nil {
 		return position{}, err
@@ -225,11 +276,11 @@ func (t *Task) snapshot(ctx context.Context, c *client.Conn, state *schemaState,
 	}
 	pos.Snapshot = "INITIAL"
 	t.log.Info("snapshot started", "position", pos.String(), "data", data)
-	captured, err := t.readSchema(ctx, c, state, pos)
+	captured, err := t.readSchema(ctx, schemaConn, state, pos)
 	if err != nil {
 		return position{}, err
 	}
-	if t.cfg.LockingMode != "extended" {
+	if t.cfg.LockingMode != "extended" && !tableLocks {
 		unlock()
 	}
 	slices.SortFunc(captured, func(a, b cdc.TableID) int { return strings.Compare(a.String(), b.String()) })

@@ -32,3 +32,22 @@ func TestSnapshotThenStream(t *testing.T) {
 		t.Fatal("no schema change events")
 	}
 }
+
+// TestSnapshotTableLockFallback: a user without RELOAD cannot take the global read
+// lock; the snapshot falls back to LOCK TABLES on the captured tables.
+func TestSnapshotTableLockFallback(t *testing.T) {
+	srv := mysqltest.Start(t)
+	db := srv.NewDatabase(t, "tablelock")
+	srv.Exec(t, "CREATE TABLE "+db+".a (id INT PRIMARY KEY)", "CREATE TABLE "+db+".skip (id INT PRIMARY KEY)",
+		"INSERT INTO "+db+".a VALUES (1),(2)",
+		"CREATE USER IF NOT EXISTS 'norld'@'%' IDENTIFIED BY 'pw'",
+		"GRANT SELECT, LOCK TABLES, SHOW DATABASES, REPLICATION SLAVE, BINLOG MONITOR ON *.* TO 'norld'@'%'")
+	h := newHarness(t, srv, db, map[string]string{"database.user": "norld", "database.password": "pw", "table.include.list": db + "\\.a"})
+	h.start()
+	recs := h.pollTopic("srv."+db+".a", 2)
+	srv.Exec(t, "INSERT INTO "+db+".a VALUES (3)") // the lock was released after the snapshot
+	recs = h.pollTopic("srv."+db+".a", 3)
+	if describe(recs[2]) != "c Struct{id=3} after=Struct{id=3}" {
+		t.Fatalf("got %s", describe(recs[2]))
+	}
+}
