@@ -287,7 +287,7 @@ func (s *streamer) handle(ctx context.Context, ev *replication.BinlogEvent) erro
 				s.begin(startPos, "", "")
 			}
 			s.thread = int64(e.SlaveProxyID)
-			return s.done(ctx, h)
+			return s.heartbeat(ctx) // BEGIN itself is not counted in "event", as in Debezium
 		case "COMMIT":
 			return s.commit(ctx, h)
 		case "ROLLBACK":
