@@ -38,6 +38,7 @@ type sinkTask struct {
 	log       *slog.Logger
 	metrics   *taskMetrics
 	state     *taskState
+	active    *topicTracker // topics consumed from, for KIP-558 tracking
 
 	flushInterval time.Duration
 
@@ -254,6 +255,7 @@ func (t *sinkTask) deliver(ctx context.Context, fs kgo.Fetches) error {
 		}
 		tp := connectors.TopicPartition{Topic: kr.Topic, Partition: kr.Partition}
 		t.metrics.polled.Add(1)
+		t.active.used(kr.Topic)
 		sr, err := t.convert(ctx, kr)
 		if err == nil && sr != nil {
 			batch = append(batch, sr)

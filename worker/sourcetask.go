@@ -39,6 +39,7 @@ type sourceTask struct {
 	tracker   *offsets.Tracker
 	tol       *tolerance
 	topics    *topicCreator
+	active    *topicTracker // topics produced to, for KIP-558 tracking
 	log       *slog.Logger
 	metrics   *taskMetrics
 
@@ -211,6 +212,7 @@ func (t *sourceTask) send(ctx context.Context, r *connectors.SourceRecord) error
 			return
 		}
 		t.metrics.written.Add(1)
+		t.active.used(kr.Topic)
 		if pending != nil {
 			pending.Ack()
 		}

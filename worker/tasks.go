@@ -190,6 +190,7 @@ func (w *Worker) newSourceTask(id TaskID, plugin *connectors.Plugin, connCfg, ta
 		tol: &tolerance{policy: policy, log: log, c: &toleranceCounters{}}, topics: topics,
 		log: log, metrics: &taskMetrics{}, flushInterval: w.set.FlushInterval, flushTimeout: w.set.FlushTimeout,
 		failure: make(chan error, 1), uncommitted: map[string]offsets.Entry{},
+		active: w.newTopicTracker(id),
 	}
 	st.state = newTaskState(false, func(s State) { w.deps.Status.TaskState(id, s, nil) })
 	return st, nil
@@ -329,6 +330,7 @@ func (w *Worker) newSinkTask(ctx context.Context, id TaskID, plugin *connectors.
 		tol: &tolerance{policy: policy, log: log, c: &toleranceCounters{}}, log: log, metrics: &taskMetrics{},
 		flushInterval: w.set.FlushInterval,
 		consumed:      map[connectors.TopicPartition]int64{}, paused: map[connectors.TopicPartition]bool{},
+		active: w.newTopicTracker(id),
 	}
 	st.state = newTaskState(false, func(s State) { w.deps.Status.TaskState(id, s, nil) })
 	opts := append(append([]kgo.Opt{}, w.deps.KafkaOpts...), copts...)

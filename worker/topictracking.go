@@ -1,0 +1,46 @@
+package worker
+
+import "sync"
+
+// TopicListener is an optional StatusListener ability, found by type assertion: it is
+// told the first time a task run produces to (source) or consumes from (sink) a topic,
+// so the herder can record the connector's active topics (KIP-558, GET
+// /connectors/{c}/topics). Calls come from task goroutines and producer callbacks and
+// must not block.
+type TopicListener interface {
+	TaskTopic(id TaskID, topic string)
+}
+
+// topicTracker reports each topic once per task run. A nil tracker does nothing, so
+// tasks built without one (unit tests) need no special casing.
+type topicTracker struct {
+	id TaskID
+	l  TopicListener
+
+	mu   sync.Mutex // guards seen; producer callbacks and the task goroutine both call used
+	seen map[string]bool
+}
+
+// newTopicTracker returns a tracker for task id, or nil when the status listener does
+// not take topics.
+func (w *Worker) newTopicTracker(id TaskID) *topicTracker {
+	l, ok := w.deps.Status.(TopicListener)
+	if !ok {
+		return nil
+	}
+	return &topicTracker{id: id, l: l, seen: map[string]bool{}}
+}
+
+// used notes that the task used topic, telling the listener the first time.
+func (t *topicTracker) used(topic string) {
+	if t == nil {
+		return
+	}
+	t.mu.Lock()
+	first := !t.seen[topic]
+	t.seen[topic] = true
+	t.mu.Unlock()
+	if first {
+		t.l.TaskTopic(t.id, topic)
+	}
+}
