@@ -150,6 +150,7 @@ type Config struct {
 	StoreOnlyCaptured    bool
 	HistoryClass         string
 	IncrementalChunk     int
+	SnapshotThreads      int
 }
 
 var builtinDBs = map[string]bool{"mysql": true, "performance_schema": true, "sys": true, "information_schema": true}
@@ -193,6 +194,9 @@ func ParseConfig(cfg connectors.Config, mariadb bool) (*Config, error) {
 	c.LockTimeout = time.Duration(lt) * time.Millisecond
 	sd, _ := v["snapshot.delay.ms"].(int64)
 	c.SnapshotDelay = time.Duration(sd) * time.Millisecond
+	if n, ok := v["snapshot.max.threads"].(int32); ok {
+		c.SnapshotThreads = int(n)
+	}
 	if n, ok := v["incremental.snapshot.chunk.size"].(int32); ok {
 		c.IncrementalChunk = int(n)
 	}

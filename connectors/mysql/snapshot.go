@@ -251,6 +251,7 @@ func (t *Task) snapshot(ctx context.Context, c *client.Conn, state *schemaState,
 	}
 	defer unlock()
 	schemaConn := c
+	var workers []*client.Conn
 	if tableLocks {
 		// the locked session may only touch the locked tables (and an implicit commit
 		// would release them): the schema is read on a second connection
@@ -265,6 +266,18 @@ func (t *Task) snapshot(ctx context.Context, c *client.Conn, state *schemaState,
 			return position{}, err
 		}
 		defer func() { _, _ = c.Execute("COMMIT") }()
+		if locked && data && t.cfg.SnapshotThreads > 1 {
+			// every worker starts its consistent snapshot while writes are blocked, so
+			// all of them read the same state as this connection
+			for range t.cfg.SnapshotThreads {
+				w, err := openWorker(ctx, t)
+				if err != nil {
+					return position{}, err
+				}
+				defer w.Close()
+				workers = append(workers, w)
+			}
+		}
 	}
 	pos, err := serverPosition(c, mariadb)
 	if err != nil {
@@ -285,7 +298,13 @@ func (t *Task) snapshot(ctx context.Context, c *client.Conn, state *schemaState,
 	}
 	slices.SortFunc(captured, func(a, b cdc.TableID) int { return strings.Compare(a.String(), b.String()) })
 	if data {
-		if err := t.readData(ctx, c, state, captured, &pos); err != nil {
+		src := selectAll(c)
+		if len(workers) > 0 {
+			pr := newParallelReader(ctx, t, c, workers, state, captured)
+			defer pr.close()
+			src = pr.rows
+		}
+		if err := t.readData(ctx, c, state, captured, &pos, src); err != nil {
 			return position{}, err
 		}
 	}
@@ -297,7 +316,7 @@ func (t *Task) snapshot(ctx context.Context, c *client.Conn, state *schemaState,
 }
 
 // readData reads every captured table not yet done and emits op=r records.
-func (t *Task) readData(ctx context.Context, c *client.Conn, state *schemaState, tables []cdc.TableID, pos *position) error {
+func (t *Task) readData(ctx context.Context, c *client.Conn, state *schemaState, tables []cdc.TableID, pos *position, src rowSource) error {
 	var todo []cdc.TableID
 	for _, id := range tables {
 		if !slices.Contains(pos.Done, id.String()) {
@@ -348,17 +367,7 @@ func (t *Task) readData(ctx context.Context, c *client.Conn, state *schemaState,
 			t.metrics.snapEvents.Inc()
 			return t.emit(ctx, recs...)
 		}
-		var res gmysql.Result
-		q := "SELECT * FROM " + quoteIdent(id.Catalog) + "." + quoteIdent(id.Table)
-		err = c.ExecuteSelectStreaming(q, &res, func(row []gmysql.FieldValue) error {
-			vals := make([]any, len(row))
-			for i, v := range row {
-				x := v.Value()
-				if b, ok := x.([]byte); ok {
-					x = append([]byte(nil), b...)
-				}
-				vals[i] = x
-			}
+		err = src(ctx, id, func(vals []any) error {
 			n++
 			if prev != nil {
 				if err := flush(prev, n-1, false); err != nil {
@@ -368,7 +377,7 @@ func (t *Task) readData(ctx context.Context, c *client.Conn, state *schemaState,
 			prev = vals
 			t.metrics.rowsScanned.WithLabelValues(id.String()).Set(float64(n))
 			return ctx.Err()
-		}, nil)
+		})
 		if err != nil {
 			return fmt.Errorf("snapshot of %s: %w", id, err)
 		}

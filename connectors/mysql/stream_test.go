@@ -1,10 +1,13 @@
 package mysql
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/gonnect/gonnect/connectors/cdc/cdctest"
 	"github.com/gonnect/gonnect/connectors/mysql/mysqltest"
+	"github.com/gonnect/gonnect/schemas"
 )
 
 // TestSnapshotThenStream: rows present before start arrive as op=r, then inserts,
@@ -49,5 +52,49 @@ func TestSnapshotTableLockFallback(t *testing.T) {
 	recs = h.pollTopic("srv."+db+".a", 3)
 	if describe(recs[2]) != "c Struct{id=3} after=Struct{id=3}" {
 		t.Fatalf("got %s", describe(recs[2]))
+	}
+}
+
+// TestParallelSnapshot reads a large table in primary-key chunks on several
+// connections and a small one whole; every row arrives once, in key order, with the
+// snapshot markers of a sequential snapshot.
+func TestParallelSnapshot(t *testing.T) {
+	srv := mysqltest.Start(t)
+	db := srv.NewDatabase(t, "parallel")
+	srv.Exec(t, "CREATE TABLE "+db+".big (id INT PRIMARY KEY, v VARCHAR(10))", "CREATE TABLE "+db+".small (id INT PRIMARY KEY)",
+		"INSERT INTO "+db+".small VALUES (1),(2)")
+	const n = 9000
+	for i := 0; i < n; i += 1000 {
+		var vals []string
+		for j := i; j < i+1000; j++ {
+			vals = append(vals, fmt.Sprintf("(%d,'v%d')", j, j))
+		}
+		srv.Exec(t, "INSERT INTO "+db+".big VALUES "+strings.Join(vals, ","))
+	}
+	h := newHarness(t, srv, db, map[string]string{"snapshot.max.threads": "3"})
+	h.start()
+	big := h.pollTopic("srv."+db+".big", n)
+	small := h.pollTopic("srv."+db+".small", 2)
+	for i, r := range big {
+		env := r.Value.(*schemas.Struct)
+		if id := env.Get("after").(*schemas.Struct).Get("id"); id != int32(i) {
+			t.Fatalf("row %d has id %v", i, id)
+		}
+		want := "true"
+		switch i {
+		case 0:
+			want = "first"
+		case n - 1:
+			want = "last_in_data_collection"
+		}
+		if m := env.Get("source").(*schemas.Struct).Get("snapshot"); m != want {
+			t.Fatalf("row %d marker %v, want %s", i, m, want)
+		}
+	}
+	if m := small[1].Value.(*schemas.Struct).Get("source").(*schemas.Struct).Get("snapshot"); m != "last" {
+		t.Fatalf("last marker %v", m)
+	}
+	if _, ok := small[1].SourceOffset["snapshot"]; ok {
+		t.Fatal("the last snapshot record still marks the snapshot as running")
 	}
 }
