@@ -2,6 +2,7 @@ package mysql
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -123,5 +124,60 @@ func TestHeartbeats(t *testing.T) {
 	}
 	if n := srv.Query(t, "SELECT COUNT(*) FROM "+db+".beats")[0][0]; n == "0" {
 		t.Fatal("heartbeat.action.query did not run")
+	}
+}
+
+// TestReconnect kills the connector's binlog connection mid-stream: the task reconnects
+// with backoff and continues without losing or repeating events.
+func TestReconnect(t *testing.T) {
+	srv := mysqltest.Start(t)
+	db := srv.NewDatabase(t, "reconnect")
+	srv.Exec(t, "CREATE TABLE "+db+".t (id INT PRIMARY KEY)", "INSERT INTO "+db+".t VALUES (0)")
+	h := newHarness(t, srv, db, nil)
+	h.start()
+	topic := "srv." + db + ".t"
+	h.pollTopic(topic, 1)
+	srv.Exec(t, "INSERT INTO "+db+".t VALUES (1)")
+	h.pollTopic(topic, 2)
+	if err := srv.Kill(context.Background(), "cdc"); err != nil {
+		t.Fatal(err)
+	}
+	srv.Exec(t, "INSERT INTO "+db+".t VALUES (2)", "INSERT INTO "+db+".t VALUES (3)")
+	recs := h.pollTopic(topic, 4)
+	for i, r := range recs[2:] {
+		if got, want := describe(r), fmt.Sprintf("c Struct{id=%d} after=Struct{id=%d}", i+2, i+2); got != want {
+			t.Fatalf("after reconnect got %s want %s", got, want)
+		}
+	}
+	h.poll("no duplicates", func([]*connectors.SourceRecord) bool { return true })
+	if n := len(onTopic(h.got, topic)); n != 4 {
+		t.Fatalf("%d records, want 4", n)
+	}
+}
+
+func TestSSLModes(t *testing.T) {
+	srv := mysqltest.Start(t)
+	db := srv.NewDatabase(t, "ssl")
+	srv.Exec(t, "CREATE TABLE "+db+".t (id INT PRIMARY KEY)", "INSERT INTO "+db+".t VALUES (1)")
+	tests := []struct {
+		name, mode, wantErr string
+	}{
+		{name: "preferred falls back to plain", mode: "preferred"},
+		{name: "disabled", mode: "disabled"},
+		{name: "required fails without server TLS", mode: "required", wantErr: "does not support TLS"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarness(t, srv, db, map[string]string{"database.ssl.mode": tc.mode})
+			h.start()
+			defer h.stop()
+			if tc.wantErr != "" {
+				if err := h.pollErr(); !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("error %v", err)
+				}
+				return
+			}
+			h.pollTopic("srv."+db+".t", 1)
+		})
 	}
 }

@@ -303,8 +303,8 @@ func (t *Task) connectRetry(ctx context.Context, d *dialer) (*client.Conn, error
 			return c, nil
 		}
 		t.metrics.connected.Set(0)
-		if strings.Contains(err.Error(), "Access denied") {
-			return nil, err
+		if msg := err.Error(); strings.Contains(msg, "Access denied") || strings.Contains(msg, "does not support TLS") {
+			return nil, err // configuration errors: retrying will not help
 		}
 		t.log.Warn("cannot connect to the database; retrying", "error", err, "backoff", backoff)
 		select {
