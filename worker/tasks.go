@@ -27,6 +27,7 @@ type taskRunner struct {
 	metrics *taskMetrics
 	errs    *toleranceCounters
 	own     prometheus.Collector // the task's own metrics (connectors.MetricsProvider), if any
+	ownReg  prometheus.Registerer
 }
 
 type taskCtx struct {
@@ -100,7 +101,11 @@ func (w *Worker) StartTask(id TaskID, connRaw, taskRaw connectors.Config, target
 	tr.state = state
 	if mp, ok := task.(connectors.MetricsProvider); ok && w.deps.Metrics != nil {
 		if c := mp.Metrics(); c != nil {
-			if err := w.deps.Metrics.Register(c); err != nil {
+			// Connector and task labels make the connector's own series (Debezium's)
+			// selectable per connector, as dashboards expect.
+			reg := prometheus.WrapRegistererWith(prometheus.Labels{"connector": id.Connector, "task": strconv.Itoa(id.Task)}, w.deps.Metrics)
+			tr.ownReg = reg
+			if err := reg.Register(c); err != nil {
 				w.log.Warn("registering task metrics failed", "connector", id.Connector, "task", id.Task, "error", err)
 			} else {
 				tr.own = c
@@ -116,7 +121,7 @@ func (w *Worker) StartTask(id TaskID, connRaw, taskRaw connectors.Config, target
 		defer release()
 		defer func() {
 			if tr.own != nil {
-				w.deps.Metrics.Unregister(tr.own)
+				tr.ownReg.Unregister(tr.own)
 			}
 		}()
 		err := run()

@@ -8,6 +8,8 @@ import (
 // whatever follows the prefix; anything else not listed here draws an "unknown
 // configuration" warning, as Java logs "was supplied but isn't a known config".
 var knownKeys = map[string]bool{
+	// Read by the REST basic-auth extension (rest.OptionsFromProps).
+	"java.security.auth.login.config": true, "rest.basic.auth.exempt.root": true,
 	"bootstrap.servers": true, "group.id": true, "client.id": true,
 	"config.storage.topic": true, "config.storage.replication.factor": true,
 	"offset.storage.topic": true, "offset.storage.partitions": true, "offset.storage.replication.factor": true,
