@@ -183,6 +183,12 @@ func (s *Stream) Process(r *logminer.Row) error {
 		s.buf.begin(r)
 	case logminer.OpInsert, logminer.OpUpdate, logminer.OpDelete:
 		return s.dml(r)
+	case logminer.OpSelectLOB, logminer.OpLOBWrite, logminer.OpLOBTrim, logminer.OpLOBErase:
+		if s.cfg.Modes.LOBEnabled {
+			return s.dml(r)
+		}
+		s.metrics.skippedRows.WithLabelValues(opName(r)).Inc()
+		s.log.Warn("skipping a LOB row because lob.enabled=false", "operation", opName(r), "position", r.Position())
 	case logminer.OpCommit:
 		return s.commit(r)
 	case logminer.OpRollback:
@@ -215,7 +221,8 @@ func opName(r *logminer.Row) string {
 }
 
 func (s *Stream) dml(r *logminer.Row) error {
-	if !strings.HasPrefix(r.Table, "OBJ# ") && !s.captured(r.Owner, r.Table) {
+	// LOB_WRITE rows may come without a table name; they follow their locator row.
+	if r.Table != "" && !strings.HasPrefix(r.Table, "OBJ# ") && !s.captured(r.Owner, r.Table) {
 		return nil // F-FILTER: excluded tables are dropped before buffering
 	}
 	if r.Rollback {
