@@ -45,12 +45,15 @@ func endOffset(ctx context.Context, cl *kgo.Client, topic string) (int64, error)
 	return 0, nil
 }
 
+// timeline makes watch print the topic's end offset every 250 ms (-timeline).
+var timeline bool
+
 // watch polls the topic's end offset every 5 ms until it reaches n (bounded by
 // timeout) and reads the pids' CPU at the window's edges. It fails early if any of
 // the procs exits.
 func watch(ctx context.Context, cl *kgo.Client, topic string, n int64, timeout time.Duration, procs ...*harness.Proc) (window, error) {
 	var w window
-	var t0 time.Time
+	var t0, lastMark time.Time
 	cpu0 := make([]time.Duration, len(procs))
 	cpus := func(dst []time.Duration) error {
 		for i, p := range procs {
@@ -77,6 +80,10 @@ func watch(ctx context.Context, cl *kgo.Client, topic string, n int64, timeout t
 			if err := cpus(cpu0); err != nil {
 				return false, err
 			}
+		}
+		if timeline && !t0.IsZero() && time.Since(lastMark) >= 250*time.Millisecond {
+			lastMark = time.Now()
+			fmt.Printf("    t+%5.2fs %9d records\n", time.Since(t0).Seconds(), off)
 		}
 		if off < n {
 			return false, nil

@@ -27,8 +27,23 @@ func AppendValue(dst []byte, seq int64, size int) []byte {
 	dst = append(dst, "seq="...)
 	dst = strconv.AppendInt(dst, seq, 10)
 	dst = append(dst, ';')
-	for i := len(dst) - start; i < size; i++ {
-		dst = append(dst, 'a'+byte((int64(i)+seq)%26))
+	// The filler is the alphabet repeated, starting at a letter that depends on seq,
+	// copied in chunks so the encoding costs little next to the pipeline it feeds.
+	shift := int(seq % 26)
+	for n := size - (len(dst) - start); n > 0; {
+		chunk := alphabet[shift:min(len(alphabet), shift+n)]
+		dst = append(dst, chunk...)
+		n -= len(chunk)
+		shift = 0
 	}
 	return dst
 }
+
+// alphabet is the filler of AppendValue: a..z repeated.
+var alphabet = func() string {
+	b := make([]byte, 26*40)
+	for i := range b {
+		b[i] = 'a' + byte(i%26)
+	}
+	return string(b)
+}()

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"runtime/pprof"
 
 	"github.com/gonnect/gonnect/bench/internal/benchconn"
 	"github.com/gonnect/gonnect/bench/internal/harness"
@@ -45,7 +46,38 @@ func Run(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	if prefix := os.Getenv(ProfileEnv); prefix != "" {
+		stop, err := profile(prefix)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
 	return w.Run(ctx)
+}
+
+// ProfileEnv, when set in a worker child's environment, is a path prefix: the child
+// writes a CPU profile of its whole run to <prefix>.cpu.pprof and a heap profile at
+// shutdown to <prefix>.heap.pprof (for go tool pprof).
+const ProfileEnv = "GONNECT_BENCH_PROFILE"
+
+func profile(prefix string) (stop func(), err error) {
+	cf, err := os.Create(prefix + ".cpu.pprof")
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(cf); err != nil {
+		cf.Close()
+		return nil, err
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		cf.Close()
+		if hf, err := os.Create(prefix + ".heap.pprof"); err == nil {
+			_ = pprof.Lookup("allocs").WriteTo(hf, 0)
+			hf.Close()
+		}
+	}, nil
 }
 
 // Start writes props to dir/name.properties and starts a worker child with them,
