@@ -300,6 +300,15 @@ func (s *Stream) commit(r *logminer.Row) error {
 	}
 	defer t.close()
 	s.metrics.committedTransactions.Inc()
+	if len(t.parked) > 0 {
+		// An undo row whose change never appeared: emitting the transaction could
+		// publish a change Oracle rolled back (oracle-update-as-delete §2.3).
+		u := t.parked[0]
+		err := fmt.Errorf("transaction commits with %d undo row(s) matching no change, first at %s; statement: %s", len(t.parked), u.position(t.xid), truncateSQL(u.SQL))
+		if herr := s.cfg.Failure.Handle(s.log, r.Position(), err); herr != nil {
+			return herr
+		}
+	}
 	if s.pos.Commit.Handled(r.Thread, r.SCN, r.XID) {
 		s.log.Debug("skipping transaction already emitted before the restart", "position", r.Position())
 		return nil

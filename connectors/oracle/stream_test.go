@@ -8,6 +8,7 @@ import (
 
 	"github.com/gonnect/gonnect/connectors"
 	"github.com/gonnect/gonnect/connectors/oracle"
+	"github.com/gonnect/gonnect/connectors/oracle/logminer"
 	"github.com/gonnect/gonnect/schemas"
 )
 
@@ -60,5 +61,71 @@ BEGIN 1a0002000d000000 <nil>
 END 1a0002000d000000 1`
 	if got := strings.Join(out, "\n"); got != want {
 		t.Fatalf("got:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+// TestStreamFailsLoudly covers rows that must never be dropped silently: under
+// event.processing.failure.handling.mode=fail they stop the stream with the position
+// and the statement in the message; under warn they are skipped with a warning.
+func TestStreamFailsLoudly(t *testing.T) {
+	_, cat := loadG01(t)
+	ins := `insert into "FINX"."ACCOUNTS"("ACCT_ID","CUST_ID","BALANCE","STATUS") values ('1','2','3','OPEN');`
+	tests := []struct {
+		name string
+		rows []logminer.Row
+		want string
+	}{
+		{name: "unreadable SQL_REDO", rows: []logminer.Row{
+			{SCN: 10, OpCode: logminer.OpInsert, XID: "01", Owner: "FINX", Table: "ACCOUNTS", SQLRedo: `insert into "FINX"."ACCOUNTS"("ACCT_ID") values (`},
+			{SCN: 11, OpCode: logminer.OpCommit, XID: "01"}}, want: "scn=10"},
+		{name: "OBJ# of an unknown object", rows: []logminer.Row{
+			{SCN: 10, OpCode: logminer.OpInsert, XID: "01", Owner: "UNKNOWN", Table: "OBJ# 99999", SQLRedo: `insert into "UNKNOWN"."OBJ# 99999"("COL 1") values (HEXTORAW('c102'));`},
+			{SCN: 11, OpCode: logminer.OpCommit, XID: "01"}}, want: "data object 99999 is not a table"},
+		{name: "column unknown to the model", rows: []logminer.Row{
+			{SCN: 10, OpCode: logminer.OpInsert, XID: "01", Owner: "FINX", Table: "ACCOUNTS", SQLRedo: `insert into "FINX"."ACCOUNTS"("ACCT_ID","NOPE") values ('1','2');`},
+			{SCN: 11, OpCode: logminer.OpCommit, XID: "01"}}, want: `column "NOPE"`},
+		{name: "update without key columns (no supplemental logging)", rows: []logminer.Row{
+			{SCN: 10, OpCode: logminer.OpUpdate, XID: "01", Owner: "FINX", Table: "ACCOUNTS", SQLRedo: `update "FINX"."ACCOUNTS" set "STATUS" = 'X' where "STATUS" = 'OPEN';`},
+			{SCN: 11, OpCode: logminer.OpCommit, XID: "01"}}, want: "ACCT_ID"},
+		{name: "undo row that matches nothing at COMMIT", rows: []logminer.Row{
+			{SCN: 10, OpCode: logminer.OpInsert, XID: "01", Owner: "FINX", Table: "ACCOUNTS", RowID: "AAASEXAAIAAAAAAAAA", SQLRedo: ins},
+			{SCN: 11, OpCode: logminer.OpDelete, XID: "01", Owner: "FINX", Table: "ACCOUNTS", RowID: "AAASEXAAIAAAAAAAAB", Rollback: true, SQLRedo: `delete from "FINX"."ACCOUNTS" where ROWID = 'AAASEXAAIAAAAAAAAB';`},
+			{SCN: 12, OpCode: logminer.OpCommit, XID: "01"}}, want: "undo row(s) matching no change"},
+		{name: "FFFFFFFF undo with two candidate transactions", rows: []logminer.Row{
+			{SCN: 10, OpCode: logminer.OpInsert, XID: "0A00010001000000", Owner: "FINX", Table: "ACCOUNTS", RowID: "AAASEXAAIAAAAAAAAA", SQLRedo: ins},
+			{SCN: 10, OpCode: logminer.OpInsert, XID: "0A00010002000000", Owner: "FINX", Table: "ACCOUNTS", RowID: "AAASEXAAIAAAAAAAAC", SQLRedo: ins},
+			{SCN: 11, OpCode: logminer.OpDelete, XID: "0A000100FFFFFFFF", Owner: "FINX", Table: "ACCOUNTS", RowID: "AAASEXAAIAAAAAAAAA", Rollback: true, SQLRedo: `delete from "FINX"."ACCOUNTS" where ROWID = 'AAASEXAAIAAAAAAAAA';`}},
+			want: "2 open transactions share its slot"},
+	}
+	for _, tt := range tests {
+		for _, mode := range []string{"fail", "warn"} {
+			t.Run(tt.name+"/"+mode, func(t *testing.T) {
+				raw := taskConfig()
+				raw["event.processing.failure.handling.mode"] = mode
+				cfg, err := oracle.ParseConfig(connectors.Config(raw))
+				if err != nil {
+					t.Fatal(err)
+				}
+				st, err := oracle.NewStream(cfg.StreamConfig(), cat, oracle.Position{}, slog.New(slog.DiscardHandler), oracle.NewMetrics("t", "0"))
+				if err != nil {
+					t.Fatal(err)
+				}
+				var got error
+				for i := range tt.rows {
+					if got = st.Process(&tt.rows[i]); got != nil {
+						break
+					}
+				}
+				if mode == "warn" {
+					if got != nil {
+						t.Fatalf("warn mode: %v", got)
+					}
+					return
+				}
+				if got == nil || !strings.Contains(got.Error(), tt.want) {
+					t.Fatalf("err = %v, want it to contain %q", got, tt.want)
+				}
+			})
+		}
 	}
 }
