@@ -29,8 +29,9 @@ type Deps struct {
 	Offsets  offsets.Store
 	Status   StatusListener
 	// Converter builds a key (isKey) or value converter from a class name and its
-	// settings (prefix stripped).
-	Converter func(ctx context.Context, class string, cfg map[string]string, isKey bool) (schemas.Converter, error)
+	// settings (prefix stripped); retry bounds its retries of transient failures such
+	// as a schema registry outage (the connector's errors.retry.timeout).
+	Converter func(ctx context.Context, class string, cfg map[string]string, isKey bool, retry time.Duration) (schemas.Converter, error)
 	// HeaderConverter builds a header converter.
 	HeaderConverter func(ctx context.Context, class string, cfg map[string]string) (schemas.HeaderConverter, error)
 	// Transforms builds the transform chain of a connector config (nil, nil: none).
@@ -278,7 +279,8 @@ func containsRef(s string) bool {
 	return false
 }
 
-// SetConnectorTarget moves a running connector to PAUSED or STARTED.
+// SetConnectorTarget moves a connector running here, and its tasks running here, to
+// PAUSED or STARTED.
 func (w *Worker) SetConnectorTarget(name string, target TargetState) {
 	w.mu.Lock()
 	r := w.connectors[name]
@@ -289,6 +291,11 @@ func (w *Worker) SetConnectorTarget(name string, target TargetState) {
 		}
 	}
 	w.mu.Unlock()
+	// Tasks often run on workers that do not run their connector instance: they
+	// follow the target state on their own.
+	for _, t := range tasks {
+		t.state.set(target == TargetPaused)
+	}
 	if r == nil {
 		return
 	}
@@ -296,9 +303,6 @@ func (w *Worker) SetConnectorTarget(name string, target TargetState) {
 	r.target = target
 	failed := r.failed
 	r.mu.Unlock()
-	for _, t := range tasks {
-		t.state.set(target == TargetPaused)
-	}
 	if failed != nil {
 		return
 	}
