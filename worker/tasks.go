@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/twmb/franz-go/pkg/kerr"
@@ -142,29 +143,7 @@ func (w *Worker) StartTask(id TaskID, connRaw, taskRaw connectors.Config, target
 }
 
 func (w *Worker) newSourceTask(id TaskID, plugin *connectors.Plugin, connCfg, taskCfg connectors.Config) (*sourceTask, error) {
-	ctx := context.Background()
-	keyConv, err := w.converter(ctx, connCfg, "key.converter", w.set.KeyConverter, w.set.KeyConverterCfg, true)
-	if err != nil {
-		return nil, err
-	}
-	valueConv, err := w.converter(ctx, connCfg, "value.converter", w.set.ValueConverter, w.set.ValueConverterCfg, false)
-	if err != nil {
-		return nil, err
-	}
-	var hdrConv schemas.HeaderConverter
-	if w.deps.HeaderConverter != nil {
-		class, hcfg := pickConverter(connCfg, "header.converter", w.set.HeaderConverter, w.set.HeaderConverterCfg)
-		if hdrConv, err = w.deps.HeaderConverter(ctx, class, hcfg); err != nil {
-			return nil, fmt.Errorf("header.converter: %w", err)
-		}
-	}
-	var chain Transformer
-	if w.deps.Transforms != nil {
-		if chain, err = w.deps.Transforms(connCfg); err != nil {
-			return nil, err
-		}
-	}
-	policy, err := ParseErrorPolicy(connCfg)
+	pl, err := w.newPipeline(context.Background(), connCfg)
 	if err != nil {
 		return nil, err
 	}
@@ -189,10 +168,10 @@ func (w *Worker) newSourceTask(id TaskID, plugin *connectors.Plugin, connCfg, ta
 	}
 	log := w.log.With("connector", id.Connector, "task", id.Task)
 	st := &sourceTask{
-		id: id, task: plugin.NewSourceTask(), cfg: taskCfg, chain: chain,
-		keyConv: keyConv, valueConv: valueConv, hdrConv: hdrConv,
+		id: id, task: plugin.NewSourceTask(), cfg: taskCfg, chain: pl.chain,
+		keyConv: pl.keyConv, valueConv: pl.valueConv, hdrConv: pl.hdrConv,
 		producer: cl, store: w.deps.Offsets, tracker: offsets.NewTracker(),
-		tol: &tolerance{policy: policy, log: log, c: &toleranceCounters{}}, topics: topics,
+		tol: &tolerance{policy: pl.policy, log: log, c: &toleranceCounters{}}, topics: topics,
 		log: log, metrics: &taskMetrics{}, flushInterval: w.set.FlushInterval, flushTimeout: w.set.FlushTimeout,
 		failure: make(chan error, 1), uncommitted: map[string]offsets.Entry{},
 		active: w.newTopicTracker(id),
@@ -235,12 +214,47 @@ func pickConverter(connCfg connectors.Config, key, workerClass string, workerCfg
 	return workerClass, workerCfg
 }
 
-func (w *Worker) converter(ctx context.Context, connCfg connectors.Config, key, workerClass string, workerCfg map[string]string, isKey bool) (schemas.Converter, error) {
+// pipeline is what source and sink tasks share: converters, transforms and the
+// connector's error policy.
+type pipeline struct {
+	keyConv, valueConv schemas.Converter
+	hdrConv            schemas.HeaderConverter
+	chain              Transformer
+	policy             ErrorPolicy
+}
+
+func (w *Worker) newPipeline(ctx context.Context, connCfg connectors.Config) (pipeline, error) {
+	var pl pipeline
+	var err error
+	if pl.policy, err = ParseErrorPolicy(connCfg); err != nil {
+		return pl, err
+	}
+	if pl.keyConv, err = w.converter(ctx, connCfg, "key.converter", w.set.KeyConverter, w.set.KeyConverterCfg, true, pl.policy.RetryTimeout); err != nil {
+		return pl, err
+	}
+	if pl.valueConv, err = w.converter(ctx, connCfg, "value.converter", w.set.ValueConverter, w.set.ValueConverterCfg, false, pl.policy.RetryTimeout); err != nil {
+		return pl, err
+	}
+	if w.deps.HeaderConverter != nil {
+		class, hcfg := pickConverter(connCfg, "header.converter", w.set.HeaderConverter, w.set.HeaderConverterCfg)
+		if pl.hdrConv, err = w.deps.HeaderConverter(ctx, class, hcfg); err != nil {
+			return pl, fmt.Errorf("header.converter: %w", err)
+		}
+	}
+	if w.deps.Transforms != nil {
+		if pl.chain, err = w.deps.Transforms(connCfg); err != nil {
+			return pl, err
+		}
+	}
+	return pl, nil
+}
+
+func (w *Worker) converter(ctx context.Context, connCfg connectors.Config, key, workerClass string, workerCfg map[string]string, isKey bool, retry time.Duration) (schemas.Converter, error) {
 	class, cfg := pickConverter(connCfg, key, workerClass, workerCfg)
 	if class == "" {
 		return nil, fmt.Errorf("Missing required configuration \"%s\" which has no default value.", key)
 	}
-	c, err := w.deps.Converter(ctx, class, cfg, isKey)
+	c, err := w.deps.Converter(ctx, class, cfg, isKey, retry)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", key, err)
 	}
@@ -299,28 +313,7 @@ func (w *Worker) TaskRunning(id TaskID) bool {
 }
 
 func (w *Worker) newSinkTask(ctx context.Context, id TaskID, plugin *connectors.Plugin, connCfg, taskCfg connectors.Config) (*sinkTask, error) {
-	keyConv, err := w.converter(ctx, connCfg, "key.converter", w.set.KeyConverter, w.set.KeyConverterCfg, true)
-	if err != nil {
-		return nil, err
-	}
-	valueConv, err := w.converter(ctx, connCfg, "value.converter", w.set.ValueConverter, w.set.ValueConverterCfg, false)
-	if err != nil {
-		return nil, err
-	}
-	var hdrConv schemas.HeaderConverter
-	if w.deps.HeaderConverter != nil {
-		class, hcfg := pickConverter(connCfg, "header.converter", w.set.HeaderConverter, w.set.HeaderConverterCfg)
-		if hdrConv, err = w.deps.HeaderConverter(ctx, class, hcfg); err != nil {
-			return nil, fmt.Errorf("header.converter: %w", err)
-		}
-	}
-	var chain Transformer
-	if w.deps.Transforms != nil {
-		if chain, err = w.deps.Transforms(connCfg); err != nil {
-			return nil, err
-		}
-	}
-	policy, err := ParseErrorPolicy(connCfg)
+	pl, err := w.newPipeline(ctx, connCfg)
 	if err != nil {
 		return nil, err
 	}
@@ -330,9 +323,9 @@ func (w *Worker) newSinkTask(ctx context.Context, id TaskID, plugin *connectors.
 	}
 	log := w.log.With("connector", id.Connector, "task", id.Task)
 	st := &sinkTask{
-		id: id, task: plugin.NewSinkTask(), cfg: taskCfg, chain: chain,
-		keyConv: keyConv, valueConv: valueConv, hdrConv: hdrConv,
-		tol: &tolerance{policy: policy, log: log, c: &toleranceCounters{}}, log: log, metrics: &taskMetrics{},
+		id: id, task: plugin.NewSinkTask(), cfg: taskCfg, chain: pl.chain,
+		keyConv: pl.keyConv, valueConv: pl.valueConv, hdrConv: pl.hdrConv,
+		tol: &tolerance{policy: pl.policy, log: log, c: &toleranceCounters{}}, log: log, metrics: &taskMetrics{},
 		flushInterval: w.set.FlushInterval,
 		consumed:      map[connectors.TopicPartition]int64{}, paused: map[connectors.TopicPartition]bool{},
 		active: w.newTopicTracker(id),

@@ -75,7 +75,7 @@ func newTestWorker(t *testing.T, reg *connectors.Registry, store offsets.Store, 
 		Registry: reg,
 		Offsets:  store,
 		Status:   st,
-		Converter: func(ctx context.Context, c string, cfg map[string]string, k bool) (schemas.Converter, error) {
+		Converter: func(ctx context.Context, c string, cfg map[string]string, k bool, _ time.Duration) (schemas.Converter, error) {
 			return converters.New(ctx, c, cfg, k)
 		},
 		HeaderConverter: converters.NewHeader,

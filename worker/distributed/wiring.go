@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"time"
 
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kgo"
@@ -92,8 +93,8 @@ func workerDeps(reg *connectors.Registry, store offsets.Store, st worker.StatusL
 		Registry: reg,
 		Offsets:  store,
 		Status:   st,
-		Converter: func(ctx context.Context, class string, cfg map[string]string, isKey bool) (schemas.Converter, error) {
-			return converters.New(ctx, class, cfg, isKey)
+		Converter: func(ctx context.Context, class string, cfg map[string]string, isKey bool, retry time.Duration) (schemas.Converter, error) {
+			return converters.New(ctx, class, cfg, isKey, converters.WithRetryTimeout(retry), converters.WithLogger(log))
 		},
 		HeaderConverter: converters.NewHeader,
 		Transforms: func(cfg connectors.Config) (worker.Transformer, error) {

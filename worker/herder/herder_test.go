@@ -47,7 +47,7 @@ func standaloneWith(t *testing.T, ar AutoRestart) (*Herder, *kfake.Cluster) {
 	var h *Herder
 	w, err := worker.New(worker.Deps{
 		Registry: reg, Offsets: offsets.NewMemoryStore(), Status: listener{&h},
-		Converter: func(ctx context.Context, cl string, cfg map[string]string, k bool) (schemas.Converter, error) {
+		Converter: func(ctx context.Context, cl string, cfg map[string]string, k bool, _ time.Duration) (schemas.Converter, error) {
 			return converters.New(ctx, cl, cfg, k)
 		},
 		HeaderConverter: converters.NewHeader,
