@@ -138,4 +138,3 @@ func sameKey(v *tableVersion, a, b []any) bool {
 	}
 	return true
 }
-
