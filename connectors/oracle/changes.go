@@ -26,6 +26,8 @@ type change struct {
 	lobColumn string
 	lobBinary bool
 	lobOp     *sqlredo.LOBOp
+	// rowMove marks an update merged from a partition row move's DELETE and INSERT.
+	rowMove bool
 }
 
 func truncateSQL(s string) string {
@@ -241,9 +243,16 @@ func (rs *ruleState) push(c change) error {
 			if rowMovement(p, &c) {
 				s.metrics.rowMovesMerged.Inc()
 				rs.pending = &change{op: cdc.OpUpdate, before: p.before, after: c.after, meta: p.meta, rowID: c.rowID,
-					version: c.version, name: p.name}
+					version: c.version, name: p.name, rowMove: true}
 				return nil
 			}
+		}
+		// Some releases log a row move as DELETE + INSERT + UPDATE at the new ROW_ID
+		// (oracle-update-as-delete §2.1: "two rows or three"): the UPDATE completes the
+		// same logical update.
+		if p.rowMove && c.op == cdc.OpUpdate && c.rowID == p.rowID && c.name == p.name && sameKey(c.version, c.before, p.after) {
+			p.after = c.after
+			return nil
 		}
 		if err := rs.out(*p, false); err != nil {
 			return err
