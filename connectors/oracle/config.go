@@ -96,25 +96,28 @@ func ConfigDef() *connectors.ConfigDef {
 
 // Config is the parsed connector configuration.
 type Config struct {
-	Common      *cdc.Common
-	Raw         connectors.Config
-	DBName      string
-	PDBName     string
-	URL         string
-	Host        string
-	Port        int32
-	User        string
-	Password    string
-	Filters     *cdc.TableFilters
-	Modes       Modes
-	FilterMode  string
-	Retention   time.Duration
-	BufferLimit int64
-	SpillDir    string
-	Batch       BatchSizing
-	ArchiveOnly bool
-	RACNodes    []string
-	Adapter     string
+	Common       *cdc.Common
+	Raw          connectors.Config
+	DBName       string
+	PDBName      string
+	URL          string
+	Host         string
+	Port         int32
+	User         string
+	Password     string
+	Filters      *cdc.TableFilters
+	Modes        Modes
+	FilterMode   string
+	Retention    time.Duration
+	BufferLimit  int64
+	SpillDir     string
+	Batch        BatchSizing
+	ArchiveOnly  bool
+	RACNodes     []string
+	Adapter      string
+	FetchSize    int
+	ArchiveHours int64
+	SessionMax   time.Duration
 }
 
 // BatchSizing is the adaptive SCN window (log.mining.batch.size.*, log.mining.sleep.time.*).
@@ -173,6 +176,9 @@ func ParseConfig(cfg connectors.Config) (*Config, error) {
 		return nil, fmt.Errorf("lob.enabled: cannot be combined with log.mining.strategy=hybrid")
 	}
 	c.RACNodes, _ = v["rac.nodes"].([]string)
+	c.FetchSize = int(i64("query.fetch.size"))
+	c.ArchiveHours = i64("archive.log.hours")
+	c.SessionMax = ms(i64("log.mining.session.max.ms"))
 	c.Batch = BatchSizing{Min: uint64(i64("log.mining.batch.size.min")), Default: uint64(i64("log.mining.batch.size.default")),
 		Max: uint64(i64("log.mining.batch.size.max")), Increment: uint64(i64("log.mining.batch.size.increment")),
 		SleepMin: ms(i64("log.mining.sleep.time.min.ms")), SleepDefault: ms(i64("log.mining.sleep.time.default.ms")),

@@ -79,7 +79,7 @@ func openGodror(ctx context.Context, cfg *Config) (Source, error) {
 		TableInclude: listOf(cfg.Raw["table.include.list"]), TableExclude: listOf(cfg.Raw["table.exclude.list"]),
 		UsernameInclude: listOf(cfg.Raw["log.mining.username.include.list"]), UsernameExclude: listOf(cfg.Raw["log.mining.username.exclude.list"])}
 	db, err := logminer.Open(ctx, cfg.DSN(), logminer.Options{Query: q, ArchiveOnly: cfg.ArchiveOnly,
-		Destination: cfg.Raw["archive.destination.name"], FetchSize: 10000})
+		Destination: cfg.Raw["archive.destination.name"], FetchSize: cfg.FetchSize, ArchiveHours: cfg.ArchiveHours, SessionMax: cfg.SessionMax})
 	if err != nil {
 		return Source{}, err
 	}

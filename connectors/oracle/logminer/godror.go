@@ -20,7 +20,12 @@ type Options struct {
 	Query       QueryOptions
 	ArchiveOnly bool
 	Destination string // archive.destination.name
-	FetchSize   int    // query.fetch.size
+	// ArchiveHours limits archived logs to the last N hours (archive.log.hours, 0: all).
+	ArchiveHours int64
+	// SessionMax ends and restarts the LogMiner session after this long
+	// (log.mining.session.max.ms, 0: only on log switches), relieving PGA growth.
+	SessionMax time.Duration
+	FetchSize  int // query.fetch.size
 	// StartRetries bounds the retries of START_LOGMNR on ORA-01291/ORA-00310 (a log
 	// not yet archived or registered); default 5.
 	StartRetries int
@@ -36,6 +41,7 @@ type DB struct {
 	query   string
 	logs    []string // files registered with the current LogMiner session
 	started bool
+	since   time.Time // when the current file list was registered
 }
 
 // Open connects with a godror DSN (user/password@connect-string or the
@@ -91,7 +97,7 @@ func (d *DB) CurrentSCN(ctx context.Context) (uint64, error) {
 // logFiles returns the redo files covering SCNs above from, one per thread and
 // sequence, checking that each thread's sequences are contiguous.
 func (d *DB) logFiles(ctx context.Context, from uint64) ([]string, error) {
-	rows, err := d.conn.QueryContext(ctx, LogsQuery(d.o.ArchiveOnly, d.o.Destination), strconv.FormatUint(from, 10))
+	rows, err := d.conn.QueryContext(ctx, LogsQuery(d.o.ArchiveOnly, d.o.Destination, d.o.ArchiveHours), strconv.FormatUint(from, 10))
 	if err != nil {
 		return nil, fmt.Errorf("listing redo logs: %w", err)
 	}
@@ -143,7 +149,8 @@ func (d *DB) Mine(ctx context.Context, from, to uint64, fn func(*Row) error) err
 	if err != nil {
 		return err
 	}
-	if !sameFiles(files, d.logs) {
+	expired := d.o.SessionMax > 0 && !d.since.IsZero() && time.Since(d.since) > d.o.SessionMax
+	if expired || !sameFiles(files, d.logs) {
 		if d.started {
 			if _, err := d.conn.ExecContext(ctx, EndStatement); err != nil {
 				return fmt.Errorf("ending LogMiner: %w", err)
@@ -155,7 +162,7 @@ func (d *DB) Mine(ctx context.Context, from, to uint64, fn func(*Row) error) err
 				return fmt.Errorf("adding redo log %s: %w", f, err)
 			}
 		}
-		d.logs = files
+		d.logs, d.since = files, time.Now()
 	}
 	var startErr error
 	for attempt := 0; attempt <= d.o.StartRetries; attempt++ {

@@ -156,3 +156,33 @@ func TestRecordedMineReturnsRowsInRangeInRecordedOrder(t *testing.T) {
 		})
 	}
 }
+
+func TestLogsQuery(t *testing.T) {
+	tests := []struct {
+		name        string
+		archiveOnly bool
+		dest        string
+		hours       int64
+		want        []string
+		notWant     []string
+	}{
+		{name: "online and archived", want: []string{"V$ARCHIVED_LOG", "UNION ALL", "L.STATUS = 'CURRENT'", "RESETLOGS_CHANGE#", "NEXT_CHANGE# > :1"}},
+		{name: "archive only", archiveOnly: true, want: []string{"V$ARCHIVED_LOG", "ORDER BY 2, 3"}, notWant: []string{"V$LOGFILE"}},
+		{name: "destination and hours", dest: "log_archive_dest_2", hours: 6, want: []string{"DEST_NAME = 'LOG_ARCHIVE_DEST_2'", "FIRST_TIME >= SYSDATE - (6/24)"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			q := LogsQuery(tt.archiveOnly, tt.dest, tt.hours)
+			for _, w := range tt.want {
+				if !strings.Contains(q, w) {
+					t.Errorf("query lacks %q:\n%s", w, q)
+				}
+			}
+			for _, w := range tt.notWant {
+				if strings.Contains(q, w) {
+					t.Errorf("query has %q", w)
+				}
+			}
+		})
+	}
+}

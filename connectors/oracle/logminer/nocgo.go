@@ -7,6 +7,7 @@ import (
 	"database/sql"
 	"errors"
 	"log/slog"
+	"time"
 )
 
 // Options configure a database session.
@@ -14,6 +15,8 @@ type Options struct {
 	Query        QueryOptions
 	ArchiveOnly  bool
 	Destination  string
+	ArchiveHours int64
+	SessionMax   time.Duration
 	FetchSize    int
 	StartRetries int
 	Log          *slog.Logger

@@ -165,11 +165,15 @@ const EndStatement = "BEGIN SYS.DBMS_LOGMNR.END_LOGMNR(); END;"
 
 // LogsQuery selects the redo logs that cover SCNs above :1: the current online log of
 // every thread (unless archiveOnly) and the archived logs of the current incarnation
-// whose range ends above the start, in thread and sequence order.
-func LogsQuery(archiveOnly bool, destination string) string {
+// whose range ends above the start (and, with hours > 0, that are at most that old:
+// archive.log.hours), in thread and sequence order.
+func LogsQuery(archiveOnly bool, destination string, hours int64) string {
 	dest := ""
+	if hours > 0 {
+		dest += fmt.Sprintf(" AND A.FIRST_TIME >= SYSDATE - (%d/24)", hours)
+	}
 	if destination != "" {
-		dest = " AND A.DEST_ID IN (SELECT DEST_ID FROM V$ARCHIVE_DEST_STATUS WHERE DEST_NAME = " + quoteLiteral(strings.ToUpper(destination)) + ")"
+		dest += " AND A.DEST_ID IN (SELECT DEST_ID FROM V$ARCHIVE_DEST_STATUS WHERE DEST_NAME = " + quoteLiteral(strings.ToUpper(destination)) + ")"
 	}
 	arch := "SELECT A.NAME AS FILE_NAME, A.THREAD#, A.SEQUENCE#, A.FIRST_CHANGE#, A.NEXT_CHANGE# FROM V$ARCHIVED_LOG A, V$DATABASE D " +
 		"WHERE A.NAME IS NOT NULL AND A.ARCHIVED = 'YES' AND A.STATUS = 'A' AND A.NEXT_CHANGE# > :1 " +
