@@ -13,7 +13,6 @@ import (
 // callbacks): membership changes need a rebalance, a changed config restarts the
 // connector where it runs, target states apply locally.
 func (h *Herder) onConfigUpdate(ctx context.Context, u configstore.Update) {
-	prev := h.snap
 	h.snap = h.configs.Snapshot()
 	switch u.Kind {
 	case configstore.ConnectorAdded, configstore.ConnectorRemoved:
@@ -29,7 +28,9 @@ func (h *Herder) onConfigUpdate(ctx context.Context, u configstore.Update) {
 		h.requestRebalance("task configs committed")
 	case configstore.ConnectorChanged:
 		if h.connectors[u.Connector] {
-			oldCfg, _ := prev.ConnectorConfig(u.Connector)
+			// Compare with what the instance runs: a write on this (leader) goroutine
+			// may already have moved h.snap, and prev, to the new config.
+			oldCfg, _ := h.w.ConnectorConfig(u.Connector)
 			newCfg, _ := h.snap.ConnectorConfig(u.Connector)
 			if !maps.Equal(oldCfg, newCfg) {
 				h.restartConnector(ctx, u.Connector)
