@@ -15,6 +15,7 @@ type SyntaxError struct {
 	Near   string
 }
 
+// Error implements error.
 func (e *SyntaxError) Error() string {
 	return fmt.Sprintf("sql_redo: %s at offset %d near %q", e.Msg, e.Offset, e.Near)
 }

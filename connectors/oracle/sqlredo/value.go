@@ -79,6 +79,7 @@ const (
 	Delete
 )
 
+// String returns the statement keyword in lower case.
 func (o Op) String() string {
 	switch o {
 	case Insert:
