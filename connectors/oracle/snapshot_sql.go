@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/gonnect/gonnect/connectors/oracle/logminer"
 	"github.com/gonnect/gonnect/connectors/oracle/sqlredo"
@@ -94,15 +95,81 @@ func selectExpr(name string, ct ColumnType, lob bool) (string, sqlredo.Kind) {
 	return "NULL", sqlredo.Unsupported
 }
 
-// Read implements Snapshotter.
+// snapshotQueries returns the flashback queries that read t at scn: one, or with
+// chunks > 1 one per ORA_HASH(ROWID) bucket, so that a large table is read by
+// several sessions at the same SCN.
+func snapshotQueries(t *TableInfo, scn uint64, chunks int, lob bool) ([]string, []sqlredo.Kind) {
+	cols := t.Table.Columns
+	exprs := make([]string, len(cols))
+	kinds := make([]sqlredo.Kind, len(cols))
+	for i := range cols {
+		exprs[i], kinds[i] = selectExpr(cols[i].Name, columnType(&cols[i]), lob)
+	}
+	q := fmt.Sprintf("SELECT %s FROM %s.%s AS OF SCN %d", strings.Join(exprs, ", "), quoteIdent(t.Table.ID.Schema), quoteIdent(t.Table.ID.Table), scn)
+	if chunks <= 1 {
+		return []string{q}, kinds
+	}
+	out := make([]string, chunks)
+	for k := range out {
+		out[k] = fmt.Sprintf("%s WHERE ORA_HASH(ROWID, %d) = %d", q, chunks-1, k)
+	}
+	return out, kinds
+}
+
+// Read implements Snapshotter. With snapshot.max.threads > 1 the table is read in
+// that many ORA_HASH(ROWID) chunks on parallel sessions, all AS OF the same SCN;
+// rows reach fn from this goroutine only.
 func (s *sqlSnapshot) Read(ctx context.Context, t *TableInfo, scn uint64, fn func([]any) error) error {
+	threads, _ := strconv.Atoi(s.cfg.Raw["snapshot.max.threads"])
+	queries, kinds := snapshotQueries(t, scn, threads, s.cfg.Modes.LOBEnabled)
+	if len(queries) == 1 {
+		return s.readChunk(ctx, t, queries[0], kinds, fn)
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	rows := make(chan []any, 1024)
+	errs := make(chan error, len(queries))
+	var wg sync.WaitGroup
+	for _, q := range queries {
+		wg.Add(1)
+		go func(q string) {
+			defer wg.Done()
+			errs <- s.readChunk(ctx, t, q, kinds, func(r []any) error {
+				select {
+				case rows <- r:
+					return nil
+				case <-ctx.Done():
+					return ctx.Err()
+				}
+			})
+		}(q)
+	}
+	go func() { wg.Wait(); close(rows) }()
+	for r := range rows {
+		if err := fn(r); err != nil {
+			cancel()
+			for range rows {
+			}
+			return err
+		}
+	}
+	for range queries {
+		if err := <-errs; err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// readChunk runs one flashback query on its own session.
+func (s *sqlSnapshot) readChunk(ctx context.Context, t *TableInfo, q string, kinds []sqlredo.Kind, fn func([]any) error) error {
 	conn, err := s.db.Conn(ctx)
 	if err != nil {
 		return err
 	}
 	defer conn.Close()
-	for _, q := range logminer.SessionSettings {
-		if _, err := conn.ExecContext(ctx, q); err != nil {
+	for _, st := range logminer.SessionSettings {
+		if _, err := conn.ExecContext(ctx, st); err != nil {
 			return err
 		}
 	}
@@ -112,12 +179,6 @@ func (s *sqlSnapshot) Read(ctx context.Context, t *TableInfo, scn uint64, fn fun
 		}
 	}
 	cols := t.Table.Columns
-	exprs := make([]string, len(cols))
-	kinds := make([]sqlredo.Kind, len(cols))
-	for i := range cols {
-		exprs[i], kinds[i] = selectExpr(cols[i].Name, columnType(&cols[i]), s.cfg.Modes.LOBEnabled)
-	}
-	q := fmt.Sprintf("SELECT %s FROM %s.%s AS OF SCN %d", strings.Join(exprs, ", "), quoteIdent(t.Table.ID.Schema), quoteIdent(t.Table.ID.Table), scn)
 	rows, err := conn.QueryContext(ctx, q)
 	if err != nil {
 		return fmt.Errorf("%s: %w", q, err)
