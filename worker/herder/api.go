@@ -268,7 +268,7 @@ func (h *Herder) RestartConnector(ctx context.Context, name string, includeTasks
 			return nil
 		})
 	}
-	var plan *entities.ConnectorStateInfo
+	var st entities.ConnectorStateInfo
 	err := h.do(ctx, func() error {
 		if err := h.writeChecks(); err != nil {
 			return err
@@ -276,15 +276,15 @@ func (h *Herder) RestartConnector(ctx context.Context, name string, includeTasks
 		if !h.snap.Contains(name) {
 			return entities.ConnectorNotFound(name)
 		}
-		if err := h.configs.PutRestartRequest(ctx, configstore.RestartRequest{Connector: name, IncludeTasks: includeTasks, OnlyFailed: onlyFailed}); err != nil {
+		// The plan is built from the statuses before the request is written, as
+		// Java's buildRestartPlan: once written, workers may restart (and report
+		// RUNNING) before we could read them.
+		var err error
+		if st, err = h.ConnectorStatus(ctx, name); err != nil {
 			return err
 		}
-		return nil
+		return h.configs.PutRestartRequest(ctx, configstore.RestartRequest{Connector: name, IncludeTasks: includeTasks, OnlyFailed: onlyFailed})
 	})
-	if err != nil {
-		return nil, err
-	}
-	st, err := h.ConnectorStatus(ctx, name)
 	if err != nil {
 		return nil, err
 	}
@@ -296,8 +296,7 @@ func (h *Herder) RestartConnector(ctx context.Context, name string, includeTasks
 			st.Tasks[i].State = "RESTARTING"
 		}
 	}
-	plan = &st
-	return plan, nil
+	return &st, nil
 }
 
 func (h *Herder) notOwner() error {
