@@ -118,6 +118,11 @@ type Config struct {
 	FetchSize    int
 	ArchiveHours int64
 	SessionMax   time.Duration
+	// GapSize and GapTime are log.mining.scn.gap.detection.gap.size.min and
+	// .time.interval.max.ms: an SCN jump at least GapSize within GapTime of wall clock
+	// (an SCN bump through a DB link, say) is mined in one window.
+	GapSize uint64
+	GapTime time.Duration
 }
 
 // BatchSizing is the adaptive SCN window (log.mining.batch.size.*, log.mining.sleep.time.*).
@@ -179,6 +184,8 @@ func ParseConfig(cfg connectors.Config) (*Config, error) {
 	c.FetchSize = int(i64("query.fetch.size"))
 	c.ArchiveHours = i64("archive.log.hours")
 	c.SessionMax = ms(i64("log.mining.session.max.ms"))
+	c.GapSize = uint64(i64("log.mining.scn.gap.detection.gap.size.min"))
+	c.GapTime = ms(i64("log.mining.scn.gap.detection.time.interval.max.ms"))
 	c.Batch = BatchSizing{Min: uint64(i64("log.mining.batch.size.min")), Default: uint64(i64("log.mining.batch.size.default")),
 		Max: uint64(i64("log.mining.batch.size.max")), Increment: uint64(i64("log.mining.batch.size.increment")),
 		SleepMin: ms(i64("log.mining.sleep.time.min.ms")), SleepDefault: ms(i64("log.mining.sleep.time.default.ms")),

@@ -78,8 +78,13 @@ func openGodror(ctx context.Context, cfg *Config) (Source, error) {
 		SchemaInclude: listOf(cfg.Raw["schema.include.list"]), SchemaExclude: listOf(cfg.Raw["schema.exclude.list"]),
 		TableInclude: listOf(cfg.Raw["table.include.list"]), TableExclude: listOf(cfg.Raw["table.exclude.list"]),
 		UsernameInclude: listOf(cfg.Raw["log.mining.username.include.list"]), UsernameExclude: listOf(cfg.Raw["log.mining.username.exclude.list"])}
+	flushTable := cfg.Raw["log.mining.flush.table.name"]
+	if flushTable == "" {
+		flushTable = "LOG_MINING_FLUSH"
+	}
 	db, err := logminer.Open(ctx, cfg.DSN(), logminer.Options{Query: q, ArchiveOnly: cfg.ArchiveOnly,
-		Destination: cfg.Raw["archive.destination.name"], FetchSize: cfg.FetchSize, ArchiveHours: cfg.ArchiveHours, SessionMax: cfg.SessionMax})
+		Destination: cfg.Raw["archive.destination.name"], FetchSize: cfg.FetchSize, ArchiveHours: cfg.ArchiveHours, SessionMax: cfg.SessionMax,
+		FlushTable: flushTable, ReadOnly: cfg.Raw["log.mining.read.only"] == "true"})
 	if err != nil {
 		return Source{}, err
 	}
@@ -369,6 +374,8 @@ func (t *Task) stream(ctx context.Context) error {
 		hb.Action = func(ctx context.Context) error { return src.Exec(ctx, q) }
 	}
 	from := pos.SCN
+	lastWindow := time.Time{}
+	maxFetch := 0.0
 	batch := t.cfg.Batch.Default
 	sleep := t.cfg.Batch.SleepDefault
 	for {
@@ -383,7 +390,10 @@ func (t *Task) stream(ctx context.Context) error {
 			continue
 		}
 		to := cur
-		if batch > 0 && from+batch < cur {
+		gap := t.cfg.GapSize > 0 && cur-from >= t.cfg.GapSize && time.Since(lastWindow) < t.cfg.GapTime
+		if gap {
+			t.log.Info("SCN gap detected; mining to the current SCN in one window", "from_scn", from, "to_scn", cur)
+		} else if batch > 0 && from+batch < cur {
 			to = from + batch
 		}
 		started := time.Now()
@@ -399,7 +409,13 @@ func (t *Task) stream(ctx context.Context) error {
 			return err
 		}
 		st.EndWindow(to, rows)
-		t.metrics.fetchQueryMs.Set(float64(time.Since(started).Milliseconds()))
+		lastWindow = time.Now()
+		took := float64(time.Since(started).Milliseconds())
+		t.metrics.fetchQueryMs.Set(took)
+		if took > maxFetch {
+			maxFetch = took
+			t.metrics.maxFetchQueryMs.Set(took)
+		}
 		if rec, err := hb.Due(ctx, t.now(), st.Offset()); err != nil {
 			return &fatalError{fmt.Errorf("heartbeat.action.query: %w", err)}
 		} else if rec != nil {

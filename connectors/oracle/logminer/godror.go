@@ -25,6 +25,10 @@ type Options struct {
 	// SessionMax ends and restarts the LogMiner session after this long
 	// (log.mining.session.max.ms, 0: only on log switches), relieving PGA growth.
 	SessionMax time.Duration
+	// FlushTable is log.mining.flush.table.name: before each window the session
+	// updates it and commits so LGWR writes the current redo out ("" or ReadOnly: never).
+	FlushTable string
+	ReadOnly   bool
 	FetchSize  int // query.fetch.size
 	// StartRetries bounds the retries of START_LOGMNR on ORA-01291/ORA-00310 (a log
 	// not yet archived or registered); default 5.
@@ -74,7 +78,50 @@ func Open(ctx context.Context, dsn string, o Options) (*DB, error) {
 			return nil, fmt.Errorf("setting the mining session's NLS parameters: %w", err)
 		}
 	}
-	return &DB{db: db, conn: conn, o: o, query: q}, nil
+	d := &DB{db: db, conn: conn, o: o, query: q}
+	if o.FlushTable != "" && !o.ReadOnly {
+		if err := d.ensureFlushTable(ctx); err != nil {
+			d.Close(ctx)
+			return nil, err
+		}
+	}
+	return d, nil
+}
+
+func (d *DB) flushTable() string { return `"` + strings.ReplaceAll(d.o.FlushTable, `"`, `""`) + `"` }
+
+// ensureFlushTable creates the one-row flush table when it does not exist.
+func (d *DB) ensureFlushTable(ctx context.Context) error {
+	var n int
+	if err := d.db.QueryRowContext(ctx, "SELECT COUNT(*) FROM USER_TABLES WHERE TABLE_NAME = :1", d.o.FlushTable).Scan(&n); err != nil {
+		return fmt.Errorf("looking up the flush table %s: %w", d.o.FlushTable, err)
+	}
+	if n == 0 {
+		if _, err := d.db.ExecContext(ctx, "CREATE TABLE "+d.flushTable()+" (LAST_SCN NUMBER(19,0))"); err != nil {
+			return fmt.Errorf("creating the flush table %s (grant CREATE TABLE or set log.mining.read.only=true): %w", d.o.FlushTable, err)
+		}
+	}
+	if err := d.db.QueryRowContext(ctx, "SELECT COUNT(*) FROM "+d.flushTable()).Scan(&n); err != nil {
+		return fmt.Errorf("reading the flush table: %w", err)
+	}
+	if n == 0 {
+		if _, err := d.db.ExecContext(ctx, "INSERT INTO "+d.flushTable()+" (LAST_SCN) VALUES (0)"); err != nil {
+			return fmt.Errorf("initialising the flush table: %w", err)
+		}
+	}
+	return nil
+}
+
+// flush makes LGWR write the redo up to the window's end, so that the online log
+// holds every change the window asks for.
+func (d *DB) flush(ctx context.Context, scn uint64) error {
+	if d.o.FlushTable == "" || d.o.ReadOnly {
+		return nil
+	}
+	if _, err := d.db.ExecContext(ctx, "UPDATE "+d.flushTable()+" SET LAST_SCN = :1", strconv.FormatUint(scn, 10)); err != nil {
+		return fmt.Errorf("updating the flush table: %w", err)
+	}
+	return nil
 }
 
 // SQL returns the connection pool, for catalog reads and validation.
@@ -145,6 +192,9 @@ func sameFiles(a, b []string) bool {
 // Mine implements Session: it (re)registers the log files when the needed set
 // changed, starts LogMiner for (from, to] and streams the rows of the query.
 func (d *DB) Mine(ctx context.Context, from, to uint64, fn func(*Row) error) error {
+	if err := d.flush(ctx, to); err != nil {
+		return err
+	}
 	files, err := d.logFiles(ctx, from)
 	if err != nil {
 		return err

@@ -17,6 +17,8 @@ type Options struct {
 	Destination  string
 	ArchiveHours int64
 	SessionMax   time.Duration
+	FlushTable   string
+	ReadOnly     bool
 	FetchSize    int
 	StartRetries int
 	Log          *slog.Logger
