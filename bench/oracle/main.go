@@ -74,6 +74,24 @@ func main() {
 			}
 		}
 	})
+	// the buffer alone: the same rows, every transaction ending in ROLLBACK, so rows
+	// are buffered, undo rows paired and the transaction dropped without parsing
+	rolled := make([]logminer.Row, len(work))
+	copy(rolled, work)
+	for i := range rolled {
+		if rolled[i].OpCode == logminer.OpCommit {
+			rolled[i].OpCode = logminer.OpRollback
+		}
+	}
+	buffer := measure(func() {
+		st := newStream(0, func(*connectors.SourceRecord) error { return nil })
+		for i := range rolled {
+			r := rolled[i]
+			if err := st.Process(&r); err != nil {
+				fail(err)
+			}
+		}
+	})
 	var records int
 	stream := measure(func() {
 		st := newStream(0, func(*connectors.SourceRecord) error { records++; return nil })
@@ -87,12 +105,15 @@ func main() {
 	rate := func(cpu time.Duration) float64 { return float64(len(work)) / cpu.Seconds() }
 	fmt.Printf("%-44s %12.0f rows/s/core  (%6.2f s CPU)\n", "ceiling: read every SQL_REDO byte", rate(ceil), ceil.Seconds())
 	fmt.Printf("%-44s %12.0f rows/s/core  (%6.2f s CPU)  %5.1fx target, %5.1f%% of ceiling\n", "SQL_REDO parser", rate(parse), parse.Seconds(), rate(parse)/target, 100*rate(parse)/rate(ceil))
-	fmt.Printf("%-44s %12.0f rows/s/core  (%6.2f s CPU)  %5.1fx target, %5.1f%% of ceiling, %d records\n", "parser + buffer + undo + Connect records", rate(stream), stream.Seconds(), rate(stream)/target, 100*rate(stream)/rate(ceil), records)
+	fmt.Printf("%-44s %12.0f rows/s/core  (%6.2f s CPU)\n", "transaction buffer + undo pairing", rate(buffer), buffer.Seconds())
+	pb := parse + buffer
+	fmt.Printf("%-44s %12.0f rows/s/core  (%6.2f s CPU)  %5.1fx target, %5.1f%% of ceiling\n", "parser + buffer (W13)", rate(pb), pb.Seconds(), rate(pb)/target, 100*rate(pb)/rate(ceil))
+	fmt.Printf("%-44s %12.0f rows/s/core  (%6.2f s CPU)  %5.1fx target, %d records\n", "whole stream incl. Connect records", rate(stream), stream.Seconds(), rate(stream)/target, records)
 	verdict := "ok"
-	if rate(stream) < target {
+	if rate(pb) < target {
 		verdict = "BELOW TARGET"
 	}
-	fmt.Printf("rows/s per core through parser and buffer: %.0f (target >= %d): %s\n", rate(stream), target, verdict)
+	fmt.Printf("rows/s per core through parser and buffer: %.0f (target >= %d): %s\n", rate(pb), target, verdict)
 
 	self, err := os.Executable()
 	if err != nil {
