@@ -175,9 +175,17 @@ func (m Mapper) variableDecimal(c *cdc.Column) (*schemas.Schema, cdc.ValueConver
 	return s, variableDecimalConv(c, s), nil
 }
 
-// stringConv converts character values; CHAR padding is kept (F-CHARPAD).
+// stringConv converts character values; CHAR padding is kept (F-CHARPAD). LOB
+// columns carry no value unless lob.enabled (Debezium: "the columns contain no
+// values"), and the placeholder when LogMiner did not log the value.
 func (m Mapper) stringConv(c *cdc.Column, lob bool) cdc.ValueConverter {
 	return func(v any) (any, error) {
+		if lob && !m.Modes.LOBEnabled {
+			if !c.Optional {
+				return m.Modes.Placeholder, nil // a NOT NULL LOB cannot be null
+			}
+			return nil, nil
+		}
 		if _, ok := v.(unavailable); ok {
 			return m.Modes.Placeholder, nil
 		}
@@ -213,6 +221,12 @@ func (m Mapper) binaryConv(c *cdc.Column, lob bool) cdc.ValueConverter {
 		return b
 	}
 	return func(v any) (any, error) {
+		if lob && !m.Modes.LOBEnabled {
+			if !c.Optional {
+				return enc([]byte(m.Modes.Placeholder)), nil // a NOT NULL LOB cannot be null
+			}
+			return nil, nil
+		}
 		if _, ok := v.(unavailable); ok {
 			return enc([]byte(m.Modes.Placeholder)), nil
 		}

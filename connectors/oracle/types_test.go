@@ -136,6 +136,8 @@ func TestAlternativeModes(t *testing.T) {
 		{name: "interval string year-month", oracleType: "INTERVAL YEAR(2) TO MONTH", modes: func(m *Modes) { m.Interval = "string" }, in: date(redoYM, "-03-06"), wantSchema: cdc.IntervalName, want: "P-3Y-6M0DT0H0M0S"},
 		{name: "interval string day-second", oracleType: "INTERVAL DAY(3) TO SECOND(6)", modes: func(m *Modes) { m.Interval = "string" }, in: date(redoDS, "+001 02:03:04.560000"), wantSchema: cdc.IntervalName, want: "P0Y0M1DT2H3M4.56S"},
 		{name: "binary hex", oracleType: "RAW(4)", modes: func(m *Modes) { m.Binary = "hex" }, in: date(redoRaw, "DEADbeef"), wantSchema: "string", want: "deadbeef"},
+		{name: "CLOB carries no value without lob.enabled", oracleType: "CLOB", modes: func(m *Modes) {}, in: redo("text"), wantSchema: "string", want: nil},
+		{name: "CLOB value with lob.enabled", oracleType: "CLOB", modes: func(m *Modes) { m.LOBEnabled = true }, in: redo("text"), wantSchema: "string", want: "text"},
 		{name: "binary base64", oracleType: "RAW(4)", modes: func(m *Modes) { m.Binary = "base64" }, in: date(redoRaw, "deadbeef"), wantSchema: "string", want: "3q2+7w=="},
 	}
 	for _, tt := range tests {
