@@ -298,3 +298,34 @@ func TestReplayIndependentOfProcessZone(t *testing.T) {
 		})
 	}
 }
+
+func TestRunReportsBadInput(t *testing.T) {
+	okScenario := `{"connector_config":{"topic.prefix":"p","database.dbname":"CBS"},"database":{"systimestamp_offset":"+00:00"}}`
+	okTables := `{"FINX.T":{"owner":"FINX","name":"T","primary_key":["ID"],"columns":[{"name":"ID","oracle_type":"NUMBER(9)","nullable":false}]}}`
+	okRows := "{\"_window\":{\"from_scn\":\"1\",\"to_scn\":\"9\"}}\n"
+	tests := []struct {
+		name                   string
+		scenario, tables, rows string
+		want                   string
+	}{
+		{name: "scenario not JSON", scenario: "{", tables: okTables, rows: okRows, want: "scenario:"},
+		{name: "no connector_config", scenario: `{"database":{}}`, tables: okTables, rows: okRows, want: "connector_config is missing"},
+		{name: "bad config value", scenario: `{"connector_config":{"topic.prefix":"p","database.dbname":"CBS","time.precision.mode":"weekly"}}`, tables: okTables, rows: okRows, want: "time.precision.mode"},
+		{name: "bad offset", scenario: `{"connector_config":{"topic.prefix":"p","database.dbname":"CBS"},"database":{"systimestamp_offset":"5h"}}`, tables: okTables, rows: okRows, want: "systimestamp_offset"},
+		{name: "bad column type", scenario: okScenario, tables: `{"FINX.T":{"columns":[{"name":"ID","oracle_type":"NUMBER(9","nullable":false}]}}`, rows: okRows, want: "FINX.T: column ID"},
+		{name: "primary key not a column", scenario: okScenario, tables: `{"FINX.T":{"primary_key":["X"],"columns":[{"name":"ID","oracle_type":"NUMBER(9)"}]}}`, rows: okRows, want: `primary key column "X"`},
+		{name: "bad rows line", scenario: okScenario, tables: okTables, rows: okRows + "{\"SCN\":\"x\",\"OPERATION_CODE\":1}\n", want: "rows line 2"},
+		{name: "unparseable statement names its window and SCN", scenario: okScenario, tables: okTables,
+			rows: okRows + `{"SCN":"2","OPERATION_CODE":1,"XID":"01","SEG_OWNER":"FINX","TABLE_NAME":"T","SQL_REDO":"insert into \"FINX\".\"T\"(\"ID\") values ("}` + "\n" + `{"SCN":"3","OPERATION_CODE":7,"XID":"01"}` + "\n",
+			want: "window 1 (1, 9]: error processing event at scn=2"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out bytes.Buffer
+			err := Run(context.Background(), strings.NewReader(tt.scenario), strings.NewReader(tt.tables), strings.NewReader(tt.rows), &out)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("err = %v, want it to contain %q", err, tt.want)
+			}
+		})
+	}
+}
