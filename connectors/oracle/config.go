@@ -247,5 +247,6 @@ func (c *Config) StreamConfig() StreamConfig {
 	return StreamConfig{Topics: c.Common.Topics, DB: c.SourceDB(), Filters: c.Filters,
 		Emit: cdc.EmitOptions{Tombstones: c.Common.Tombstones, Skipped: c.Common.Skipped}, Failure: c.Common.Failure,
 		Modes: c.Modes, Keys: c.Common.KeyColumns, Retention: c.Retention, BufferLimit: c.BufferLimit, SpillDir: c.SpillDir,
-		IncludeSchemaChanges: c.Common.IncludeSchema, TxMetadata: c.Common.TxMetadata}
+		IncludeSchemaChanges: c.Common.IncludeSchema, TxMetadata: c.Common.TxMetadata,
+		SkipUnchanged: strings.EqualFold(strings.TrimSpace(c.Raw["skip.messages.without.change"]), "true")}
 }

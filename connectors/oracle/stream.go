@@ -33,6 +33,9 @@ type StreamConfig struct {
 	// TIMESTAMP to give source.ts_ms (F-TS-MS).
 	DBOffset             time.Duration
 	IncludeSchemaChanges bool
+	// SkipUnchanged is skip.messages.without.change: an UPDATE whose before and
+	// after images are equal emits nothing.
+	SkipUnchanged bool
 	// TxMetadata is provide.transaction.metadata: BEGIN/END records on
 	// <prefix>.transaction and a transaction block in every event.
 	TxMetadata bool
@@ -377,6 +380,12 @@ type txEmitter struct {
 
 func (em *txEmitter) emit(ch change, last bool) error {
 	s, r, t := em.s, em.r, em.t
+	if s.cfg.SkipUnchanged && ch.op == cdc.OpUpdate && sameImage(ch.before, ch.after) {
+		if last {
+			s.pos.Commit.Record(r.Thread, r.SCN, r.XID)
+		}
+		return nil
+	}
 	em.seq++
 	seq := em.seq
 	if seq <= em.skip {

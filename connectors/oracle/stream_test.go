@@ -129,3 +129,48 @@ func TestStreamFailsLoudly(t *testing.T) {
 		}
 	}
 }
+
+func TestSkipMessagesWithoutChange(t *testing.T) {
+	_, cat := loadG01(t)
+	upd := func(from, to string) string {
+		return `update "FINX"."ACCOUNTS" set "BALANCE" = '` + to + `' where "ACCT_ID" = '1' and "CUST_ID" = '2' and "BALANCE" = '` + from + `' and "STATUS" = 'OPEN';`
+	}
+	rows := []logminer.Row{
+		{SCN: 10, OpCode: logminer.OpUpdate, XID: "01", Owner: "FINX", Table: "ACCOUNTS", SQLRedo: upd("3", "3")},
+		{SCN: 11, OpCode: logminer.OpUpdate, XID: "01", Owner: "FINX", Table: "ACCOUNTS", SQLRedo: upd("3", "4")},
+		{SCN: 12, OpCode: logminer.OpCommit, XID: "01"},
+	}
+	tests := []struct {
+		name, value string
+		want        int
+	}{
+		{name: "default keeps unchanged updates", value: "false", want: 2},
+		{name: "skip.messages.without.change=true", value: "true", want: 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			raw := taskConfig()
+			raw["skip.messages.without.change"] = tt.value
+			cfg, err := oracle.ParseConfig(connectors.Config(raw))
+			if err != nil {
+				t.Fatal(err)
+			}
+			st, err := oracle.NewStream(cfg.StreamConfig(), cat, oracle.Position{}, slog.New(slog.DiscardHandler), oracle.NewMetrics("t", "0"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i := range rows {
+				r := rows[i]
+				if err := st.Process(&r); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if got := len(st.Records()); got != tt.want {
+				t.Fatalf("%d records, want %d", got, tt.want)
+			}
+			if c := st.Offset()["commit_scn"]; c != "12:0:01" {
+				t.Errorf("commit_scn = %v", c)
+			}
+		})
+	}
+}
