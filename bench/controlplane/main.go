@@ -76,21 +76,23 @@ func run(ctx context.Context, dir, bin string, conns int, session, delay time.Du
 
 	// Create → RUNNING, one connector at a time, sent round-robin (followers forward).
 	var creates []time.Duration
+	var samples []string
 	for c := 0; c < conns; c++ {
-		d, err := createRunning(ctx, dir, nodes[c%3].URL, "cp-"+strconv.Itoa(c))
+		d, conflicts, err := createRunning(ctx, dir, nodes[c%3].URL, "cp-"+strconv.Itoa(c))
 		if err != nil {
 			return err
 		}
 		creates = append(creates, d)
+		s := strconv.FormatFloat(harness.Ms(d), 'f', 0, 64)
+		if conflicts > 0 {
+			s += fmt.Sprintf(" (after %d× 409)", conflicts)
+		}
+		samples = append(samples, s)
 		if c == 1 {
 			if err := idleRSS(ctx, nodes); err != nil {
 				return err
 			}
 		}
-	}
-	samples := make([]string, len(creates))
-	for i, d := range creates {
-		samples[i] = strconv.FormatFloat(harness.Ms(d), 'f', 0, 64)
 	}
 	fmt.Printf("  create→RUNNING samples in order (ms): %s\n", strings.Join(samples, ", "))
 	for _, p := range []float64{50, 100} {
@@ -115,11 +117,12 @@ func execFloor(bin string) (time.Duration, error) {
 }
 
 // createRunning creates a FileStreamSource connector through base and waits until
-// its status there is RUNNING with its task RUNNING.
-func createRunning(ctx context.Context, dir, base, name string) (time.Duration, error) {
+// its status there is RUNNING with its task RUNNING. It also returns how many 409
+// answers were retried.
+func createRunning(ctx context.Context, dir, base, name string) (took time.Duration, conflicts int, err error) {
 	file := dir + "/" + name + ".txt"
 	if err := os.WriteFile(file, []byte("a line\n"), 0o600); err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	start := time.Now()
 	body := map[string]any{"name": name, "config": map[string]string{
@@ -134,19 +137,20 @@ func createRunning(ctx context.Context, dir, base, name string) (time.Duration, 
 		case err != nil:
 			return false, err
 		case code == 409:
+			conflicts++
 			return false, nil
 		case code != 201:
 			return false, fmt.Errorf("HTTP %d: %s", code, b)
 		}
 		return true, nil
 	}); err != nil {
-		return 0, err
+		return 0, conflicts, err
 	}
 	end, err := harness.Until(ctx, 30*time.Second, 2*time.Millisecond, name+" RUNNING", func() (bool, error) {
 		st, found, err := harness.ConnectorStatus(ctx, base, name)
 		return found && st.Running(), err
 	})
-	return end.Sub(start), err
+	return end.Sub(start), conflicts, err
 }
 
 // idleRSS samples every worker's VmRSS for 3 s (every 100 ms) once two connectors
