@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gonnect/gonnect/connectors"
 	"github.com/gonnect/gonnect/connectors/cdc"
@@ -104,5 +105,55 @@ func TestTaskSnapshotThenStream(t *testing.T) {
 				t.Errorf("streaming offset = %v, want snapshot_scn kept and no snapshot marker", so)
 			}
 		})
+	}
+}
+
+// TestSnapshotResumesAfterCrashBeforeFirstRow checks that the schema-change records
+// written before the first snapshot row carry the snapshot marker: a task that dies
+// right after them snapshots again instead of streaming without the data.
+func TestSnapshotResumesAfterCrashBeforeFirstRow(t *testing.T) {
+	ws, cat := loadG01(t)
+	snap := &oracle.MemorySnapshot{SCN: 5000000, Rows: snapshotRows()}
+	open := func(ctx context.Context, _ *oracle.Config) (oracle.Source, error) {
+		return oracle.Source{Session: logminer.NewRecorded(ws), Catalog: cat, Snapshot: snap}, nil
+	}
+	task := oracle.NewTaskWith(open, &cdc.MemoryHistory{}, nil)
+	offs := &cdctest.Offsets{}
+	if err := task.Start(context.Background(), taskConfig(), cdctest.TaskContext{O: offs}); err != nil {
+		t.Fatal(err)
+	}
+	var schemaRec *connectors.SourceRecord
+	deadline := time.Now().Add(10 * time.Second)
+	for schemaRec == nil {
+		if time.Now().After(deadline) {
+			t.Fatal("no schema-change record")
+		}
+		rs, err := task.Poll(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range rs {
+			if r.Topic == "corebank" && schemaRec == nil {
+				schemaRec = r
+			}
+		}
+	}
+	task.Stop(context.Background())
+	if schemaRec.SourceOffset["snapshot"] != "INITIAL" {
+		t.Fatalf("schema-change offset %v lacks the snapshot marker", schemaRec.SourceOffset)
+	}
+	offs.Set(offsets.Partition{"server": "corebank"}, schemaRec.SourceOffset)
+	snap2 := &oracle.MemorySnapshot{SCN: 5000000, Rows: snapshotRows()}
+	open2 := func(ctx context.Context, _ *oracle.Config) (oracle.Source, error) {
+		return oracle.Source{Session: logminer.NewRecorded(ws), Catalog: cat, Snapshot: snap2}, nil
+	}
+	task2 := oracle.NewTaskWith(open2, &cdc.MemoryHistory{}, nil)
+	if err := task2.Start(context.Background(), taskConfig(), cdctest.TaskContext{O: offs}); err != nil {
+		t.Fatal(err)
+	}
+	defer task2.Stop(context.Background())
+	got := pollUntil(t, task2, func(rs []*connectors.SourceRecord) bool { return len(rs) >= 3 })
+	if d := describe(got[0]); d != "corebank.FINX.ACCOUNTS r Struct{ACCT_ID=7000001} first" {
+		t.Fatalf("first record after the restart: %s", d)
 	}
 }

@@ -346,6 +346,12 @@ func (t *Task) stream(ctx context.Context) error {
 	}
 	t.log.Info("schema history recovered", "records", n)
 	if fresh && !t.schemaOK {
+		if resumeSnap {
+			// the schema records already say a snapshot is under way, so a crash
+			// before its first row still resumes the snapshot
+			st.pos.extraKeys = map[string]any{OffsetSnapshot: "INITIAL", OffsetSnapshotComplete: false,
+				OffsetSnapshotSCN: strconv.FormatUint(snap.scn, 10)}
+		}
 		if err := t.schemaSnapshot(ctx, st, catalog, pos.SCN); err != nil {
 			return err
 		}
