@@ -144,6 +144,30 @@ func (s *Stream) decodeObj(e *entry, st *sqlredo.Statement) (*change, error) {
 		return nil, fmt.Errorf("cannot read object number in %q", st.Table)
 	}
 	name, err := s.tables.byObjectID(obj)
+	if err != nil && s.cfg.ResolveObject != nil {
+		// not a segment the history knows: ask the dictionary whose it is
+		owner, table, found, rerr := s.cfg.ResolveObject(obj)
+		if rerr != nil {
+			return nil, fmt.Errorf("resolving OBJ# %d: %w", obj, rerr)
+		}
+		if !found || !s.captured(owner, table) {
+			s.metrics.skippedRows.WithLabelValues("OBJ#").Inc()
+			s.log.Warn("skipping a row of a data object that is not a captured table", "object", obj, "table", owner+"."+table)
+			return nil, nil
+		}
+		name = owner + "." + table
+		if s.tables.at(name, e.SCN) == nil && s.cfg.Reread != nil {
+			info, err := s.cfg.Reread(owner, table)
+			if err != nil || info == nil {
+				return nil, fmt.Errorf("reading the model of %s for OBJ# %d: %v", name, obj, err)
+			}
+			if err := s.tables.put(name, 0, info); err != nil {
+				return nil, err
+			}
+		}
+		s.tables.byObject[obj] = name
+		err = nil
+	}
 	if err != nil {
 		return nil, err
 	}

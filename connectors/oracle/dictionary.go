@@ -82,6 +82,20 @@ AND OBJECT_TYPE IN ('TABLE', 'TABLE PARTITION', 'TABLE SUBPARTITION') AND DATA_O
 	qPrivs    = `SELECT PRIVILEGE FROM SESSION_PRIVS UNION ALL SELECT ROLE FROM SESSION_ROLES`
 )
 
+const qObjectByID = `SELECT OWNER, OBJECT_NAME FROM ALL_OBJECTS WHERE DATA_OBJECT_ID = :1 AND OBJECT_TYPE IN ('TABLE', 'TABLE PARTITION', 'TABLE SUBPARTITION')`
+
+// resolveObject names the table owning a data object number.
+func resolveObject(ctx context.Context, d Dictionary, obj int64) (owner, table string, found bool, err error) {
+	rows, err := d.Query(ctx, qObjectByID, obj)
+	if err != nil {
+		return "", "", false, err
+	}
+	if len(rows) == 0 {
+		return "", "", false, nil
+	}
+	return rows[0][0], rows[0][1], true, nil
+}
+
 // oracleTypeText renders ALL_TAB_COLUMNS facts as a type spelling ParseColumnType reads.
 func oracleTypeText(dataType, precision, scale, charLen, dataLen string) string {
 	switch dataType {

@@ -42,6 +42,10 @@ type StreamConfig struct {
 	// Reread returns the catalog's current model of a table after DDL the parser
 	// cannot read (nil: keep the model and warn).
 	Reread func(owner, table string) (*TableInfo, error)
+	// ResolveObject names the table of a data object number that the schema history
+	// does not know (nil: such rows fail per the failure mode). found=false means the
+	// object is no table at all (dropped, temporary).
+	ResolveObject func(obj int64) (owner, table string, found bool, err error)
 	// Now is the connector clock (envelope ts_ms, record timestamps); time.Now when nil.
 	Now func() time.Time
 	// Sink, when set, receives every record as it is built (it may block for

@@ -174,3 +174,61 @@ func TestSkipMessagesWithoutChange(t *testing.T) {
 		})
 	}
 }
+
+// TestUnknownDataObjectIsResolved covers OBJ# rows of a segment the history does not
+// know: the dictionary names its table, a captured table's row is decoded, another
+// table's row is skipped with a warning instead of stopping the connector.
+func TestUnknownDataObjectIsResolved(t *testing.T) {
+	_, cat := loadG01(t)
+	row := `insert into "UNKNOWN"."OBJ# 99999"("COL 1","COL 2","COL 3","COL 4") values (HEXTORAW('c102'),HEXTORAW('c103'),HEXTORAW('c104'),HEXTORAW('4f50454e'));`
+	tests := []struct {
+		name         string
+		owner, table string
+		found        bool
+		want         int
+	}{
+		{name: "captured table", owner: "FINX", table: "ACCOUNTS", found: true, want: 1},
+		{name: "table outside the include list", owner: "HR", table: "EMP", found: true, want: 0},
+		{name: "no such object any more", found: false, want: 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			raw := taskConfig()
+			raw["table.include.list"] = `FINX\.ACCOUNTS`
+			cfg, err := oracle.ParseConfig(connectors.Config(raw))
+			if err != nil {
+				t.Fatal(err)
+			}
+			scfg := cfg.StreamConfig()
+			scfg.ResolveObject = func(obj int64) (string, string, bool, error) {
+				if obj != 99999 {
+					t.Errorf("resolved object %d", obj)
+				}
+				return tt.owner, tt.table, tt.found, nil
+			}
+			st, err := oracle.NewStream(scfg, cat, oracle.Position{}, slog.New(slog.DiscardHandler), oracle.NewMetrics("t", "0"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			rows := []logminer.Row{
+				{SCN: 10, OpCode: logminer.OpInsert, XID: "01", Owner: "UNKNOWN", Table: "OBJ# 99999", Status: 2, SQLRedo: row},
+				{SCN: 11, OpCode: logminer.OpCommit, XID: "01"},
+			}
+			for i := range rows {
+				if err := st.Process(&rows[i]); err != nil {
+					t.Fatal(err)
+				}
+			}
+			recs := st.Records()
+			if len(recs) != tt.want {
+				t.Fatalf("%d records, want %d", len(recs), tt.want)
+			}
+			if tt.want == 1 {
+				after := recs[0].Value.(*schemas.Struct).Get("after").(*schemas.Struct)
+				if got := fmt.Sprint(after); got != "Struct{ACCT_ID=1,CUST_ID=2,BALANCE=3.00,STATUS=OPEN}" {
+					t.Errorf("after = %s", got)
+				}
+			}
+		})
+	}
+}

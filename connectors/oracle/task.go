@@ -329,6 +329,7 @@ func (t *Task) stream(ctx context.Context) error {
 	scfg.OnHistory = func(h *cdc.HistoryRecord) error { return t.history.Record(ctx, h) }
 	if dict != nil {
 		scfg.Reread = func(owner, table string) (*TableInfo, error) { return readTable(ctx, dict, owner, table) }
+		scfg.ResolveObject = func(obj int64) (string, string, bool, error) { return resolveObject(ctx, dict, obj) }
 	}
 	st, err := NewStream(scfg, catalog, pos, t.log, t.metrics)
 	if err != nil {
