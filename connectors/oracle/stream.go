@@ -232,6 +232,13 @@ func (s *Stream) dml(r *logminer.Row) error {
 	if r.Table != "" && !strings.HasPrefix(r.Table, "OBJ# ") && !s.captured(r.Owner, r.Table) {
 		return nil // F-FILTER: excluded tables are dropped before buffering
 	}
+	if r.Rollback && r.OpCode != logminer.OpInsert && r.OpCode != logminer.OpUpdate && r.OpCode != logminer.OpDelete {
+		// an undone LOB write: the LOB value of the row is rewritten by later rows or
+		// stays as logged; there is no change of its own to cancel
+		s.metrics.skippedRows.WithLabelValues(opName(r) + " ROLLBACK=1").Inc()
+		s.log.Warn("ignoring an undo row of a LOB operation", "position", r.Position())
+		return nil
+	}
 	if r.Rollback {
 		if err := s.buf.undo(r); err != nil {
 			return s.cfg.Failure.Handle(s.log, r.Position(), err)
