@@ -100,7 +100,8 @@ func sinkConsumerOpts(id TaskID, cfg connectors.Config) ([]kgo.Opt, error) {
 	default:
 		return nil, errors.New("Must configure one of topics or topics.regex")
 	}
-	return opts, nil
+	timing, err := sinkGroupOverrides(cfg)
+	return append(opts, timing...), err
 }
 
 func splitList(s string) []string {
