@@ -2,7 +2,9 @@ package worker
 
 import (
 	"context"
+	"fmt"
 	"strconv"
+	"sync"
 
 	"github.com/twmb/franz-go/pkg/kgo"
 )
@@ -20,10 +22,14 @@ type deadLetterQueue struct {
 	producer *kgo.Client
 	topic    string
 	headers  bool
-	failures func()
+
+	mu  sync.Mutex // guards err
+	err error      // first failed DLQ write since the last flush
 }
 
-func (d *deadLetterQueue) send(ctx context.Context, id TaskID, kr *kgo.Record, te *ToleratedError) {
+// send queues a record for the DLQ. The produce is not tied to the task's context, so
+// a stop does not cancel records whose consumer offsets are about to be committed.
+func (d *deadLetterQueue) send(id TaskID, kr *kgo.Record, te *ToleratedError) {
 	out := &kgo.Record{Topic: d.topic, Key: kr.Key, Value: kr.Value, Headers: append([]kgo.RecordHeader(nil), kr.Headers...)}
 	if d.headers {
 		add := func(k, v string) {
@@ -40,11 +46,31 @@ func (d *deadLetterQueue) send(ctx context.Context, id TaskID, kr *kgo.Record, t
 		add("exception.message", te.Err.Error())
 		add("exception.stacktrace", Trace(te.Err))
 	}
-	d.producer.Produce(ctx, out, func(_ *kgo.Record, err error) {
-		if err != nil && d.failures != nil {
-			d.failures()
+	d.producer.Produce(context.Background(), out, func(_ *kgo.Record, err error) {
+		if err != nil {
+			d.mu.Lock()
+			if d.err == nil {
+				d.err = err
+			}
+			d.mu.Unlock()
 		}
 	})
+}
+
+// flush waits for every queued DLQ record and reports the first failure; the sink
+// commits consumer offsets only after it returns nil, so a record is never in neither
+// the sink nor the DLQ.
+func (d *deadLetterQueue) flush(ctx context.Context) error {
+	if err := d.producer.Flush(ctx); err != nil {
+		return fmt.Errorf("flushing the dead letter queue: %w", err)
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if err := d.err; err != nil {
+		d.err = nil
+		return fmt.Errorf("writing to the dead letter queue %s: %w", d.topic, err)
+	}
+	return nil
 }
 
 // stageClass names the Java class Connect reports for a stage.

@@ -46,6 +46,7 @@ type sinkTask struct {
 	consumed  map[connectors.TopicPartition]int64 // next offset to commit per partition
 	paused    map[connectors.TopicPartition]bool
 	commitReq bool
+	stopped   bool // set after the final commit; later revocation callbacks do nothing
 }
 
 // sinkCtx is the SinkTaskContext; calls come from the task inside Put/Flush.
@@ -118,6 +119,9 @@ func splitList(s string) []string {
 func (t *sinkTask) onRevoked(ctx context.Context, cl *kgo.Client, revoked map[string][]int32) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	if t.stopped {
+		return // closing the consumer after the final commit: the task is already stopped
+	}
 	if err := t.flushAndCommit(ctx); err != nil {
 		t.log.Warn("flush before revocation failed; the revoked partitions will be re-consumed from the last commit", "error", err)
 	}
@@ -159,6 +163,12 @@ func (t *sinkTask) flushAndCommit(ctx context.Context) error {
 		snapshot[tp] = o
 	}
 	start := time.Now()
+	if t.dlq != nil {
+		if err := t.dlq.flush(ctx); err != nil {
+			t.metrics.observeCommit(err, time.Since(start))
+			return err
+		}
+	}
 	if err := safeCall(func() error { return t.task.Flush(ctx, snapshot) }); err != nil {
 		t.metrics.observeCommit(err, time.Since(start))
 		return fmt.Errorf("flush: %w", err)
@@ -181,6 +191,13 @@ func (t *sinkTask) flushAndCommit(ctx context.Context) error {
 	})
 	<-done
 	t.metrics.observeCommit(cerr, time.Since(start))
+	if cerr == nil {
+		for tp, o := range snapshot {
+			if t.consumed[tp] == o {
+				delete(t.consumed, tp)
+			}
+		}
+	}
 	return cerr
 }
 
@@ -194,6 +211,7 @@ func (t *sinkTask) run(ctx context.Context) (err error) {
 			t.log.Warn("final flush failed; uncommitted records will be re-consumed", "error", ferr)
 		}
 		cancel()
+		t.stopped = true
 		t.mu.Unlock()
 	}()
 	if err := safeCall(func() error { return t.task.Start(ctx, t.cfg, sinkCtx{t}) }); err != nil {
@@ -250,6 +268,9 @@ func fatalFetchError(fs kgo.Fetches) error {
 func (t *sinkTask) deliver(ctx context.Context, fs kgo.Fetches) error {
 	var batch []*connectors.SinkRecord
 	var lastErr error
+	// Offsets advance only once Put accepted the batch (or the record was filtered or
+	// tolerated as part of it): a failed Put must never let them be committed.
+	next := map[connectors.TopicPartition]int64{}
 	fs.EachRecord(func(kr *kgo.Record) {
 		if lastErr != nil {
 			return
@@ -267,29 +288,47 @@ func (t *sinkTask) deliver(ctx context.Context, fs kgo.Fetches) error {
 		}
 		var te *ToleratedError
 		if errors.As(err, &te) && t.dlq != nil {
-			t.dlq.send(ctx, t.id, kr, te)
+			t.dlq.send(t.id, kr, te)
 		}
-		t.consumed[tp] = kr.Offset + 1
+		next[tp] = kr.Offset + 1
 	})
 	if lastErr != nil {
 		return lastErr
 	}
-	if len(batch) == 0 {
-		return nil
-	}
-	start := time.Now()
-	err := safeCall(func() error { return t.task.Put(ctx, batch) })
-	t.metrics.observePoll(len(batch), time.Since(start))
-	if err != nil {
-		var retriable *connectors.RetriableError
-		if errors.As(err, &retriable) {
-			return fmt.Errorf("put (retriable errors are not retried by this worker yet): %w", err)
+	if len(batch) > 0 {
+		if err := t.put(ctx, batch); err != nil {
+			return err
 		}
-		first := batch[0]
-		return fmt.Errorf("%s stage failed for records starting at %s: %w", StageTask, first.Position, err)
 	}
-	t.metrics.written.Add(int64(len(batch)))
+	for tp, o := range next {
+		t.consumed[tp] = o
+	}
 	return nil
+}
+
+// put hands a batch to the task. A RetriableError is retried with the same batch after
+// a growing pause, as Java redelivers the batch, until ctx is cancelled.
+func (t *sinkTask) put(ctx context.Context, batch []*connectors.SinkRecord) error {
+	delay := 100 * time.Millisecond
+	for {
+		start := time.Now()
+		err := safeCall(func() error { return t.task.Put(ctx, batch) })
+		t.metrics.observePoll(len(batch), time.Since(start))
+		if err == nil {
+			t.metrics.written.Add(int64(len(batch)))
+			return nil
+		}
+		var retriable *connectors.RetriableError
+		if !errors.As(err, &retriable) {
+			return fmt.Errorf("%s stage failed for records starting at %s: %w", StageTask, batch[0].Position, err)
+		}
+		t.tol.c.retries.Add(1)
+		t.log.Warn("sink task put failed with a retriable error; retrying the same batch", "error", err, "backoff", delay)
+		if !sleep(ctx, delay) {
+			return ctx.Err()
+		}
+		delay = min(delay*2, 5*time.Second)
+	}
 }
 
 // convert builds the SinkRecord for kr; errors follow errors.tolerance.

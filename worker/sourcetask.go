@@ -150,7 +150,10 @@ func (t *sourceTask) send(ctx context.Context, r *connectors.SourceRecord) error
 	}
 	kr := &kgo.Record{Topic: rec.Topic}
 	if rec.KafkaPartition != nil {
+		// The connector chose the partition (CDC schema changes and heartbeats use 0):
+		// the partitioner honours it instead of hashing the key.
 		kr.Partition = *rec.KafkaPartition
+		kr.Context = withManualPartition(ctx)
 	}
 	if !rec.Timestamp.IsZero() {
 		kr.Timestamp = rec.Timestamp
