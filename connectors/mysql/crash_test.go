@@ -54,14 +54,15 @@ func TestKillAtRandomPoints(t *testing.T) {
 	srv.Exec(t, "CREATE TABLE "+db+".a (id INT PRIMARY KEY, v INT)", "CREATE TABLE "+db+".b (id INT PRIMARY KEY, v INT)")
 	rng := rand.New(rand.NewPCG(7, 11))
 	var seed []string
-	for i := 0; i < 300; i++ {
+	const rows = 5000 // per table: a 10k-row workload
+	for i := 0; i < rows; i++ {
 		seed = append(seed, fmt.Sprintf("(%d,%d)", i, i))
 	}
 	srv.Exec(t, "INSERT INTO "+db+".a VALUES "+strings.Join(seed, ","), "INSERT INTO "+db+".b VALUES "+strings.Join(seed, ","))
 	workload := func(n int) {
 		for i := 0; i < n; i++ {
 			tbl := []string{"a", "b"}[rng.IntN(2)]
-			id := rng.IntN(600)
+			id := rng.IntN(2 * rows)
 			switch rng.IntN(4) {
 			case 0:
 				srv.Exec(t, fmt.Sprintf("INSERT INTO %s.%s VALUES (%d,%d) ON DUPLICATE KEY UPDATE v=v+1", db, tbl, id, i))
@@ -71,11 +72,11 @@ func TestKillAtRandomPoints(t *testing.T) {
 				srv.Exec(t, fmt.Sprintf("DELETE FROM %s.%s WHERE id=%d", db, tbl, id))
 			case 3:
 				srv.Exec(t, "BEGIN", fmt.Sprintf("INSERT IGNORE INTO %s.a VALUES (%d,%d)", db, id, i),
-					fmt.Sprintf("UPDATE %s.b SET v=v+7 WHERE id < %d", db, id%40), fmt.Sprintf("DELETE FROM %s.a WHERE id=%d", db, (id+3)%600), "COMMIT")
+					fmt.Sprintf("UPDATE %s.b SET v=v+7 WHERE id < %d", db, id%40), fmt.Sprintf("DELETE FROM %s.a WHERE id=%d", db, (id+3)%(2*rows)), "COMMIT")
 			}
 		}
 	}
-	h := newHarness(t, srv, db, map[string]string{"max.batch.size": "7", "max.queue.size": "20", "tombstones.on.delete": "false"})
+	h := newHarness(t, srv, db, map[string]string{"max.batch.size": "97", "max.queue.size": "300", "tombstones.on.delete": "false"})
 	shadows := map[string]shadow{"a": {}, "b": {}}
 	applyAll := func() {
 		for _, r := range h.got {
@@ -86,13 +87,13 @@ func TestKillAtRandomPoints(t *testing.T) {
 		}
 		h.got = nil
 	}
-	for round := 0; round < 12; round++ {
+	for round := 0; round < 20; round++ {
 		h.start()
-		want := 1 + rng.IntN(150)
+		want := 1 + rng.IntN(3000)
 		h.poll(fmt.Sprintf("%d records in round %d", want, round), func(rs []*connectors.SourceRecord) bool { return len(rs) >= want })
 		h.stop()
 		applyAll()
-		workload(40)
+		workload(100)
 	}
 	// final catch-up: run until the shadow matches (every record is committed)
 	h.start()
