@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"math"
+	"math/big"
 	"strconv"
 	"strings"
 	"time"
@@ -396,6 +397,14 @@ func decimalText(v any) (string, error) {
 
 func toDecimal(scale int32) cdc.ValueConverter {
 	return func(v any) (any, error) {
+		if d, ok := v.(decimal.Decimal); ok { // binlog: no text round trip
+			out := schemas.Decimal{Unscaled: d.Coefficient(), Scale: -d.Exponent()}
+			if out.Scale < 0 {
+				out.Unscaled.Mul(out.Unscaled, new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(-out.Scale)), nil))
+				out.Scale = 0
+			}
+			return out.Rescale(scale)
+		}
 		s, err := decimalText(v)
 		if err != nil {
 			return nil, err

@@ -56,17 +56,17 @@ func (s *streamer) rows(ctx context.Context, et replication.EventType, e *replic
 	if err != nil {
 		return err
 	}
-	where := fmt.Sprintf("%s:%d (table %s)", s.file, int64(h.LogPos)-int64(h.EventSize), id)
+	where := func() string { return fmt.Sprintf("%s:%d (table %s)", s.file, int64(h.LogPos)-int64(h.EventSize), id) }
 	if ts == nil {
-		return t.cfg.Failure.Handle(t.log, where, fmt.Errorf("no schema is known for captured table %s (inconsistent.schema.handling.mode)", id))
+		return t.cfg.Failure.Handle(t.log, where(), fmt.Errorf("no schema is known for captured table %s (inconsistent.schema.handling.mode)", id))
 	}
 	if n := len(ts.Table.Columns); int(e.ColumnCount) != n {
-		return t.cfg.Failure.Handle(t.log, where, fmt.Errorf("binlog row has %d columns but the tracked schema of %s has %d", e.ColumnCount, id, n))
+		return t.cfg.Failure.Handle(t.log, where(), fmt.Errorf("binlog row has %d columns but the tracked schema of %s has %d", e.ColumnCount, id, n))
 	}
 	if names := e.Table.ColumnNameString(); len(names) == len(ts.Table.Columns) {
 		for i, n := range names {
 			if n != "" && n != ts.Table.Columns[i].Name {
-				return t.cfg.Failure.Handle(t.log, where, fmt.Errorf("binlog column %d is %s but the tracked schema of %s has %s", i+1, n, id, ts.Table.Columns[i].Name))
+				return t.cfg.Failure.Handle(t.log, where(), fmt.Errorf("binlog column %d is %s but the tracked schema of %s has %s", i+1, n, id, ts.Table.Columns[i].Name))
 			}
 		}
 	}
@@ -111,7 +111,7 @@ func (s *streamer) rows(ctx context.Context, et replication.EventType, e *replic
 		}
 		recs, err := ts.Records(ch, cdc.EmitOptions{Tombstones: t.cfg.Tombstones, Skipped: t.cfg.Skipped})
 		if err != nil {
-			if herr := t.cfg.Failure.Handle(t.log, fmt.Sprintf("%s row %d", where, r), err); herr != nil {
+			if herr := t.cfg.Failure.Handle(t.log, fmt.Sprintf("%s row %d", where(), r), err); herr != nil {
 				return herr
 			}
 			continue

@@ -333,8 +333,8 @@ func (s *streamer) begin(startPos int64, gtid, src string) {
 	if src != "" && s.t.cfg.GTIDExcludes.Matches(src) {
 		s.skipTx = true
 	}
-	if s.gset != nil {
-		s.cur.GTIDs = s.gset.String()
+	if s.gset != nil && s.cur.GTIDs == "" {
+		s.cur.GTIDs = s.gset.String() // otherwise already current since the last commit
 	}
 }
 
