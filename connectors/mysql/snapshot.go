@@ -107,23 +107,15 @@ func (t *Task) readSchema(ctx context.Context, c *client.Conn, state *schemaStat
 	if err := emit(fmt.Sprintf("SET character_set_server=%s, collation_server=%s", cs, coll), "", nil); err != nil {
 		return nil, err
 	}
-	dbs, err := queryRows(c, "SHOW DATABASES")
+	dbs, err := t.listTables(c)
 	if err != nil {
 		return nil, err
 	}
 	var captured []cdc.TableID
-	for _, row := range dbs {
-		db := row["Database"]
-		if !t.cfg.Filters.Eligible(cdc.TableID{Catalog: db}) {
-			continue
-		}
-		tables, err := queryRows(c, "SHOW FULL TABLES FROM "+quoteIdent(db)+" WHERE Table_type = 'BASE TABLE'")
-		if err != nil {
-			return nil, err
-		}
+	for _, dt := range dbs {
+		db := dt.db
 		var ids []cdc.TableID
-		for _, tr := range tables {
-			id := cdc.TableID{Catalog: db, Table: tr["Tables_in_"+db]}
+		for _, id := range dt.tables {
 			if t.cfg.StoreOnlyCaptured && !t.cfg.Filters.Captured(id) {
 				continue
 			}
@@ -166,13 +158,19 @@ func (t *Task) readSchema(ctx context.Context, c *client.Conn, state *schemaStat
 	return captured, nil
 }
 
-// capturedTables lists the base tables the capture filter selects.
-func (t *Task) capturedTables(c *client.Conn) ([]cdc.TableID, error) {
+// dbTables is one eligible database and its base tables.
+type dbTables struct {
+	db     string
+	tables []cdc.TableID
+}
+
+// listTables lists the base tables of every eligible database.
+func (t *Task) listTables(c *client.Conn) ([]dbTables, error) {
 	dbs, err := queryRows(c, "SHOW DATABASES")
 	if err != nil {
 		return nil, err
 	}
-	var out []cdc.TableID
+	var out []dbTables
 	for _, row := range dbs {
 		db := row["Database"]
 		if !t.cfg.Filters.Eligible(cdc.TableID{Catalog: db}) {
@@ -182,8 +180,25 @@ func (t *Task) capturedTables(c *client.Conn) ([]cdc.TableID, error) {
 		if err != nil {
 			return nil, err
 		}
+		d := dbTables{db: db}
 		for _, tr := range tables {
-			if id := (cdc.TableID{Catalog: db, Table: tr["Tables_in_"+db]}); t.cfg.Filters.Captured(id) {
+			d.tables = append(d.tables, cdc.TableID{Catalog: db, Table: tr["Tables_in_"+db]})
+		}
+		out = append(out, d)
+	}
+	return out, nil
+}
+
+// capturedTables lists the base tables the capture filter selects.
+func (t *Task) capturedTables(c *client.Conn) ([]cdc.TableID, error) {
+	dbs, err := t.listTables(c)
+	if err != nil {
+		return nil, err
+	}
+	var out []cdc.TableID
+	for _, d := range dbs {
+		for _, id := range d.tables {
+			if t.cfg.Filters.Captured(id) {
 				out = append(out, id)
 			}
 		}
