@@ -22,3 +22,8 @@ func (s *Server) extraRoutes(e *gin.Engine) {
 		e.Handle(r.method, r.path, gin.WrapH(r.h))
 	}
 }
+
+// ForwardClient returns the HTTP client the server forwards requests with: it trusts
+// the listeners.https.ssl.* trust store and presents the key store, so the herder's
+// own calls to the leader (task configs) work over the same TLS setup.
+func (s *Server) ForwardClient() *http.Client { return s.client }

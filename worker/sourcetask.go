@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kgo"
@@ -52,6 +53,7 @@ type sourceTask struct {
 	state    *taskState
 
 	uncommitted map[string]offsets.Entry // owned by the run goroutine
+	abandoned   atomic.Bool              // set by StopTasks when the graceful stop timed out
 }
 
 // partitionKey is a canonical string for a source partition (sorted keys).
@@ -68,6 +70,12 @@ func (t *sourceTask) run(ctx context.Context, tc connectors.TaskContext) (err er
 		// Final commit: wait (bounded) for outstanding sends, then write what was acked.
 		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), t.flushTimeout)
 		t.awaitOutstanding(cctx)
+		if t.abandoned.Load() {
+			// StopTasks gave up on this task and a new instance may already have
+			// committed newer offsets: never move them backwards.
+			cancel()
+			return
+		}
 		if cerr := t.commitOffsets(cctx); cerr != nil && err == nil && ctx.Err() == nil {
 			err = cerr
 		}

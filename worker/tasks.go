@@ -29,6 +29,7 @@ type taskRunner struct {
 	errs    *toleranceCounters
 	own     prometheus.Collector // the task's own metrics (connectors.MetricsProvider), if any
 	ownReg  prometheus.Registerer
+	abandon func() // marks a task whose graceful stop timed out
 }
 
 type taskCtx struct {
@@ -93,6 +94,7 @@ func (w *Worker) StartTask(id TaskID, connRaw, taskRaw connectors.Config, target
 			return fail(err)
 		}
 		run = func() error { return st.run(ctx, taskCtx{w.deps.Offsets, id.Connector}) }
+		tr.abandon = func() { st.abandoned.Store(true) }
 		stop, state, release = st.task.Stop, st.state, st.producer.Close
 		tr.metrics, tr.errs, task = st.metrics, st.tol.c, st.task
 	default:
@@ -298,6 +300,9 @@ func (w *Worker) StopTasks(ids []TaskID) {
 			case <-t.done:
 			case <-ctx.Done():
 				w.log.Warn("graceful stop of task timed out; it is abandoned", "connector", t.id.Connector, "task", t.id.Task)
+				if t.abandon != nil {
+					t.abandon()
+				}
 			}
 		}(t)
 	}

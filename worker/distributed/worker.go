@@ -214,6 +214,7 @@ func New(ctx context.Context, cfg *workerconfig.Config, reg *connectors.Registry
 		c.close()
 		return nil, err
 	}
+	h.SetForwardClient(c.server.ForwardClient())
 	return c, nil
 }
 

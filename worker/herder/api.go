@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"sort"
+	"strings"
 
 	"github.com/gonnect/gonnect/connectors"
 	"github.com/gonnect/gonnect/offsets"
@@ -262,9 +263,10 @@ func (h *Herder) RestartConnector(ctx context.Context, name string, includeTasks
 				return entities.ConnectorNotFound(name)
 			}
 			if !h.connectors[name] {
-				return h.notOwner()
+				st, _ := h.statuses.Connector(name)
+				return h.notOwner(st.WorkerID)
 			}
-			h.restartConnector(ctx, name)
+			h.restartConnector(h.runCtx, name)
 			return nil
 		})
 	}
@@ -299,12 +301,22 @@ func (h *Herder) RestartConnector(ctx context.Context, name string, includeTasks
 	return &st, nil
 }
 
-func (h *Herder) notOwner() error {
+// notOwner answers an owner-only request for something running elsewhere: a
+// follower sends it to the leader; the leader sends it to the owner, found from the
+// status the owner wrote (its worker id is its advertised host:port).
+func (h *Herder) notOwner(ownerID string) error {
 	v := h.getView()
-	if v.leader {
+	if !v.leader {
+		return &entities.NotLeaderError{LeaderURL: v.leaderURL}
+	}
+	if ownerID == "" || ownerID == h.cfg.WorkerID {
 		return &entities.NotAssignedError{}
 	}
-	return &entities.NotLeaderError{LeaderURL: v.leaderURL}
+	scheme := "http"
+	if i := strings.Index(h.cfg.URL, "://"); i > 0 {
+		scheme = h.cfg.URL[:i]
+	}
+	return &entities.NotAssignedError{OwnerURL: scheme + "://" + ownerID + "/"}
 }
 
 // RestartTask implements rest.Herder.
@@ -318,7 +330,8 @@ func (h *Herder) RestartTask(ctx context.Context, name string, task int) error {
 			return entities.NotFoundf("Unknown task: %s", id)
 		}
 		if !h.tasks[id] {
-			return h.notOwner()
+			st, _ := h.statuses.Task(id)
+			return h.notOwner(st.WorkerID)
 		}
 		h.restartTask(id)
 		return nil
@@ -469,6 +482,9 @@ func (h *Herder) PutTaskConfigs(ctx context.Context, name string, cfgs []map[str
 		}
 		if !h.snap.Contains(name) {
 			return entities.ConnectorNotFound(name)
+		}
+		if t, ok := h.snap.TargetState(name); ok && string(t) == "STOPPED" && len(cfgs) > 0 {
+			return &entities.BadRequestError{Msg: "Cannot submit non-empty set of task configs for stopped connector " + name}
 		}
 		tasks := make([]connectors.Config, len(cfgs))
 		for i, c := range cfgs {

@@ -95,7 +95,7 @@ func (h *Herder) onConnectorFailed(name string) {
 			st, ok := h.statuses.Connector(name)
 			if h.connectors[name] && ok && st.State == string(worker.Failed) {
 				h.statuses.ConnectorState(name, worker.Restarting, nil, false)
-				h.restartConnector(ctx, name)
+				h.restartConnector(h.runCtx, name)
 			}
 			return nil
 		})

@@ -16,6 +16,9 @@ func (h *Herder) onConfigUpdate(ctx context.Context, u configstore.Update) {
 	h.snap = h.configs.Snapshot()
 	switch u.Kind {
 	case configstore.ConnectorAdded, configstore.ConnectorRemoved:
+		// A connector deleted (or deleted and created again) stops here at once: the
+		// incremental assignor would otherwise leave the old instance and tasks running.
+		h.stopLocal(u.Connector, true)
 		h.requestRebalance("connector " + u.Kind.String())
 	case configstore.TaskConfigsCommitted:
 		if u.Inconsistent {
@@ -25,6 +28,9 @@ func (h *Herder) onConfigUpdate(ctx context.Context, u configstore.Update) {
 			}
 			return
 		}
+		// New task configs: the tasks running here stop, and the next assignment
+		// (which still lists them) starts them with the new configs, as Java does.
+		h.stopLocal(u.Connector, false)
 		h.requestRebalance("task configs committed")
 	case configstore.ConnectorChanged:
 		if h.connectors[u.Connector] {
@@ -51,6 +57,28 @@ func (h *Herder) onConfigUpdate(ctx context.Context, u configstore.Update) {
 				h.log.Warn("ignoring cluster logger level", "namespace", u.Namespace, "level", u.Level, "error", err)
 			}
 		}
+	}
+}
+
+// stopLocal stops the tasks of a connector running here (and, with instance, the
+// connector itself) and forgets them, so the next assignment starts them afresh.
+func (h *Herder) stopLocal(name string, instance bool) {
+	var ids []worker.TaskID
+	for id := range h.tasks {
+		if id.Connector == name {
+			ids = append(ids, id)
+		}
+	}
+	if len(ids) > 0 {
+		h.w.StopTasks(ids)
+		for _, id := range ids {
+			delete(h.tasks, id)
+		}
+	}
+	if instance && h.connectors[name] {
+		h.w.StopConnector(name)
+		delete(h.connectors, name)
+		delete(h.needTasks, name)
 	}
 }
 
@@ -169,15 +197,21 @@ func (h *Herder) restartTask(id worker.TaskID) {
 	h.startTask(id)
 }
 
-func (h *Herder) startTask(id worker.TaskID) {
+// startTask starts an assigned task and reports whether it now runs here; a task
+// without a stored config is not tracked, so a later assignment starts it.
+func (h *Herder) startTask(id worker.TaskID) bool {
 	cfg, ok := h.snap.ConnectorConfig(id.Connector)
 	if !ok {
-		return
+		return false
+	}
+	if h.target(id.Connector) == worker.TargetStopped {
+		return false // a STOPPED connector runs no tasks, whatever an assignment says
 	}
 	tcfg, ok := h.snap.TaskConfig(configstore.TaskID{Connector: id.Connector, Task: id.Task})
 	if !ok {
 		h.log.Warn("no task config for assigned task", "connector", id.Connector, "task", id.Task)
-		return
+		return false
 	}
 	_ = h.w.StartTask(id, cfg, tcfg, h.target(id.Connector))
+	return true // a task that failed to start is tracked too: it is FAILED here
 }

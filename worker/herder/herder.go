@@ -83,6 +83,10 @@ type Herder struct {
 	tasks      map[worker.TaskID]bool // assigned here
 	needTasks  map[string]bool        // connectors whose task configs must be (re)published
 	started    bool
+	// runCtx is Run's context: connectors started by the herder live as long as it.
+	runCtx         context.Context
+	nextPublish    time.Time
+	publishBackoff time.Duration
 
 	ms       membershipState
 	rstats   rebalanceStats
@@ -153,6 +157,7 @@ func (h *Herder) Run(ctx context.Context, rejoin func()) error {
 	if rejoin != nil {
 		h.rejoin = rejoin
 	}
+	h.runCtx = ctx
 	h.setStage("reading to the end of the config topic")
 	if err := h.configs.Refresh(ctx); err != nil {
 		return fmt.Errorf("reading config topic: %w", err)
@@ -191,9 +196,15 @@ func (h *Herder) Run(ctx context.Context, rejoin func()) error {
 			}
 		case <-retry.C:
 		}
-		if len(h.needTasks) > 0 {
-			if !h.publishTaskConfigs(ctx) {
-				retry.Reset(time.Second)
+		// Task configs are published when asked for, with a growing backoff after a
+		// failure (250 ms up to 60 s, as Java), not after every loop turn.
+		if len(h.needTasks) > 0 && !time.Now().Before(h.nextPublish) {
+			if h.publishTaskConfigs(ctx) {
+				h.publishBackoff = 0
+			} else {
+				h.publishBackoff = min(max(2*h.publishBackoff, 250*time.Millisecond), time.Minute)
+				h.nextPublish = time.Now().Add(h.publishBackoff)
+				retry.Reset(h.publishBackoff)
 			}
 		}
 	}

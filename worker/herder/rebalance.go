@@ -124,8 +124,9 @@ func (h *Herder) onAssigned(ctx context.Context, ev groupEvent) {
 		if h.tasks[id] {
 			continue
 		}
-		h.tasks[id] = true
-		h.startTask(id)
+		if h.startTask(id) {
+			h.tasks[id] = true
+		}
 	}
 	if leader {
 		h.leaderDuties(ctx)
@@ -225,7 +226,7 @@ func (h *Herder) currentAssignment() *group.Assignment {
 func snapshotTaskCounts(s configstore.ClusterState) map[string]int {
 	out := map[string]int{}
 	for _, c := range s.Connectors() {
-		out[c] = s.TaskCount(c)
+		out[c] = len(s.Tasks(c)) // empty for an inconsistent connector, as Java's tasks()
 	}
 	return out
 }

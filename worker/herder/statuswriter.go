@@ -22,10 +22,11 @@ type StatusWriter struct {
 	gen      atomic.Int32
 	log      *slog.Logger
 
-	mu    sync.Mutex // guards queue
-	queue []func(context.Context) error
-	wake  chan struct{}
-	done  chan struct{}
+	mu     sync.Mutex // guards queue, closed
+	queue  []func(context.Context) error
+	closed bool
+	wake   chan struct{}
+	done   chan struct{}
 }
 
 // NewStatusWriter starts the writer; Close stops it after draining the queue.
@@ -60,20 +61,27 @@ func (w *StatusWriter) run() {
 	}
 }
 
-func (w *StatusWriter) enqueue(fn func(context.Context) error) {
+func (w *StatusWriter) enqueue(fn func(context.Context) error) bool {
 	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.closed {
+		// A task abandoned at shutdown may still report; its status is dropped.
+		return false
+	}
 	w.queue = append(w.queue, fn)
-	w.mu.Unlock()
 	select {
 	case w.wake <- struct{}{}:
 	default:
 	}
+	return true
 }
 
 // Flush waits until every write queued before the call has been attempted.
 func (w *StatusWriter) Flush(ctx context.Context) {
 	ch := make(chan struct{})
-	w.enqueue(func(context.Context) error { close(ch); return nil })
+	if !w.enqueue(func(context.Context) error { close(ch); return nil }) {
+		return
+	}
 	select {
 	case <-ch:
 	case <-ctx.Done():
@@ -83,7 +91,14 @@ func (w *StatusWriter) Flush(ctx context.Context) {
 // Close drains the queue and stops the writer.
 func (w *StatusWriter) Close() {
 	w.Flush(context.Background())
+	w.mu.Lock()
+	if w.closed {
+		w.mu.Unlock()
+		return
+	}
+	w.closed = true
 	close(w.wake)
+	w.mu.Unlock()
 	<-w.done
 }
 

@@ -15,6 +15,7 @@ import (
 
 	"github.com/gonnect/gonnect/connectors"
 	"github.com/gonnect/gonnect/rest"
+	"github.com/gonnect/gonnect/worker"
 	"github.com/gonnect/gonnect/worker/configstore"
 )
 
@@ -35,7 +36,10 @@ func (h *Herder) publishTaskConfigs(ctx context.Context) bool {
 		}
 		cfgs, err := h.w.TaskConfigs(name)
 		if err != nil {
+			// The connector cannot give task configs (too many for tasks.max, or its own
+			// error): it is FAILED with the reason, never silently left with no tasks.
 			h.log.Error("generating task configs failed", "connector", name, "error", err)
+			h.statuses.ConnectorState(name, worker.Failed, err, false)
 			delete(h.needTasks, name)
 			continue
 		}
@@ -88,10 +92,22 @@ type forwarder struct {
 }
 
 func newForwarder(h *Herder) *forwarder {
-	return &forwarder{h: h, client: &http.Client{Timeout: 30 * time.Second}}
+	return &forwarder{h: h, client: &http.Client{Timeout: 30 * time.Second,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+}
+
+// SetForwardClient sets the HTTP client for requests to the leader (the REST
+// server's, which carries the REST TLS settings). Call it before Run.
+func (h *Herder) SetForwardClient(cl *http.Client) {
+	if cl != nil {
+		h.forward.client = cl
+	}
 }
 
 func (f *forwarder) postTaskConfigs(ctx context.Context, leaderURL, name string, cfgs []map[string]string, key *configstore.SessionKey) error {
+	// Bounded: the herder goroutine waits for this call.
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
 	b, err := json.Marshal(cfgs)
 	if err != nil {
 		return err
