@@ -12,7 +12,9 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"runtime"
 	"runtime/pprof"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -25,12 +27,16 @@ import (
 	"github.com/gonnect/gonnect/connectors/cdc/cdctest"
 	"github.com/gonnect/gonnect/connectors/mysql"
 	"github.com/gonnect/gonnect/connectors/mysql/mysqltest"
+	"github.com/gonnect/gonnect/schemas"
 	"github.com/twmb/franz-go/pkg/kfake"
 )
 
 func main() {
 	rows := flag.Int("rows", 200_000, "W1: rows in the snapshotted table")
 	txs := flag.Int("txs", 50_000, "W3: single-row transactions to catch up on")
+	bigTx := flag.Int("bigtx", 200_000, "W5: rows changed by one transaction")
+	rate := flag.Int("rate", 5000, "W10: paced rows per second")
+	secs := flag.Int("seconds", 5, "W10: duration of the paced load")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
 	flag.Parse()
 	if *cpuprofile != "" {
@@ -49,7 +55,7 @@ func main() {
 		fail(err)
 	}
 	defer srv.Close()
-	if err := run(srv, *rows, *txs); err != nil {
+	if err := run(srv, *rows, *txs, *bigTx, *rate, *secs); err != nil {
 		srv.Close()
 		fail(err)
 	}
@@ -66,7 +72,7 @@ func rusage() (cpu time.Duration, maxRSSKB int64) {
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano()), ru.Maxrss
 }
 
-func run(srv *mysqltest.Server, rows, txs int) error {
+func run(srv *mysqltest.Server, rows, txs, bigTx, rate, secs int) error {
 	if err := srv.Root("CREATE DATABASE bench", "CREATE TABLE bench.t (id INT PRIMARY KEY, a VARCHAR(40), b BIGINT, c DECIMAL(10,2), d DATETIME(6))"); err != nil {
 		return err
 	}
@@ -146,7 +152,91 @@ func run(srv *mysqltest.Server, rows, txs int) error {
 	_ = task.Stop(context.Background())
 	report("W3 catch-up", txs, catchup, ceiling, cpu1-cpu0)
 	_, rss := rusage()
-	fmt.Printf("peak RSS: %.1f MB (target ≤ 150 MB)\n", float64(rss)/1024)
+	fmt.Printf("peak RSS after W1+W3: %.1f MB (target ≤ 150 MB)\n", float64(rss)/1024)
+	if err := w5(srv, cfg, offs, rows, bigTx); err != nil {
+		return err
+	}
+	return w10(srv, cfg, offs, rate, secs)
+}
+
+// w5 streams one transaction that updates bigTx rows: memory is bounded by
+// max.queue.size, not by the transaction.
+func w5(srv *mysqltest.Server, cfg connectors.Config, offs *cdctest.Offsets, rows, bigTx int) error {
+	n := min(bigTx, rows)
+	if err := srv.Root(fmt.Sprintf("UPDATE bench.t SET b=b+1 WHERE id < %d", n)); err != nil {
+		return err
+	}
+	runtime.GC()
+	var before runtime.MemStats
+	runtime.ReadMemStats(&before)
+	start := time.Now()
+	task, _, err := runUntil(cfg, offs, n)
+	if err != nil {
+		return err
+	}
+	took := time.Since(start)
+	_ = task.Stop(context.Background())
+	_, rss := rusage()
+	fmt.Printf("W5 one %d-row transaction: %v (%.0f rows/s); peak RSS %.1f MB (bounded by max.queue.size=8192, not the transaction)\n",
+		n, took.Round(time.Millisecond), float64(n)/took.Seconds(), float64(rss)/1024)
+	return nil
+}
+
+// w10 paces single-row inserts and measures commit-to-Poll latency from a wall-clock
+// column written by the client.
+func w10(srv *mysqltest.Server, cfg connectors.Config, offs *cdctest.Offsets, rate, secs int) error {
+	if err := srv.Root("CREATE TABLE bench.live (id INT PRIMARY KEY, sent BIGINT)"); err != nil {
+		return err
+	}
+	task := mysql.NewTask(true)
+	if err := task.Start(context.Background(), cfg, cdctest.TaskContext{O: offs}); err != nil {
+		return err
+	}
+	defer task.Stop(context.Background())
+	c, err := client.Connect(srv.Addr(), srv.User, srv.Password, "")
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	if err := srv.Root("GRANT INSERT ON bench.* TO 'cdc'@'%'"); err != nil {
+		return err
+	}
+	total := rate * secs
+	go func() {
+		tick := time.NewTicker(time.Second / time.Duration(rate))
+		defer tick.Stop()
+		for i := 0; i < total; i++ {
+			<-tick.C
+			if _, err := c.Execute(fmt.Sprintf("INSERT INTO bench.live VALUES (%d, %d)", i, time.Now().UnixMicro())); err != nil {
+				fmt.Fprintln(os.Stderr, "W10 insert:", err)
+				return
+			}
+		}
+	}()
+	var lat []time.Duration
+	deadline := time.Now().Add(time.Duration(secs+30) * time.Second)
+	for len(lat) < total && time.Now().Before(deadline) {
+		rs, err := task.Poll(context.Background())
+		if err != nil {
+			return err
+		}
+		now := time.Now()
+		for _, r := range rs {
+			if r.Topic != "bench.bench.live" {
+				continue
+			}
+			after := r.Value.(*schemas.Struct).Get("after").(*schemas.Struct)
+			lat = append(lat, now.Sub(time.UnixMicro(after.Get("sent").(int64))))
+		}
+	}
+	if len(lat) == 0 {
+		return fmt.Errorf("W10: no records")
+	}
+	slices.Sort(lat)
+	p := func(q float64) time.Duration { return lat[min(len(lat)-1, int(q*float64(len(lat))))] }
+	fmt.Printf("W10 paced %d rows/s for %ds: %d records, latency p50 %v p99 %v max %v (target p99 ≤ 50ms; ratio %.2f of target)\n",
+		rate, secs, len(lat), p(0.5).Round(time.Microsecond), p(0.99).Round(time.Microsecond), lat[len(lat)-1].Round(time.Microsecond),
+		float64(50*time.Millisecond)/float64(p(0.99)))
 	return nil
 }
 
