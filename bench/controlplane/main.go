@@ -99,7 +99,42 @@ func run(ctx context.Context, dir, bin string, conns int, session, delay time.Du
 		harness.Result{Bench: bench, Metric: fmt.Sprintf("create→RUNNING p%.0f of %d", p, len(creates)), Value: harness.Ms(harness.Percentile(creates, p)), Unit: "ms",
 			Ref: "target", RefValue: 1000, Target: "≤ 1 s", Note: "POST /connectors until connector and task RUNNING"}.Print()
 	}
-	return workerLoss(ctx, nodes, session, delay)
+	victim, err := workerLoss(ctx, nodes, session, delay)
+	if err != nil {
+		return err
+	}
+	return workerJoin(ctx, dir, bin, props, nodes, victim)
+}
+
+// workerJoin starts a replacement for the killed worker and times from its exec to
+// the first task RUNNING on it (incremental cooperative rebalancing moves tasks to a
+// new member without waiting for the scheduled delay).
+func workerJoin(ctx context.Context, dir, bin string, props map[string]string, nodes []*harness.Node, victim *harness.Node) error {
+	n, err := harness.StartBinary(ctx, bin, dir, "worker-3", props)
+	if err != nil {
+		return err
+	}
+	defer n.Kill()
+	end, err := harness.Until(ctx, 60*time.Second, 20*time.Millisecond, "tasks on the new worker", func() (bool, error) {
+		sts, err := harness.AllStatuses(ctx, nodes[0].URL)
+		if err != nil {
+			return false, nil
+		}
+		for _, s := range sts {
+			for _, t := range s.Tasks {
+				if t.WorkerID == n.ID && t.State == "RUNNING" {
+					return true, nil
+				}
+			}
+		}
+		return false, nil
+	})
+	if err != nil {
+		return err
+	}
+	harness.Result{Bench: bench, Metric: "worker join→first task RUNNING on it", Value: end.Sub(n.Started).Seconds(), Unit: "s",
+		Target: "-", Note: fmt.Sprintf("exec of a replacement for %s", victim.Name)}.Print()
+	return nil
 }
 
 // execFloor is the median time to exec `gonnect version` and see it exit: the process
@@ -182,11 +217,11 @@ func idleRSS(ctx context.Context, nodes []*harness.Node) error {
 
 // workerLoss SIGKILLs a worker that runs tasks (not worker 0, which started the
 // group) and times until every task is RUNNING on a surviving worker, as seen from
-// worker 0.
-func workerLoss(ctx context.Context, nodes []*harness.Node, session, delay time.Duration) error {
+// worker 0. It returns the killed worker.
+func workerLoss(ctx context.Context, nodes []*harness.Node, session, delay time.Duration) (*harness.Node, error) {
 	sts, err := harness.AllStatuses(ctx, nodes[0].URL)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	var victim *harness.Node
 	tasks := 0
@@ -204,7 +239,7 @@ func workerLoss(ctx context.Context, nodes []*harness.Node, session, delay time.
 		}
 	}
 	if victim == nil {
-		return fmt.Errorf("no task runs on workers 1 or 2: %+v", sts)
+		return nil, fmt.Errorf("no task runs on workers 1 or 2: %+v", sts)
 	}
 	start := time.Now()
 	victim.Kill()
@@ -226,10 +261,10 @@ func workerLoss(ctx context.Context, nodes []*harness.Node, session, delay time.
 		return true, nil
 	})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	floor := session + delay
 	harness.Result{Bench: bench, Metric: fmt.Sprintf("worker SIGKILL→%d tasks RUNNING elsewhere", tasks), Value: end.Sub(start).Seconds(), Unit: "s",
 		Ref: "session timeout + max delay", RefValue: floor.Seconds(), Target: "≤ 10 s"}.Print()
-	return nil
+	return victim, nil
 }

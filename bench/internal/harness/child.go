@@ -235,7 +235,8 @@ func KillAll() {
 
 // Main runs body in the parent with a temp directory, killing every child on return
 // or on SIGINT/SIGTERM, and exits non-zero with the error. The temp directory is kept
-// (and named) when body fails, so the children's logs can be read.
+// (and named) when body fails, or always when GONNECT_BENCH_KEEP is set, so the
+// children's logs can be read.
 func Main(name string, body func(ctx context.Context, dir string) error) {
 	dir, err := os.MkdirTemp("", "gonnect-bench-"+name+"-")
 	if err != nil {
@@ -252,6 +253,10 @@ func Main(name string, body func(ctx context.Context, dir string) error) {
 		}
 		fmt.Fprintf(os.Stderr, "bench/%s: %v (logs kept in %s)\n", name, err, dir)
 		os.Exit(1)
+	}
+	if os.Getenv("GONNECT_BENCH_KEEP") != "" {
+		fmt.Printf("logs kept in %s\n", dir)
+		return
 	}
 	_ = os.RemoveAll(dir)
 }
