@@ -48,7 +48,7 @@ func run(ctx context.Context, dir, bin string, conns int, session, delay time.Du
 		return err
 	}
 	defer br.Kill()
-	props := harness.Props(br.Addr, "bench-cp", 0)
+	props := harness.Props(br.Addr, "bench-cp")
 	props["session.timeout.ms"] = strconv.FormatInt(session.Milliseconds(), 10)
 	props["heartbeat.interval.ms"] = strconv.FormatInt(session.Milliseconds()/3, 10)
 	props["scheduled.rebalance.max.delay.ms"] = strconv.FormatInt(delay.Milliseconds(), 10)

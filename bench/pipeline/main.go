@@ -17,7 +17,6 @@ import (
 	"fmt"
 	"os"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kadm"
@@ -46,16 +45,12 @@ func main() {
 	flag.Parse()
 	profilePrefix = *prof
 	harness.Main("pipeline", func(ctx context.Context, dir string) error {
-		for _, mode := range strings.Split(*modes, ",") {
-			var b runCPUs
-			switch strings.TrimSpace(mode) {
-			case "shared":
-			case "pinned":
-				b = runCPUs{broker: "0", client: "1"}
-			default:
-				return fmt.Errorf("-modes: unknown mode %q (want shared or pinned)", mode)
-			}
-			if err := compare(ctx, dir, mode, b, *rounds, *records, *payload, *batch); err != nil {
+		ms, err := harness.ParseModes(*modes)
+		if err != nil {
+			return err
+		}
+		for _, m := range ms {
+			if err := compare(ctx, dir, m, *rounds, *records, *payload, *batch); err != nil {
 				return err
 			}
 		}
@@ -66,25 +61,23 @@ func main() {
 // profilePrefix is the -profile flag; flushMs the -flush-ms flag.
 var profilePrefix, flushMs string
 
-// runCPUs pins the broker and the measured client (worker or peer); empty is unpinned.
-type runCPUs struct{ broker, client string }
-
 // side is one measured run.
 type side struct {
 	win       window
 	brokerCPU time.Duration
 }
 
-func compare(ctx context.Context, dir, mode string, cpus runCPUs, rounds int, n int64, payload, batch int) error {
+func compare(ctx context.Context, dir string, m harness.Mode, rounds int, n int64, payload, batch int) error {
 	fmt.Printf("pipeline [%s]: %d records, %d-byte values, %d-byte keys, best of %d runs per side, offset.flush.interval.ms=%s\n",
-		mode, n, payload, benchconn.KeyBytes, rounds, flushMs)
+		m.Name, n, payload, benchconn.KeyBytes, rounds, flushMs)
 	var p, w side
 	for i := 0; i < max(rounds, 1); i++ {
-		pi, err := runPeer(ctx, dir, fmt.Sprintf("%s-%d", mode, i), cpus, n, payload)
+		run := fmt.Sprintf("%s-%d", m.Name, i)
+		pi, err := runPeer(ctx, dir, run, m, n, payload)
 		if err != nil {
 			return fmt.Errorf("franz-go peer: %w", err)
 		}
-		wi, err := runWorker(ctx, dir, fmt.Sprintf("%s-%d", mode, i), cpus, n, payload, batch)
+		wi, err := runWorker(ctx, dir, run, m, n, payload, batch)
 		if err != nil {
 			return fmt.Errorf("worker: %w", err)
 		}
@@ -97,7 +90,7 @@ func compare(ctx context.Context, dir, mode string, cpus runCPUs, rounds int, n 
 			w = wi
 		}
 	}
-	bench := "pipeline/" + mode
+	bench := "pipeline/" + m.Name
 	rate := func(s side) float64 { return float64(n) / s.win.took.Seconds() }
 	perM := func(d time.Duration) float64 { return d.Seconds() * 1e6 / float64(n) }
 	mbps := func(s side) float64 {
@@ -139,18 +132,26 @@ func newClient(ctx context.Context, broker string) (*kgo.Client, error) {
 // topic is where both sides write.
 const topic = "bench"
 
-func runPeer(ctx context.Context, dir, mode string, cpus runCPUs, n int64, payload int) (side, error) {
-	br, err := harness.StartBroker(cpus.broker, dir, "broker-peer-"+mode)
+// freshBroker starts a broker for one run and connects the observer to it; done
+// closes both.
+func freshBroker(ctx context.Context, dir, name, cpus string) (br *harness.Broker, cl *kgo.Client, done func(), err error) {
+	if br, err = harness.StartBroker(cpus, dir, name); err != nil {
+		return nil, nil, nil, err
+	}
+	if cl, err = newClient(ctx, br.Addr); err != nil {
+		br.Kill()
+		return nil, nil, nil, err
+	}
+	return br, cl, func() { cl.Close(); br.Kill() }, nil
+}
+
+func runPeer(ctx context.Context, dir, run string, m harness.Mode, n int64, payload int) (side, error) {
+	br, cl, done, err := freshBroker(ctx, dir, "broker-peer-"+run, m.Broker)
 	if err != nil {
 		return side{}, err
 	}
-	defer br.Kill()
-	cl, err := newClient(ctx, br.Addr)
-	if err != nil {
-		return side{}, err
-	}
-	defer cl.Close()
-	pp, err := harness.SpawnOn(cpus.client, dir, "peer-"+mode, peer.ProduceRole, br.Addr, topic, strconv.FormatInt(n, 10), strconv.Itoa(payload))
+	defer done()
+	pp, err := harness.SpawnOn(m.Client, dir, "peer-"+run, peer.ProduceRole, br.Addr, topic, strconv.FormatInt(n, 10), strconv.Itoa(payload))
 	if err != nil {
 		return side{}, err
 	}
@@ -162,42 +163,23 @@ func runPeer(ctx context.Context, dir, mode string, cpus runCPUs, n int64, paylo
 	return side{win: win, brokerCPU: win.cpu[1]}, nil
 }
 
-func runWorker(ctx context.Context, dir, mode string, cpus runCPUs, n int64, payload, batch int) (side, error) {
-	br, err := harness.StartBroker(cpus.broker, dir, "broker-worker-"+mode)
+func runWorker(ctx context.Context, dir, run string, m harness.Mode, n int64, payload, batch int) (side, error) {
+	br, cl, done, err := freshBroker(ctx, dir, "broker-worker-"+run, m.Broker)
 	if err != nil {
 		return side{}, err
 	}
-	defer br.Kill()
-	cl, err := newClient(ctx, br.Addr)
-	if err != nil {
-		return side{}, err
-	}
-	defer cl.Close()
-	port, err := harness.FreePort()
-	if err != nil {
-		return side{}, err
-	}
+	defer done()
 	if profilePrefix != "" {
-		os.Setenv(benchworker.ProfileEnv, profilePrefix+"-"+mode)
+		os.Setenv(benchworker.ProfileEnv, profilePrefix+"-"+run)
 		defer os.Unsetenv(benchworker.ProfileEnv)
 	}
-	props := harness.Props(br.Addr, "bench-pipeline", port)
+	props := harness.Props(br.Addr, "bench-pipeline")
 	props["offset.flush.interval.ms"] = flushMs
-	wp, err := benchworker.Start(cpus.client, dir, "worker-"+mode, props)
+	wp, url, err := benchworker.StartReady(ctx, m.Client, dir, "worker-"+run, props)
 	if err != nil {
 		return side{}, err
 	}
 	defer wp.Stop(10 * time.Second)
-	url := "http://127.0.0.1:" + strconv.Itoa(port)
-	if _, err := harness.Until(ctx, 30*time.Second, 20*time.Millisecond, "worker healthy", func() (bool, error) {
-		if wp.Exited() {
-			return false, fmt.Errorf("worker exited; log %s:\n%s", wp.LogPath, wp.Tail(15))
-		}
-		st, _, _, err := harness.Call(ctx, "GET", url+"/health", nil)
-		return err == nil && st == 200, nil
-	}); err != nil {
-		return side{}, err
-	}
 	if _, _, err := harness.CallOK(ctx, "POST", url+"/connectors", map[string]any{"name": "pipeline", "config": map[string]string{
 		"connector.class": benchconn.SourceClass, "tasks.max": "1", "topic": topic,
 		"records": strconv.FormatInt(n, 10), "payload.bytes": strconv.Itoa(payload), "batch.size": strconv.Itoa(batch),

@@ -42,7 +42,7 @@ func run(ctx context.Context, dir, bin string, conns, gets, nputs int) error {
 		return err
 	}
 	defer br.Kill()
-	props := harness.Props(br.Addr, "bench-rest", 0)
+	props := harness.Props(br.Addr, "bench-rest")
 	var nodes []*harness.Node
 	for i := 0; i < 3; i++ {
 		n, err := harness.StartBinary(ctx, bin, dir, "worker-"+strconv.Itoa(i), props)

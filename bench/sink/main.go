@@ -15,7 +15,6 @@ import (
 	"fmt"
 	"os"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kadm"
@@ -42,16 +41,12 @@ func main() {
 	flag.Parse()
 	profilePrefix = *prof
 	harness.Main("sink", func(ctx context.Context, dir string) error {
-		for _, mode := range strings.Split(*modes, ",") {
-			var broker, client string
-			switch strings.TrimSpace(mode) {
-			case "shared":
-			case "pinned":
-				broker, client = "0", "1"
-			default:
-				return fmt.Errorf("-modes: unknown mode %q (want shared or pinned)", mode)
-			}
-			if err := compare(ctx, dir, mode, broker, client, *rounds, *records, *payload); err != nil {
+		ms, err := harness.ParseModes(*modes)
+		if err != nil {
+			return err
+		}
+		for _, m := range ms {
+			if err := compare(ctx, dir, m.Name, m.Broker, m.Client, *rounds, *records, *payload); err != nil {
 				return err
 			}
 		}
@@ -149,29 +144,15 @@ func runPeer(ctx context.Context, dir, mode, cpus, broker string, n int64) (benc
 }
 
 func runWorker(ctx context.Context, dir, mode, cpus, broker string, n int64) (benchconn.SinkReport, error) {
-	port, err := harness.FreePort()
-	if err != nil {
-		return benchconn.SinkReport{}, err
-	}
 	if profilePrefix != "" {
 		os.Setenv(benchworker.ProfileEnv, profilePrefix+"-"+mode)
 		defer os.Unsetenv(benchworker.ProfileEnv)
 	}
-	wp, err := benchworker.Start(cpus, dir, "worker-"+mode, harness.Props(broker, "bench-sink-"+mode, port))
+	wp, url, err := benchworker.StartReady(ctx, cpus, dir, "worker-"+mode, harness.Props(broker, "bench-sink-"+mode))
 	if err != nil {
 		return benchconn.SinkReport{}, err
 	}
 	defer wp.Stop(10 * time.Second)
-	url := "http://127.0.0.1:" + strconv.Itoa(port)
-	if _, err := harness.Until(ctx, 30*time.Second, 20*time.Millisecond, "worker healthy", func() (bool, error) {
-		if wp.Exited() {
-			return false, fmt.Errorf("worker exited; log %s:\n%s", wp.LogPath, wp.Tail(15))
-		}
-		st, _, _, err := harness.Call(ctx, "GET", url+"/health", nil)
-		return err == nil && st == 200, nil
-	}); err != nil {
-		return benchconn.SinkReport{}, err
-	}
 	const byteArray = "org.apache.kafka.connect.converters.ByteArrayConverter"
 	if _, _, err := harness.CallOK(ctx, "POST", url+"/connectors", map[string]any{"name": "noop-" + mode, "config": map[string]string{
 		"connector.class": benchconn.SinkClass, "tasks.max": "1", "topics": topic, "expect": strconv.FormatInt(n, 10),

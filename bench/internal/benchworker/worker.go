@@ -9,6 +9,8 @@ import (
 	"log/slog"
 	"os"
 	"runtime/pprof"
+	"strconv"
+	"time"
 
 	"github.com/gonnect/gonnect/bench/internal/benchconn"
 	"github.com/gonnect/gonnect/bench/internal/harness"
@@ -88,4 +90,35 @@ func Start(cpus, dir, name string, props map[string]string) (*harness.Proc, erro
 		return nil, err
 	}
 	return harness.SpawnOn(cpus, dir, name, Role, path)
+}
+
+// StartReady is Start followed by a wait (at most 30 s) for GET /health to answer
+// 200; it returns the child and its REST base URL. props must not set listeners:
+// a free loopback port is chosen.
+func StartReady(ctx context.Context, cpus, dir, name string, props map[string]string) (*harness.Proc, string, error) {
+	port, err := harness.FreePort()
+	if err != nil {
+		return nil, "", err
+	}
+	p := make(map[string]string, len(props)+1)
+	for k, v := range props {
+		p[k] = v
+	}
+	url := "http://127.0.0.1:" + strconv.Itoa(port)
+	p["listeners"] = url
+	wp, err := Start(cpus, dir, name, p)
+	if err != nil {
+		return nil, "", err
+	}
+	if _, err := harness.Until(ctx, 30*time.Second, 20*time.Millisecond, name+" healthy", func() (bool, error) {
+		if wp.Exited() {
+			return false, fmt.Errorf("worker exited; log %s:\n%s", wp.LogPath, wp.Tail(15))
+		}
+		st, _, _, err := harness.Call(ctx, "GET", url+"/health", nil)
+		return err == nil && st == 200, nil
+	}); err != nil {
+		wp.Kill()
+		return nil, "", err
+	}
+	return wp, url, nil
 }

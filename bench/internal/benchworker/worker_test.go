@@ -3,7 +3,6 @@ package benchworker
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"os"
 	"strconv"
 	"testing"
@@ -31,27 +30,13 @@ func TestSourceThenSink(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(br.Kill)
-	port, err := harness.FreePort()
-	if err != nil {
-		t.Fatal(err)
-	}
-	wp, err := Start("", dir, "worker", harness.Props(br.Addr, "test", port))
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	wp, url, err := StartReady(ctx, "", dir, "worker", harness.Props(br.Addr, "test"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { wp.Stop(10 * time.Second) })
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	url := "http://127.0.0.1:" + strconv.Itoa(port)
-	if _, err := harness.Until(ctx, 30*time.Second, 20*time.Millisecond, "worker healthy", func() (bool, error) {
-		if wp.Exited() {
-			return false, fmt.Errorf("worker exited:\n%s", wp.Tail(20))
-		}
-		st, _, _, err := harness.Call(ctx, "GET", url+"/health", nil)
-		return err == nil && st == 200, nil
-	}); err != nil {
-		t.Fatal(err)
-	}
 	for _, tc := range []struct {
 		name string
 		cfg  map[string]string

@@ -86,14 +86,13 @@ func WriteProperties(dir, name string, props map[string]string) (string, error) 
 }
 
 // Props returns the worker properties every benchmark starts from: the internal
-// topics on a one-broker cluster (replication factor 1), Java's producer settings
-// made explicit (acks=all, idempotent, no compression, linger 0), and REST on
-// 127.0.0.1:port.
-func Props(bootstrap, group string, port int) map[string]string {
+// topics on a one-broker cluster (replication factor 1) and Java's producer settings
+// made explicit (acks=all, idempotent, no compression, linger 0). Listeners are set
+// by whoever starts the worker.
+func Props(bootstrap, group string) map[string]string {
 	return map[string]string{
 		"bootstrap.servers":                       bootstrap,
 		"group.id":                                group,
-		"listeners":                               fmt.Sprintf("http://127.0.0.1:%d", port),
 		"rest.advertised.host.name":               "127.0.0.1",
 		"config.storage.topic":                    group + "-configs",
 		"offset.storage.topic":                    group + "-offsets",
