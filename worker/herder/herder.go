@@ -251,7 +251,10 @@ func (h *Herder) setStage(desc string) {
 	h.updateView(func(v *view) {
 		if desc == "" {
 			if v.stage != nil && v.stage.Completed.IsZero() {
-				v.stage.Completed = time.Now()
+				// Copy on write: readers hold the old pointer outside the lock.
+				done := *v.stage
+				done.Completed = time.Now()
+				v.stage = &done
 			}
 			return
 		}
