@@ -86,18 +86,7 @@ func TestConnectorRequestsTaskReconfiguration(t *testing.T) {
 				t.Fatalf("%d running instances of the connector asked, want 1", n)
 			}
 			st := waitRunning(t, url, "dyn", tc.want)
-			marks := map[string]int{}
-			for k, v := range rd.seen {
-				marks[k] = len(v)
-			}
-			rd.until("records from every task", func(seen map[string][]int64) bool {
-				for i := 0; i < tc.want; i++ {
-					if len(seen[strconv.Itoa(i)]) < marks[strconv.Itoa(i)]+20 {
-						return false
-					}
-				}
-				return true
-			})
+			rd.grow(tc.want, 20)
 			t.Logf("tasks on %v", st.Tasks)
 		})
 	}

@@ -51,20 +51,10 @@ func TestProduceErrorsRecoverWithNothingLost(t *testing.T) {
 	mustWrite(t, http.MethodPut, url+"/connectors/flaky/config", seqConfig("flaky", 2), 201, nil)
 	waitRunning(t, url, "flaky", 2)
 	rd := newTopicReader(t, c, "flaky")
-	progress := func(what string) {
-		t.Helper()
-		marks := map[string]int{}
-		for k, v := range rd.seen {
-			marks[k] = len(v)
-		}
-		rd.until(what, func(seen map[string][]int64) bool {
-			return len(seen["0"]) >= marks["0"]+50 && len(seen["1"]) >= marks["1"]+50
-		})
-	}
-	progress("records before the faults")
+	rd.grow(2, 50)
 	// From here on nothing restarts the tasks, so nothing may be written twice.
 	waitSettled(t, c.Workers())
-	progress("records once settled")
+	rd.grow(2, 50)
 	from := map[string]int{"0": len(rd.seen["0"]), "1": len(rd.seen["1"])}
 	tests := []struct {
 		name    string
@@ -90,7 +80,7 @@ func TestProduceErrorsRecoverWithNothingLost(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			tc.disturb(t)
-			progress("records after: " + tc.name)
+			rd.grow(2, 50)
 		})
 	}
 	checkNoGaps(t, rd.seen)
@@ -122,18 +112,7 @@ func TestCoordinatorMoveDuringSteadyState(t *testing.T) {
 		for c.Kafka.CoordinatorFor("test-cluster") == before {
 			c.Kafka.RehashCoordinators()
 		}
-		marks := map[string]int{}
-		for k, v := range rd.seen {
-			marks[k] = len(v)
-		}
-		rd.until("every task producing after the move", func(seen map[string][]int64) bool {
-			for _, task := range []string{"0", "1", "2"} {
-				if len(seen[task]) < marks[task]+50 {
-					return false
-				}
-			}
-			return true
-		})
+		rd.grow(3, 50)
 	}
 	waitRunning(t, url, "moving", 3)
 	checkNoGaps(t, rd.seen)

@@ -2,6 +2,7 @@ package workertest
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -49,6 +50,24 @@ func (r *topicReader) until(what string, cond func(seen map[string][]int64) bool
 		})
 	}
 	return r.seen
+}
+
+// grow reads until each of tasks 0..tasks-1 has at least n records more than when
+// called, or fails the test after 30s.
+func (r *topicReader) grow(tasks, n int) {
+	r.t.Helper()
+	marks := map[string]int{}
+	for k, v := range r.seen {
+		marks[k] = len(v)
+	}
+	r.until(fmt.Sprintf("%d more records from each of %d tasks", n, tasks), func(seen map[string][]int64) bool {
+		for i := 0; i < tasks; i++ {
+			if len(seen[strconv.Itoa(i)]) < marks[strconv.Itoa(i)]+n {
+				return false
+			}
+		}
+		return true
+	})
 }
 
 func contains(seqs []int64, v int64) bool {

@@ -34,25 +34,13 @@ func TestTasksMaxChangeReconfiguresTasks(t *testing.T) {
 				t.Fatalf("GET tasks lists %d tasks, want %d", len(tasks), s.tasks)
 			}
 			// Every task of the new set produces.
-			marks := map[string]int{}
-			for task, seqs := range rd.seen {
-				marks[task] = len(seqs)
-			}
-			rd.until("new records from every task", func(seen map[string][]int64) bool {
-				for i := 0; i < s.tasks; i++ {
-					if len(seen[itoa(i)]) < marks[itoa(i)]+20 {
-						return false
-					}
-				}
-				return true
-			})
+			rd.grow(s.tasks, 20)
 		})
 	}
 	// The tasks that were removed stopped: their sequences no longer grow.
 	settled := map[string]int{}
 	Eventually(t, 20*time.Second, "tasks 1 and 2 stopped producing", func() bool {
-		n := len(rd.seen["0"])
-		rd.until("more records from task 0", func(seen map[string][]int64) bool { return len(seen["0"]) >= n+10 })
+		rd.grow(1, 10)
 		same := len(rd.seen["1"]) == settled["1"] && len(rd.seen["2"]) == settled["2"]
 		settled["1"], settled["2"] = len(rd.seen["1"]), len(rd.seen["2"])
 		return same
