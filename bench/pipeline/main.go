@@ -38,6 +38,7 @@ func main() {
 	payload := flag.Int("payload", 200, "value size in bytes")
 	batch := flag.Int("batch", 1000, "records per source poll")
 	modes := flag.String("modes", "shared,pinned", "CPU modes to run: shared, pinned")
+	lz4 := flag.Bool("lz4", true, "also compare with lz4 compression on both sides (shared mode)")
 	rounds := flag.Int("rounds", 2, "runs per side (alternating peer and worker); the best of each side is reported, since the host is shared")
 	flag.StringVar(&flushMs, "flush-ms", "1000", "offset.flush.interval.ms of the worker")
 	prof := flag.String("profile", "", "write the worker's CPU and allocation profiles to PREFIX-<mode>.{cpu,heap}.pprof")
@@ -50,9 +51,12 @@ func main() {
 			return err
 		}
 		for _, m := range ms {
-			if err := compare(ctx, dir, m, *rounds, *records, *payload, *batch); err != nil {
+			if err := compare(ctx, dir, m, "none", *rounds, *records, *payload, *batch); err != nil {
 				return err
 			}
+		}
+		if *lz4 {
+			return compare(ctx, dir, harness.Mode{Name: "shared"}, "lz4", *rounds, *records, *payload, *batch)
 		}
 		return nil
 	})
@@ -65,19 +69,26 @@ var profilePrefix, flushMs string
 type side struct {
 	win       window
 	brokerCPU time.Duration
+	rt        benchworker.RuntimeReport // worker runs only
 }
 
-func compare(ctx context.Context, dir string, m harness.Mode, rounds int, n int64, payload, batch int) error {
-	fmt.Printf("pipeline [%s]: %d records, %d-byte values, %d-byte keys, best of %d runs per side, offset.flush.interval.ms=%s\n",
-		m.Name, n, payload, benchconn.KeyBytes, rounds, flushMs)
+// compare runs the peer and the worker rounds times each, alternating, with the given
+// compression.type on both sides, and prints the best run of each.
+func compare(ctx context.Context, dir string, m harness.Mode, codec string, rounds int, n int64, payload, batch int) error {
+	name := m.Name
+	if codec != "none" {
+		name += "+" + codec
+	}
+	fmt.Printf("pipeline [%s]: %d records, %d-byte values, %d-byte keys, compression %s, best of %d runs per side, offset.flush.interval.ms=%s\n",
+		name, n, payload, benchconn.KeyBytes, codec, rounds, flushMs)
 	var p, w side
 	for i := 0; i < max(rounds, 1); i++ {
-		run := fmt.Sprintf("%s-%d", m.Name, i)
-		pi, err := runPeer(ctx, dir, run, m, n, payload)
+		run := fmt.Sprintf("%s-%d", name, i)
+		pi, err := runPeer(ctx, dir, run, m, codec, n, payload)
 		if err != nil {
 			return fmt.Errorf("franz-go peer: %w", err)
 		}
-		wi, err := runWorker(ctx, dir, run, m, n, payload, batch)
+		wi, err := runWorker(ctx, dir, run, m, codec, n, payload, batch)
 		if err != nil {
 			return fmt.Errorf("worker: %w", err)
 		}
@@ -90,7 +101,7 @@ func compare(ctx context.Context, dir string, m harness.Mode, rounds int, n int6
 			w = wi
 		}
 	}
-	bench := "pipeline/" + m.Name
+	bench := "pipeline/" + name
 	rate := func(s side) float64 { return float64(n) / s.win.took.Seconds() }
 	perM := func(d time.Duration) float64 { return d.Seconds() * 1e6 / float64(n) }
 	mbps := func(s side) float64 {
@@ -104,6 +115,10 @@ func compare(ctx context.Context, dir string, m harness.Mode, rounds int, n int6
 		{Bench: bench, Metric: "broker CPU-s per 1M (worker run)", Value: perM(w.brokerCPU), Unit: "CPU-s", Ref: "franz-go run", RefValue: perM(p.brokerCPU),
 			Target: "-", Note: fmt.Sprintf("broker busy %.0f%% / %.0f%% of the window: near 100%% means kfake is the ceiling",
 				100*w.brokerCPU.Seconds()/w.win.took.Seconds(), 100*p.brokerCPU.Seconds()/p.win.took.Seconds())},
+		{Bench: bench, Metric: "heap allocated per record (worker)", Value: float64(w.rt.AllocBytes) / float64(n), Unit: "B", Target: "-",
+			Note: fmt.Sprintf("%.1f objects per record; whole worker life", float64(w.rt.AllocObject)/float64(n))},
+		{Bench: bench, Metric: "GC pause p99 (worker)", Value: harness.Ms(w.rt.PauseP99), Unit: "ms", Target: "-",
+			Note: fmt.Sprintf("%d GC cycles, longest pause ≤ %.2f ms", w.rt.GCCycles, harness.Ms(w.rt.PauseMax))},
 	} {
 		r.Print()
 	}
@@ -145,13 +160,13 @@ func freshBroker(ctx context.Context, dir, name, cpus string) (br *harness.Broke
 	return br, cl, func() { cl.Close(); br.Kill() }, nil
 }
 
-func runPeer(ctx context.Context, dir, run string, m harness.Mode, n int64, payload int) (side, error) {
+func runPeer(ctx context.Context, dir, run string, m harness.Mode, codec string, n int64, payload int) (side, error) {
 	br, cl, done, err := freshBroker(ctx, dir, "broker-peer-"+run, m.Broker)
 	if err != nil {
 		return side{}, err
 	}
 	defer done()
-	pp, err := harness.SpawnOn(m.Client, dir, "peer-"+run, peer.ProduceRole, br.Addr, topic, strconv.FormatInt(n, 10), strconv.Itoa(payload))
+	pp, err := harness.SpawnOn(m.Client, dir, "peer-"+run, peer.ProduceRole, br.Addr, topic, strconv.FormatInt(n, 10), strconv.Itoa(payload), codec)
 	if err != nil {
 		return side{}, err
 	}
@@ -163,7 +178,7 @@ func runPeer(ctx context.Context, dir, run string, m harness.Mode, n int64, payl
 	return side{win: win, brokerCPU: win.cpu[1]}, nil
 }
 
-func runWorker(ctx context.Context, dir, run string, m harness.Mode, n int64, payload, batch int) (side, error) {
+func runWorker(ctx context.Context, dir, run string, m harness.Mode, codec string, n int64, payload, batch int) (side, error) {
 	br, cl, done, err := freshBroker(ctx, dir, "broker-worker-"+run, m.Broker)
 	if err != nil {
 		return side{}, err
@@ -175,6 +190,7 @@ func runWorker(ctx context.Context, dir, run string, m harness.Mode, n int64, pa
 	}
 	props := harness.Props(br.Addr, "bench-pipeline")
 	props["offset.flush.interval.ms"] = flushMs
+	props["producer.compression.type"] = codec
 	wp, url, err := benchworker.StartReady(ctx, m.Client, dir, "worker-"+run, props)
 	if err != nil {
 		return side{}, err
@@ -190,5 +206,10 @@ func runWorker(ctx context.Context, dir, run string, m harness.Mode, n int64, pa
 	if err != nil {
 		return side{}, err
 	}
-	return side{win: win, brokerCPU: win.cpu[1]}, nil
+	wp.Stop(10 * time.Second)
+	rt, err := benchworker.Runtime(wp)
+	if err != nil {
+		return side{}, err
+	}
+	return side{win: win, brokerCPU: win.cpu[1], rt: rt}, nil
 }

@@ -71,6 +71,7 @@ func compare(ctx context.Context, dir, mode, brokerCPUs, clientCPUs string, roun
 	}
 	took := func(r benchconn.SinkReport) time.Duration { return time.Duration(r.EndNs - r.StartNs) }
 	var p, w benchconn.SinkReport
+	var rt benchworker.RuntimeReport
 	for i := 0; i < max(rounds, 1); i++ {
 		run := fmt.Sprintf("%s-%d", mode, i)
 		pi, err := runPeer(ctx, dir, run, clientCPUs, br.Addr, n)
@@ -87,7 +88,7 @@ func compare(ctx context.Context, dir, mode, brokerCPUs, clientCPUs string, roun
 			p = pi
 		}
 		if i == 0 || took(wi) < took(w) {
-			w = wi
+			w, rt = wi, lastRuntime
 		}
 	}
 	bench := "sink/" + mode
@@ -97,6 +98,10 @@ func compare(ctx context.Context, dir, mode, brokerCPUs, clientCPUs string, roun
 		{Bench: bench, Metric: "records/s (worker, no-op sink)", Value: rate(w), Unit: "rec/s", Ref: "franz-go", RefValue: rate(p), Target: "ratio ≥ 0.8"},
 		{Bench: bench, Metric: "CPU-s per 1M records (worker)", Value: perM(w), Unit: "CPU-s", Ref: "franz-go", RefValue: perM(p), Target: "lower is better"},
 		{Bench: bench, Metric: "peak RSS (worker)", Value: harness.MB(w.PeakRSS), Unit: "MB", Ref: "franz-go", RefValue: harness.MB(p.PeakRSS), Target: "-"},
+		{Bench: bench, Metric: "heap allocated per record (worker)", Value: float64(rt.AllocBytes) / float64(n), Unit: "B", Target: "-",
+			Note: fmt.Sprintf("%.1f objects per record; whole worker life", float64(rt.AllocObject)/float64(n))},
+		{Bench: bench, Metric: "GC pause p99 (worker)", Value: harness.Ms(rt.PauseP99), Unit: "ms", Target: "-",
+			Note: fmt.Sprintf("%d GC cycles, longest pause ≤ %.2f ms", rt.GCCycles, harness.Ms(rt.PauseMax))},
 	} {
 		r.Print()
 	}
@@ -160,5 +165,15 @@ func runWorker(ctx context.Context, dir, mode, cpus, broker string, n int64) (be
 	}}); err != nil {
 		return benchconn.SinkReport{}, err
 	}
-	return report(wp)
+	rep, err := report(wp)
+	if err != nil {
+		return rep, err
+	}
+	wp.Stop(10 * time.Second)
+	rt, err := benchworker.Runtime(wp)
+	lastRuntime = rt
+	return rep, err
 }
+
+// lastRuntime is the runtime report of the latest worker run.
+var lastRuntime benchworker.RuntimeReport

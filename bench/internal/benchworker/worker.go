@@ -26,7 +26,7 @@ const Role = "worker"
 
 // Run is the worker child: args[0] is a worker.properties file. It logs warnings and
 // errors to stderr and runs until ctx is cancelled (SIGTERM), then shuts down
-// cleanly.
+// cleanly and prints its RuntimeReport.
 func Run(ctx context.Context, args []string) error {
 	if len(args) != 1 {
 		return fmt.Errorf("usage: worker worker.properties")
@@ -55,6 +55,7 @@ func Run(ctx context.Context, args []string) error {
 		}
 		defer stop()
 	}
+	defer printRuntime()
 	return w.Run(ctx)
 }
 

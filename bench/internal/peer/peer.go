@@ -30,19 +30,38 @@ const (
 const poolSize = 1 << 16
 
 // ProducerOpts are the settings both sides produce with: acks=all, idempotent (kgo's
-// default), no compression, linger 0, and the worker's buffer of 16384 records.
-func ProducerOpts(broker string) []kgo.Opt {
+// default), linger 0, the worker's buffer of 16384 records, and the given
+// compression.type (none or lz4).
+func ProducerOpts(broker, codec string) ([]kgo.Opt, error) {
+	var c kgo.CompressionCodec
+	switch codec {
+	case "none":
+		c = kgo.NoCompression()
+	case "lz4":
+		c = kgo.Lz4Compression()
+	default:
+		return nil, fmt.Errorf("compression %q: want none or lz4", codec)
+	}
 	return []kgo.Opt{kgo.SeedBrokers(broker), kgo.RequiredAcks(kgo.AllISRAcks()),
-		kgo.ProducerBatchCompression(kgo.NoCompression()), kgo.ProducerLinger(0),
-		kgo.MaxBufferedRecords(16384), kgo.AllowAutoTopicCreation()}
+		kgo.ProducerBatchCompression(c), kgo.ProducerLinger(0),
+		kgo.MaxBufferedRecords(16384), kgo.AllowAutoTopicCreation()}, nil
 }
 
-// Produce is the producer child. Args: broker topic records payload-bytes. It
+// Produce is the producer child. Args: broker topic records payload-bytes
+// [compression, default none]. It
 // pre-encodes the records, sends them all, flushes, prints "@produced", then waits
 // for ctx so the parent can read its /proc figures.
 func Produce(ctx context.Context, args []string) error {
-	if len(args) != 4 {
-		return errors.New("usage: peer-produce BROKER TOPIC RECORDS PAYLOAD_BYTES")
+	if len(args) != 4 && len(args) != 5 {
+		return errors.New("usage: peer-produce BROKER TOPIC RECORDS PAYLOAD_BYTES [none|lz4]")
+	}
+	codec := "none"
+	if len(args) == 5 {
+		codec = args[4]
+	}
+	opts, err := ProducerOpts(args[0], codec)
+	if err != nil {
+		return err
 	}
 	n, err1 := strconv.ParseInt(args[2], 10, 64)
 	size, err2 := strconv.Atoi(args[3])
@@ -55,7 +74,7 @@ func Produce(ctx context.Context, args []string) error {
 		keys[i] = benchconn.AppendKey(nil, int64(i))
 		vals[i] = benchconn.AppendValue(nil, int64(i), size)
 	}
-	cl, err := kgo.NewClient(ProducerOpts(args[0])...)
+	cl, err := kgo.NewClient(opts...)
 	if err != nil {
 		return err
 	}
