@@ -131,8 +131,8 @@ func (m Mapper) binarySchema(optional bool) *schemas.Schema {
 // number maps NUMBER(p,s) per M-NUMBER: integers by width when s ≤ 0, Decimal
 // otherwise, VariableScaleDecimal without a precision.
 func (m Mapper) number(c *cdc.Column, ct ColumnType) (*schemas.Schema, cdc.ValueConverter, error) {
-	if ct.Precision == nil {
-		return m.variableDecimal(c)
+	if ct.Precision == nil || ct.Scale == nil {
+		return m.variableDecimal(c) // Debezium decides on the presence of a scale
 	}
 	p, s := *ct.Precision, deref(ct.Scale, 0)
 	if s <= 0 {

@@ -68,6 +68,9 @@ func ParseColumnType(s string) (ColumnType, error) {
 		}
 	}
 	ct := ColumnType{Name: name}
+	if prec == "*" { // NUMBER(*) and NUMBER(*,s): the maximum precision
+		prec = "38"
+	}
 	if prec != "" {
 		if ct.Precision = atoi32(prec); ct.Precision == nil {
 			return ColumnType{}, fmt.Errorf("cannot read column type %q: precision %q", s, prec)
@@ -131,6 +134,8 @@ func (t ColumnType) String() string {
 		return t.Name
 	case t.Precision != nil && t.Scale != nil:
 		return fmt.Sprintf("%s(%d,%d)", t.Name, *t.Precision, *t.Scale)
+	case t.Name == "NUMBER" && t.Scale == nil:
+		return t.Name // no scale: variable (Debezium records the bare NUMBER with length 38)
 	case t.Precision != nil:
 		return fmt.Sprintf("%s(%d)", t.Name, *t.Precision)
 	}
@@ -196,13 +201,14 @@ func NewColumn(name, oracleType string, nullable bool, position int) (cdc.Column
 	if err != nil {
 		return cdc.Column{}, fmt.Errorf("column %s: %w", name, err)
 	}
+	h := spelling(ct)
 	return cdc.Column{
 		Name:           name,
-		JDBCType:       ct.jdbcType(),
-		TypeName:       ct.Name,
-		TypeExpression: ct.String(),
-		Length:         ct.Precision,
-		Scale:          ct.Scale,
+		JDBCType:       h.jdbc,
+		TypeName:       h.name,
+		TypeExpression: h.name,
+		Length:         h.length,
+		Scale:          h.scale,
 		Position:       int32(position),
 		Optional:       nullable,
 	}, nil
