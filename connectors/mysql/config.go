@@ -66,7 +66,7 @@ func mysqlKeys(mariadb bool) []connectors.ConfigKey {
 // then Debezium's common keys.
 func ConfigDef(mariadb bool) *connectors.ConfigDef {
 	def := connectors.NewConfigDef()
-	for i, k := range mysqlKeys(mariadb) {
+	for i, k := range append(mysqlKeys(mariadb), signalKeys()...) {
 		if k.Group == "" {
 			k.Group, k.OrderInGroup = "MySQL", i
 		}
@@ -150,6 +150,7 @@ type Config struct {
 	StoreOnlyCaptured    bool
 	HistoryClass         string
 	IncrementalChunk     int
+	Signals              signalConfig
 	SnapshotThreads      int
 }
 
@@ -240,6 +241,9 @@ func ParseConfig(cfg connectors.Config, mariadb bool) (*Config, error) {
 		BuiltIn:       func(db string) bool { return ignoreBuiltin && builtinDBs[strings.ToLower(db)] },
 		TableName:     func(id cdc.TableID) string { return id.Catalog + "." + id.Table },
 		ContainerName: func(id cdc.TableID) string { return id.Catalog }}
+	if c.Signals, err = parseSignalConfig(cfg, common.TopicPrefix); err != nil {
+		return nil, err
+	}
 	if raw("gtid.source.includes") != "" && raw("gtid.source.excludes") != "" {
 		return nil, fmt.Errorf("gtid.source.includes and gtid.source.excludes are mutually exclusive: set only one of them")
 	}

@@ -34,8 +34,9 @@ type position struct {
 	Row      int    // rows of the next rows event already emitted
 	TsSec    int64
 	ServerID int64
-	Snapshot string   // "INITIAL" while a snapshot runs
-	Done     []string // snapshot: tables (db.table) already read
+	Snapshot string         // "INITIAL" while a snapshot runs
+	Done     []string       // snapshot: tables (db.table) already read
+	Inc      offsets.Offset // incremental snapshot keys (incremental_offset.go); nil when none runs; never mutated
 }
 
 func (p position) String() string {
@@ -66,6 +67,9 @@ func (p position) offset() offsets.Offset {
 	}
 	if p.ServerID != 0 {
 		o[keyServerID] = p.ServerID
+	}
+	for k, v := range p.Inc {
+		o[k] = v
 	}
 	if p.Snapshot != "" {
 		o[keySnapshot] = p.Snapshot
@@ -132,6 +136,7 @@ func parsePosition(o offsets.Offset) (position, error) {
 			p.Snapshot = "INITIAL"
 		}
 	}
+	p.Inc = incrementalKeys(o)
 	if d, ok := o[keySnapshotDone].(string); ok && d != "" && p.Snapshot != "" {
 		p.Done = strings.Split(d, ",")
 	}

@@ -5,11 +5,9 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
-	"fmt"
 	"strings"
+	"time"
 
-	"github.com/go-mysql-org/go-mysql/client"
-	gmysql "github.com/go-mysql-org/go-mysql/mysql"
 	"github.com/gonnect/gonnect/connectors/cdc"
 )
 
@@ -28,18 +26,31 @@ const (
 // between an open and a close watermark written to the signal table; binlog events of
 // the chunk's keys seen between the two watermarks win over the chunk's rows, and the
 // rest is emitted as op=r with source.snapshot=incremental when the close watermark
-// arrives. Owned by the streaming goroutine. Progress is kept in memory only: a
-// restart forgets it (re-send the signal).
+// arrives. Progress is in every record's offset (incremental_offset.go), so a restarted
+// task resumes after the last row it sent. Owned by the streaming goroutine.
 type incremental struct {
-	tables  []cdc.TableID
-	current int
-	lastKey []any // key of the last row read of the current table
-	paused  bool
+	tables      []cdc.TableID
+	current     int
+	correlation string
+	lastKey     []any // chunk start: key of the last row read (after a restart: sent) of the current table
+	lastSent    []any // key of the last row emitted of the current table
+	maxKey      []any // largest key of the current table when its snapshot began; nil until read
+	tableDone   bool  // the chunk in the window is the current table's last
+	paused      bool
+
+	collections, maxHex string // cached offset renderings, "" after they change
 
 	window string           // id of the open window ("" when none)
 	open   bool             // the open watermark was seen in the binlog
 	chunk  map[string][]any // key → row of the chunk being reconciled
 	order  []string
+}
+
+// nextTable moves to the next table of the snapshot.
+func (inc *incremental) nextTable() {
+	inc.current++
+	inc.lastKey, inc.lastSent, inc.maxKey, inc.tableDone = nil, nil, nil, false
+	inc.collections, inc.maxHex = "", ""
 }
 
 func randomID() string {
@@ -54,9 +65,9 @@ type signalData struct {
 	Message         string   `json:"message"`
 }
 
-// signal handles an inserted row of the signal table (columns id, type, data).
+// signal handles an inserted row of the signal table (columns id, type, data): the
+// watermarks always, other signals when the source channel is enabled.
 func (s *streamer) signal(ctx context.Context, ts *cdc.TableSchema, row []any) error {
-	t := s.t
 	get := func(name string) string {
 		for i, c := range ts.Table.Columns {
 			if strings.EqualFold(c.Name, name) && i < len(row) && row[i] != nil {
@@ -67,245 +78,197 @@ func (s *streamer) signal(ctx context.Context, ts *cdc.TableSchema, row []any) e
 		return ""
 	}
 	id, typ, data := get("id"), get("type"), get("data")
+	inc := s.inc
+	switch typ {
+	case sigWindowOpen:
+		if inc != nil && id == inc.window+"-open" {
+			inc.open = true
+		}
+		return nil
+	case sigWindowClose:
+		if inc != nil && id == inc.window+"-close" {
+			return s.closeWindow(ctx)
+		}
+		return nil
+	}
+	if !s.t.cfg.Signals.Source {
+		return nil
+	}
+	return s.execute(ctx, signalRecord{ID: id, Type: typ, Data: data}, "source")
+}
+
+// execute runs one signal from any channel.
+func (s *streamer) execute(ctx context.Context, sig signalRecord, channel string) error {
+	t := s.t
 	var d signalData
-	if data != "" {
-		if err := json.Unmarshal([]byte(data), &d); err != nil {
-			t.log.Warn("ignoring signal with invalid data", "id", id, "type", typ, "error", err)
+	if sig.Data != "" {
+		if err := json.Unmarshal([]byte(sig.Data), &d); err != nil {
+			t.log.Warn("ignoring signal with invalid data", "signal", sig.ID, "type", sig.Type, "channel", channel, "error", err)
 			return nil
 		}
 	}
 	inc := s.inc
-	switch typ {
+	switch sig.Type {
 	case sigLog:
-		t.log.Info("signal: "+d.Message, "signal", id)
+		t.log.Info("signal: "+d.Message, "signal", sig.ID, "channel", channel)
 	case sigExecuteSnapshot:
 		if d.Type != "" && !strings.EqualFold(d.Type, "incremental") {
-			t.log.Warn("only incremental snapshots are supported by signal; ignoring", "signal", id, "type", d.Type)
+			t.log.Warn("only incremental snapshots are supported by signal; ignoring", "signal", sig.ID, "type", d.Type)
+			return nil
+		}
+		if t.cfg.SignalTable == "" {
+			t.log.Warn("ignoring execute-snapshot: incremental snapshots need signal.data.collection for their watermarks", "signal", sig.ID)
 			return nil
 		}
 		var tables []cdc.TableID
 		for _, dc := range d.DataCollections {
 			parts := strings.SplitN(dc, ".", 2)
 			if len(parts) != 2 {
-				t.log.Warn("ignoring data collection that is not db.table", "signal", id, "collection", dc)
+				t.log.Warn("ignoring data collection that is not db.table", "signal", sig.ID, "collection", dc)
 				continue
 			}
 			tables = append(tables, cdc.TableID{Catalog: parts[0], Table: parts[1]})
 		}
-		if inc != nil {
-			inc.tables = append(inc.tables, tables...)
+		if len(tables) == 0 {
 			return nil
 		}
+		t.log.Info("incremental snapshot requested", "signal", sig.ID, "channel", channel, "tables", d.DataCollections)
+		if inc != nil {
+			inc.tables = append(inc.tables, tables...)
+			inc.collections = ""
+			return s.syncIncOffset()
+		}
 		s.inc = &incremental{tables: tables}
-		t.log.Info("incremental snapshot requested", "signal", id, "tables", d.DataCollections)
+		if err := s.syncIncOffset(); err != nil {
+			return err
+		}
 		return s.nextChunk(ctx)
 	case sigStopSnapshot:
-		s.inc = nil
-		t.log.Info("incremental snapshot stopped", "signal", id)
+		if inc == nil {
+			return nil
+		}
+		if len(d.DataCollections) == 0 {
+			s.inc = nil
+			s.cur.Inc = nil
+			t.log.Info("incremental snapshot stopped", "signal", sig.ID, "channel", channel)
+			return nil
+		}
+		return s.stopTables(ctx, d.DataCollections)
 	case sigPauseSnapshot:
 		if inc != nil {
 			inc.paused = true
+			t.log.Info("incremental snapshot paused", "signal", sig.ID, "channel", channel)
 		}
 	case sigResumeSnapshot:
 		if inc != nil && inc.paused {
 			inc.paused = false
+			t.log.Info("incremental snapshot resumed", "signal", sig.ID, "channel", channel)
 			if inc.window == "" {
 				return s.nextChunk(ctx)
 			}
 		}
-	case sigWindowOpen:
-		if inc != nil && id == inc.window+"-open" {
-			inc.open = true
-		}
-	case sigWindowClose:
-		if inc != nil && id == inc.window+"-close" {
-			return s.closeWindow(ctx)
-		}
+	default:
+		t.log.Warn("ignoring signal of unknown type", "signal", sig.ID, "type", sig.Type, "channel", channel)
 	}
 	return nil
 }
 
-// observe drops chunk rows whose key changed in the binlog inside the open window.
-func (s *streamer) observe(id cdc.TableID, ts *cdc.TableSchema, row []any) {
+// stopTables removes the named tables from the running snapshot; when the current one
+// is among them it is abandoned (its open window is ignored when it closes).
+func (s *streamer) stopTables(ctx context.Context, names []string) error {
 	inc := s.inc
-	if inc == nil || !inc.open || inc.current >= len(inc.tables) || inc.tables[inc.current] != id || row == nil {
-		return
+	stop := map[string]bool{}
+	for _, n := range names {
+		stop[strings.ToLower(n)] = true
 	}
-	delete(inc.chunk, keyString(ts, row))
-}
-
-func keyString(ts *cdc.TableSchema, row []any) string {
-	k, err := ts.KeyStruct(row)
-	if err != nil || k == nil {
-		return ""
+	name := func(id cdc.TableID) string { return strings.ToLower(id.Catalog + "." + id.Table) }
+	current := stop[name(inc.tables[inc.current])]
+	keep := append([]cdc.TableID(nil), inc.tables[:inc.current+1]...)
+	if current {
+		keep = keep[:inc.current]
 	}
-	return k.String()
-}
-
-// signalConn returns the connection used to write watermarks and read chunks.
-func (s *streamer) signalConn(ctx context.Context) (*client.Conn, error) {
-	if s.sigConn != nil {
-		if err := s.sigConn.Ping(); err == nil {
-			return s.sigConn, nil
-		}
-		s.sigConn.Close()
-	}
-	c, err := s.dialer.connect(ctx)
-	if err != nil {
-		return nil, err
-	}
-	s.sigConn = c
-	return c, nil
-}
-
-// nextChunk writes the open watermark, reads the next chunk and writes the close
-// watermark; the window is reconciled when the watermarks come back through the binlog.
-func (s *streamer) nextChunk(ctx context.Context) error {
-	t := s.t
-	inc := s.inc
-	for inc != nil && !inc.paused {
-		if inc.current >= len(inc.tables) {
-			t.log.Info("incremental snapshot completed")
-			s.inc = nil
-			return nil
-		}
-		id := inc.tables[inc.current]
-		ts, err := s.state.tableSchema(id)
-		if err != nil {
-			return err
-		}
-		if ts == nil || len(ts.Table.PrimaryKey) == 0 {
-			t.log.Warn("skipping table in incremental snapshot: unknown or without primary key", "table", id.String())
-			inc.current++
-			inc.lastKey = nil
-			continue
-		}
-		c, err := s.signalConn(ctx)
-		if err != nil {
-			return err
-		}
-		inc.window = randomID()
-		inc.open = false
-		sig := strings.Split(t.cfg.SignalTable, ".")
-		sigTable := quoteIdent(sig[0]) + "." + quoteIdent(sig[len(sig)-1])
-		if _, err := c.Execute("INSERT INTO "+sigTable+" (id, type, data) VALUES (?, ?, NULL)", inc.window+"-open", sigWindowOpen); err != nil {
-			return fmt.Errorf("writing the incremental snapshot open watermark to %s: %w", t.cfg.SignalTable, err)
-		}
-		rows, err := readChunk(c, ts, inc.lastKey, chunkSize(t))
-		if err != nil {
-			return fmt.Errorf("incremental snapshot of %s: %w", id, err)
-		}
-		inc.chunk, inc.order = map[string][]any{}, nil
-		for _, r := range rows {
-			k := keyString(ts, r)
-			inc.chunk[k] = r
-			inc.order = append(inc.order, k)
-		}
-		if len(rows) > 0 {
-			last := rows[len(rows)-1]
-			inc.lastKey = nil
-			for _, pk := range ts.Table.PrimaryKey {
-				for i, col := range ts.Table.Columns {
-					if strings.EqualFold(col.Name, pk) {
-						inc.lastKey = append(inc.lastKey, last[i])
-					}
-				}
-			}
-		}
-		if len(rows) < chunkSize(t) {
-			inc.lastKey = append(inc.lastKey[:0:0], nil) // marks the table done after this window
-		}
-		if _, err := c.Execute("INSERT INTO "+sigTable+" (id, type, data) VALUES (?, ?, NULL)", inc.window+"-close", sigWindowClose); err != nil {
-			return fmt.Errorf("writing the incremental snapshot close watermark to %s: %w", t.cfg.SignalTable, err)
-		}
-		return nil
-	}
-	return nil
-}
-
-func chunkSize(t *Task) int { return max(t.cfg.IncrementalChunk, 1) }
-
-// closeWindow emits the chunk rows not superseded by streamed events and moves on.
-func (s *streamer) closeWindow(ctx context.Context) error {
-	t := s.t
-	inc := s.inc
-	id := inc.tables[inc.current]
-	ts, err := s.state.tableSchema(id)
-	if err != nil || ts == nil {
-		return err
-	}
-	now := t.now()
-	for _, k := range inc.order {
-		row, ok := inc.chunk[k]
-		if !ok {
-			continue
-		}
-		si := sourceInfo{ts: now, snapshot: cdc.SnapshotIncremental, db: id.Catalog, table: id.Table, serverID: s.cur.ServerID, file: s.file, pos: s.cur.Pos}
-		recs, err := ts.Records(cdc.Change{Op: cdc.OpRead, After: row, Source: t.kind.source(si), Partition: t.part, Offset: s.cur.offset(), Now: now},
-			cdc.EmitOptions{Tombstones: t.cfg.Tombstones, Skipped: t.cfg.Skipped})
-		if err != nil {
-			if herr := t.cfg.Failure.Handle(t.log, "incremental snapshot of "+id.String(), err); herr != nil {
-				return herr
-			}
-			continue
-		}
-		if err := t.emit(ctx, recs...); err != nil {
-			return err
+	for _, id := range inc.tables[inc.current+1:] {
+		if !stop[name(id)] {
+			keep = append(keep, id)
 		}
 	}
+	inc.tables, inc.collections = keep, ""
+	s.t.log.Info("incremental snapshot of tables stopped", "tables", names)
+	if !current {
+		return s.syncIncOffset()
+	}
+	inc.current-- // nextTable moves to the table that now sits at current
+	inc.nextTable()
 	inc.window, inc.open, inc.chunk, inc.order = "", false, nil, nil
-	if len(inc.lastKey) == 1 && inc.lastKey[0] == nil {
-		t.log.Info("incremental snapshot of table completed", "table", id.String())
-		inc.current++
-		inc.lastKey = nil
-	}
 	return s.nextChunk(ctx)
 }
 
-// readChunk reads up to n rows of ts's table after key (nil: from the start) in key order.
-func readChunk(c *client.Conn, ts *cdc.TableSchema, after []any, n int) ([][]any, error) {
-	id := ts.Table.ID
-	var cols []string
-	for _, pk := range ts.Table.PrimaryKey {
-		cols = append(cols, quoteIdent(pk))
+// syncIncOffset renders the snapshot's progress into the offset of the records that
+// follow.
+func (s *streamer) syncIncOffset() error {
+	inc := s.inc
+	if inc == nil || inc.current >= len(inc.tables) {
+		s.cur.Inc = nil
+		return nil
 	}
-	q := "SELECT * FROM " + quoteIdent(id.Catalog) + "." + quoteIdent(id.Table)
-	var args []any
-	if len(after) > 0 {
-		ph := strings.TrimSuffix(strings.Repeat("?,", len(after)), ",")
-		q += " WHERE (" + strings.Join(cols, ",") + ") > (" + ph + ")"
-		args = after
+	ts, err := s.state.tableSchema(inc.tables[inc.current])
+	if err != nil {
+		return err
 	}
-	q += " ORDER BY " + strings.Join(cols, ",") + fmt.Sprintf(" LIMIT %d", n)
-	var out [][]any
-	var res gmysql.Result
-	var err error
-	if len(args) == 0 {
-		err = c.ExecuteSelectStreaming(q, &res, func(row []gmysql.FieldValue) error {
-			out = append(out, copyRow(row))
-			return nil
-		}, nil)
-	} else {
-		var r *gmysql.Result
-		r, err = c.Execute(q, args...)
-		if err == nil {
-			for _, row := range r.Values {
-				out = append(out, copyRow(row))
-			}
-			r.Close()
-		}
+	keys, err := inc.offsetKeys(ts, inc.lastSent)
+	if err != nil {
+		return err
 	}
-	return out, err
+	s.cur.Inc = keys
+	return nil
 }
 
-func copyRow(row []gmysql.FieldValue) []any {
-	vals := make([]any, len(row))
-	for i, v := range row {
-		x := v.Value()
-		if b, ok := x.([]byte); ok {
-			x = append([]byte(nil), b...)
+// startSignals opens the kafka signal channel when enabled and resumes an incremental
+// snapshot recorded in the stored offset. Called once by stream before reading.
+func (s *streamer) startSignals(ctx context.Context, start position) error {
+	if cfg := s.t.cfg.Signals; cfg.Kafka {
+		k, err := newKafkaSignals(ctx, cfg, s.t.cfg.TopicPrefix, s.t.log)
+		if err != nil {
+			return err
 		}
-		vals[i] = x
+		s.ksig = k
 	}
-	return vals
+	return s.resumeIncremental(ctx, start)
+}
+
+// closeSignals releases the signal connections when streaming ends.
+func (s *streamer) closeSignals() {
+	if s.sigConn != nil {
+		s.sigConn.Close()
+	}
+	if s.ksig != nil {
+		s.ksig.close()
+	}
+}
+
+// kafkaSignals executes the signals that arrived on the kafka channel, at most once per
+// signal.poll.interval.ms. Called between transactions and while the binlog is idle.
+func (s *streamer) kafkaSignals(ctx context.Context) error {
+	if s.ksig == nil || !s.ksig.due(time.Now()) {
+		return nil
+	}
+	for _, sig := range s.ksig.read(ctx) {
+		if err := s.execute(ctx, sig, "kafka"); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// idleWait is how long the binlog reader waits for an event before it runs the idle
+// work (heartbeats, the kafka signal channel); 0 waits without limit.
+func (s *streamer) idleWait() time.Duration {
+	var wait time.Duration
+	if s.hb != nil {
+		wait = s.hb.Interval
+	}
+	if s.ksig != nil && (wait == 0 || s.ksig.cfg.Interval < wait) {
+		wait = s.ksig.cfg.Interval
+	}
+	return wait
 }

@@ -38,8 +38,9 @@ type streamer struct {
 	hb *cdc.Heartbeat
 
 	dialer  *dialer
-	inc     *incremental // running incremental snapshot, nil when none
-	sigConn *client.Conn // watermark writes and chunk reads
+	inc     *incremental  // running incremental snapshot, nil when none
+	sigConn *client.Conn  // watermark writes and chunk reads
+	ksig    *kafkaSignals // the kafka signal channel, nil when not enabled
 }
 
 // ErrBinlogPurged is returned when the server no longer has the binlog to resume from.
@@ -48,11 +49,7 @@ var ErrBinlogPurged = errors.New("binlog position no longer available")
 func (t *Task) stream(ctx context.Context, d *dialer, state *schemaState, start position, mariadb bool) error {
 	s := &streamer{t: t, state: state, mariadb: mariadb, cur: start, file: start.File,
 		skipEvents: start.Event, skipRows: start.Row, dialer: d}
-	defer func() {
-		if s.sigConn != nil {
-			s.sigConn.Close()
-		}
-	}()
+	defer s.closeSignals()
 	switch {
 	case start.GTIDs != "":
 		var err error
@@ -80,6 +77,9 @@ func (t *Task) stream(ctx context.Context, d *dialer, state *schemaState, start 
 				return err
 			}
 		}
+	}
+	if err := s.startSignals(ctx, start); err != nil {
+		return err
 	}
 	backoff := 200 * time.Millisecond
 	for {
@@ -192,6 +192,9 @@ func (s *streamer) session(ctx context.Context, d *dialer) error {
 				if err := s.heartbeat(ctx); err != nil {
 					return &fatalError{err}
 				}
+				if err := s.kafkaSignals(ctx); err != nil {
+					return &fatalError{err}
+				}
 				continue
 			}
 			var me *gmysql.MyError
@@ -221,10 +224,11 @@ func (s *streamer) next(ctx context.Context, st *replication.BinlogStreamer) (*r
 			return nil, err
 		}
 	}
-	if s.hb == nil {
+	wait := s.idleWait()
+	if wait <= 0 {
 		return st.GetEvent(ctx)
 	}
-	wctx, cancel := context.WithTimeout(ctx, s.hb.Interval)
+	wctx, cancel := context.WithTimeout(ctx, wait)
 	defer cancel()
 	return st.GetEvent(wctx)
 }
@@ -374,6 +378,11 @@ func (s *streamer) commit(ctx context.Context, h *replication.EventHeader) error
 	s.cur.File, s.cur.Pos, s.cur.Event, s.cur.Row = s.file, int64(h.LogPos), 0, 0
 	s.skipEvents, s.skipRows = 0, 0
 	t.metrics.committedTx.Inc()
+	if s.ksig != nil {
+		if err := s.kafkaSignals(ctx); err != nil {
+			return err
+		}
+	}
 	if len(t.pending) > 0 && time.Since(t.pendingSince) > maxHold {
 		if err := t.flush(ctx); err != nil {
 			return err
