@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gonnect/gonnect/schemas"
@@ -19,6 +20,10 @@ type Converter struct {
 	mu       sync.Mutex
 	toJSON   map[*schemas.Schema][]byte // rendered schema objects by schema pointer
 	fromJSON map[string]*schemas.Schema // parsed schemas by their JSON text
+
+	// sizeHint is the length of the last FromConnect output: the next buffer starts at
+	// about that capacity, so a record is written without growing its buffer.
+	sizeHint atomic.Int64
 }
 
 // New returns a converter with cfg. Use ParseConfig for a Java-style config map.
@@ -39,7 +44,8 @@ func (c *Converter) FromConnect(_ context.Context, _ string, s *schemas.Schema, 
 	if s == nil && v == nil {
 		return nil, nil
 	}
-	b := make([]byte, 0, 256)
+	hint := c.sizeHint.Load()
+	b := make([]byte, 0, max(64, hint+hint/8))
 	var err error
 	if c.cfg.SchemasEnable {
 		b = append(b, `{"schema":`...)
@@ -53,6 +59,9 @@ func (c *Converter) FromConnect(_ context.Context, _ string, s *schemas.Schema, 
 	}
 	if c.cfg.SchemasEnable {
 		b = append(b, '}')
+	}
+	if n := int64(len(b)); n != hint {
+		c.sizeHint.Store(n)
 	}
 	return b, nil
 }
