@@ -24,29 +24,26 @@ import (
 	"github.com/go-mysql-org/go-mysql/client"
 	gmysql "github.com/go-mysql-org/go-mysql/mysql"
 	"github.com/go-mysql-org/go-mysql/replication"
+	"github.com/gonnect/gonnect/bench/internal/harness"
 	"github.com/gonnect/gonnect/connectors"
 	"github.com/gonnect/gonnect/connectors/cdc/cdctest"
 	"github.com/gonnect/gonnect/connectors/mysql"
 	"github.com/gonnect/gonnect/connectors/mysql/mysqltest"
 	"github.com/gonnect/gonnect/schemas"
-	"github.com/twmb/franz-go/pkg/kfake"
 )
 
 func main() {
+	harness.Dispatch(map[string]harness.Role{harness.BrokerRole: harness.RunBroker})
 	rows := flag.Int("rows", 200_000, "W1: rows in the snapshotted table")
 	txs := flag.Int("txs", 50_000, "W3: single-row transactions to catch up on")
 	bigTx := flag.Int("bigtx", 200_000, "W5: rows changed by one transaction")
 	rate := flag.Int("rate", 5000, "W10: paced rows per second")
 	secs := flag.Int("seconds", 5, "W10: duration of the paced load")
-	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
+	flag.StringVar(&cpuprofile, "cpuprofile", "", "write a CPU profile of each workload's measured window to this path plus .w1, .w3...")
+	workloads := flag.String("workloads", "w1,w3,w5,w10", "comma-separated workloads to run (W1 always loads the table)")
 	flag.Parse()
-	if *cpuprofile != "" {
-		f, err := os.Create(*cpuprofile)
-		if err != nil {
-			fail(err)
-		}
-		_ = pprof.StartCPUProfile(f)
-		defer pprof.StopCPUProfile()
+	for _, w := range strings.Split(*workloads, ",") {
+		selected[strings.ToLower(strings.TrimSpace(w))] = true
 	}
 	if os.Getenv("BENCH_LOG") == "" {
 		slog.SetDefault(slog.New(slog.NewTextHandler(io.Discard, nil)))
@@ -56,10 +53,46 @@ func main() {
 		fail(err)
 	}
 	defer srv.Close()
+	dir, err := os.MkdirTemp("", "bench-mysql-")
+	if err != nil {
+		fail(err)
+	}
+	defer os.RemoveAll(dir)
+	broker, err := harness.StartBroker("", dir, "kafkad")
+	if err != nil {
+		fail(err)
+	}
+	defer broker.Stop(5 * time.Second)
+	brokerAddr = broker.Addr
 	if err := run(srv, *rows, *txs, *bigTx, *rate, *secs); err != nil {
 		srv.Close()
 		fail(err)
 	}
+}
+
+var (
+	// selected holds the workloads chosen with -workloads.
+	selected = map[string]bool{}
+	// brokerAddr is the kfake broker process that W3's pipeline and ceiling produce to.
+	brokerAddr string
+	// cpuprofile is the -cpuprofile path prefix.
+	cpuprofile string
+)
+
+// profile starts a CPU profile of one workload's measured window when -cpuprofile is
+// set; the returned func stops it.
+func profile(workload string) func() {
+	if cpuprofile == "" {
+		return func() {}
+	}
+	f, err := os.Create(cpuprofile + "." + workload)
+	if err != nil {
+		fail(err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		fail(err)
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }
 }
 
 func fail(err error) {
@@ -100,30 +133,47 @@ func run(srv *mysqltest.Server, rows, txs, bigTx, rate, secs int) error {
 	}
 	ceiling := time.Since(start)
 	c.Close()
-	// W1 Gonnect snapshot; the schema history lives in an in-process Kafka
-	kc, err := kfake.NewCluster(kfake.NumBrokers(1))
-	if err != nil {
-		return err
-	}
-	defer kc.Close()
+	// W1 Gonnect snapshot; the schema history lives in the broker process
 	offs := &cdctest.Offsets{}
 	cfg := connectors.Config{"name": "bench", "topic.prefix": "bench", "database.hostname": srv.Host, "database.port": strconv.Itoa(srv.Port),
 		"database.user": srv.User, "database.password": srv.Password, "database.server.id": "9100", "database.include.list": "bench",
-		"schema.history.internal.kafka.bootstrap.servers": kc.ListenAddrs()[0], "schema.history.internal.kafka.topic": "bench-history",
+		"schema.history.internal.kafka.bootstrap.servers": brokerAddr, "schema.history.internal.kafka.topic": "bench-history",
 		"snapshot.mode":          "initial",
 		"include.schema.changes": "false"}
+	stop := profile("w1")
 	cpu0, _ := rusage()
 	start = time.Now()
-	task, got, err := runUntil(cfg, offs, rows)
+	task, got, err := runUntil(cfg, offs, rows, nil)
 	if err != nil {
 		return err
 	}
 	snap := time.Since(start)
 	cpu1, _ := rusage()
+	stop()
 	_ = task.Stop(context.Background())
 	report("W1 snapshot", rows, snap, ceiling, cpu1-cpu0)
 	_ = got
-	// W3: catch-up of single-row transactions
+	if selected["w3"] {
+		if err := w3(srv, cfg, offs, rows, txs); err != nil {
+			return err
+		}
+	}
+	if selected["w5"] {
+		if err := w5(srv, cfg, offs, rows, bigTx); err != nil {
+			return err
+		}
+	}
+	if selected["w10"] {
+		return w10(srv, cfg, offs, rate, secs)
+	}
+	return nil
+}
+
+// w3 catches up on txs single-row transactions written while no task runs, through the
+// whole source pipeline (Poll, JsonConverter, franz-go produce to the broker process),
+// against the pipeline ceiling (go-mysql decode plus producing pre-encoded records of
+// the same sizes to the same broker).
+func w3(srv *mysqltest.Server, cfg connectors.Config, offs *cdctest.Offsets, rows, txs int) error {
 	fmt.Printf("writing %d single-row transactions...\n", txs)
 	pos, err := masterPos(srv)
 	if err != nil {
@@ -138,26 +188,43 @@ func run(srv *mysqltest.Server, rows, txs, bigTx, rate, secs int) error {
 			return err
 		}
 	}
-	ceiling, err = decodeCeiling(srv, pos, txs)
+	decode, err := decodeCeiling(srv, pos, txs)
 	if err != nil {
 		return err
 	}
-	cpu0, _ = rusage()
-	start = time.Now()
-	task, _, err = runUntil(cfg, offs, txs)
+	out, err := newPipeline(brokerAddr)
 	if err != nil {
+		return err
+	}
+	defer out.close()
+	stop := profile("w3")
+	cpu0, _ := rusage()
+	start := time.Now()
+	task, _, err := runUntil(cfg, offs, txs, out)
+	if err != nil {
+		return err
+	}
+	if err := out.finish(context.Background()); err != nil {
 		return err
 	}
 	catchup := time.Since(start)
-	cpu1, _ = rusage()
+	cpu1, _ := rusage()
+	stop()
 	_ = task.Stop(context.Background())
-	report("W3 catch-up", txs, catchup, ceiling, cpu1-cpu0)
-	_, rss := rusage()
-	fmt.Printf("peak RSS after W1+W3: %.1f MB (target ≤ 150 MB)\n", float64(rss)/1024)
-	if err := w5(srv, cfg, offs, rows, bigTx); err != nil {
+	ks, vs := out.sizes()
+	cpuC0, _ := rusage()
+	ceiling, err := pipelineCeiling(srv, pos, txs, brokerAddr, ks, vs)
+	if err != nil {
 		return err
 	}
-	return w10(srv, cfg, offs, rate, secs)
+	cpuC1, _ := rusage()
+	fmt.Printf("W3 ceilings: go-mysql decode alone %v (%.0f/s); decode + produce of %d+%d-byte records %v (%.0f/s), CPU %.2f s per million events\n",
+		decode.Round(time.Millisecond), float64(txs)/decode.Seconds(), ks, vs, ceiling.Round(time.Millisecond), float64(txs)/ceiling.Seconds(),
+		(cpuC1-cpuC0).Seconds()*1e6/float64(txs))
+	report("W3 catch-up (Poll+JsonConverter+produce)", txs, catchup, ceiling, cpu1-cpu0)
+	_, rss := rusage()
+	fmt.Printf("peak RSS after W1+W3: %.1f MB (target ≤ 150 MB)\n", float64(rss)/1024)
+	return nil
 }
 
 // w5 streams one transaction that updates bigTx rows: memory is bounded by
@@ -171,7 +238,7 @@ func w5(srv *mysqltest.Server, cfg connectors.Config, offs *cdctest.Offsets, row
 	var before runtime.MemStats
 	runtime.ReadMemStats(&before)
 	start := time.Now()
-	task, _, err := runUntil(cfg, offs, n)
+	task, _, err := runUntil(cfg, offs, n, nil)
 	if err != nil {
 		return err
 	}
@@ -254,8 +321,9 @@ func report(name string, events int, took, ceiling, cpu time.Duration) {
 		name, events, took.Round(time.Millisecond), rate, ceiling.Round(time.Millisecond), crate, rate/crate, cpu.Seconds()*1e6/float64(events))
 }
 
-// runUntil starts a task and polls until n data records arrived (committing offsets).
-func runUntil(cfg connectors.Config, offs *cdctest.Offsets, n int) (*mysql.Task, int, error) {
+// runUntil starts a task and polls until n data records arrived (committing offsets),
+// handing every batch to out when it is not nil.
+func runUntil(cfg connectors.Config, offs *cdctest.Offsets, n int, out *pipeline) (*mysql.Task, int, error) {
 	task := mysql.NewTask(true)
 	if err := task.Start(context.Background(), cfg, cdctest.TaskContext{O: offs}); err != nil {
 		return nil, 0, err
@@ -273,6 +341,11 @@ func runUntil(cfg connectors.Config, offs *cdctest.Offsets, n int) (*mysql.Task,
 		for _, r := range rs {
 			if r.Topic == "bench.bench.t" {
 				got++
+			}
+		}
+		if out != nil {
+			if err := out.produce(context.Background(), rs); err != nil {
+				return task, got, err
 			}
 		}
 		if len(rs) > 0 {
