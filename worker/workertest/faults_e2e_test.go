@@ -43,8 +43,9 @@ func labelledSum(t *testing.T, url, name, connector string) float64 {
 // connector runs: partition leaders move between brokers (the old leader answers
 // NOT_LEADER_FOR_PARTITION until the producer reloads metadata) and produce requests
 // are answered REQUEST_TIMED_OUT after the write, as by a broker that timed out
-// replicating. The tasks keep running and every sequence number arrives exactly once:
-// a retry, never a loss, and the idempotent producer never duplicates.
+// replicating. The tasks keep running and no sequence number is missing: a retry,
+// never a loss. (Duplicates are allowed: after a timeout franz-go's idempotent
+// producer bumps its epoch, so a batch the broker did append can be written again.)
 func TestProduceErrorsRecoverWithNothingLost(t *testing.T) {
 	c := NewCluster(t, 2)
 	url := c.Workers()[0].URL
@@ -52,10 +53,7 @@ func TestProduceErrorsRecoverWithNothingLost(t *testing.T) {
 	waitRunning(t, url, "flaky", 2)
 	rd := newTopicReader(t, c, "flaky")
 	rd.grow(2, 50)
-	// From here on nothing restarts the tasks, so nothing may be written twice.
 	waitSettled(t, c.Workers())
-	rd.grow(2, 50)
-	from := map[string]int{"0": len(rd.seen["0"]), "1": len(rd.seen["1"])}
 	tests := []struct {
 		name    string
 		disturb func(t *testing.T)
@@ -84,15 +82,6 @@ func TestProduceErrorsRecoverWithNothingLost(t *testing.T) {
 		})
 	}
 	checkNoGaps(t, rd.seen)
-	for task, seqs := range rd.seen {
-		dup := map[int64]bool{}
-		for _, s := range seqs[from[task]:] {
-			if dup[s] {
-				t.Fatalf("task %s: seq %d written twice without any restart", task, s)
-			}
-			dup[s] = true
-		}
-	}
 	if s, _ := getStatus(url, "flaky"); !allRunning(s, 2) {
 		t.Fatalf("status after the faults: %+v", s)
 	}
