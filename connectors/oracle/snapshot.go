@@ -38,8 +38,9 @@ func snapshotNeeded(mode string) bool {
 
 // snapshotState is where an interrupted snapshot resumes.
 type snapshotState struct {
-	scn   uint64
-	table string // first table still to read ("" from the beginning)
+	scn     uint64
+	table   string // first table still to read ("" from the beginning)
+	pending string // snapshot_pending_tx: transactions open at scn
 }
 
 // pendingSnapshot reports an unfinished snapshot recorded in an offset.
@@ -61,6 +62,7 @@ func pendingSnapshot(o offsets.Offset) (snapshotState, bool) {
 		st.scn = s
 	}
 	st.table, _ = o[offsetSnapshotTable].(string)
+	st.pending, _ = o[OffsetSnapshotPending].(string)
 	return st, true
 }
 
@@ -113,7 +115,7 @@ func (t *Task) runSnapshot(ctx context.Context, st *Stream, snap Snapshotter, ca
 			continue
 		}
 		off := offsets.Offset{OffsetSCN: scnText, OffsetSnapshot: "INITIAL", OffsetSnapshotComplete: false,
-			OffsetSnapshotSCN: scnText, offsetSnapshotTable: names[i]}
+			OffsetSnapshotSCN: scnText, offsetSnapshotTable: names[i], OffsetSnapshotPending: from.pending}
 		firstInTable := true
 		count := 0
 		err := snap.Read(ctx, ti, from.scn, func(row []any) error {
@@ -143,14 +145,16 @@ func (t *Task) runSnapshot(ctx context.Context, st *Stream, snap Snapshotter, ca
 			heldSrc.snapshot = cdc.SnapshotLastInDataCollection
 		}
 	}
-	done := offsets.Offset{OffsetSCN: scnText, OffsetSnapshotSCN: scnText, OffsetSnapshotComplete: true}
+	done := offsets.Offset{OffsetSCN: scnText, OffsetSnapshotSCN: scnText, OffsetSnapshotComplete: true, OffsetSnapshotPending: from.pending}
 	return flush(cdc.SnapshotLast, done)
 }
 
 // MemorySnapshot is a Snapshotter over rows held in memory, keyed "SCHEMA.TABLE"; it
 // is what tests and replays use in place of flashback queries.
 type MemorySnapshot struct {
-	SCN  uint64
+	SCN uint64
+	// Pending lists the transactions open at SCN (PendingTransactions).
+	Pending []PendingTx
 	Rows map[string][][]any
 	// Reads counts Read calls per table, so tests can see where a snapshot resumed.
 	Reads map[string]int
@@ -158,6 +162,11 @@ type MemorySnapshot struct {
 
 // Begin implements Snapshotter.
 func (m *MemorySnapshot) Begin(context.Context, []*TableInfo) (uint64, error) { return m.SCN, nil }
+
+// PendingTransactions implements PendingLister.
+func (m *MemorySnapshot) PendingTransactions(context.Context, uint64) ([]PendingTx, error) {
+	return append([]PendingTx(nil), m.Pending...), nil
+}
 
 // Read implements Snapshotter.
 func (m *MemorySnapshot) Read(ctx context.Context, t *TableInfo, _ uint64, fn func([]any) error) error {

@@ -214,3 +214,29 @@ func (s *sqlSnapshot) readChunk(ctx context.Context, t *TableInfo, q string, kin
 	}
 	return rows.Err()
 }
+
+// PendingTransactions implements PendingLister: the transactions V$TRANSACTION shows
+// started at or before scn. It runs right after Begin; a transaction open at scn
+// that commits between the SCN read and this query is not listed (Debezium has the
+// same window), one listed but committed at or below scn is dropped by the handover.
+func (s *sqlSnapshot) PendingTransactions(ctx context.Context, scn uint64) ([]PendingTx, error) {
+	rows, err := s.db.QueryContext(ctx, "SELECT RAWTOHEX(XID), TO_CHAR(START_SCN) FROM V$TRANSACTION WHERE START_SCN <= TO_NUMBER(:1)",
+		strconv.FormatUint(scn, 10))
+	if err != nil {
+		return nil, fmt.Errorf("reading V$TRANSACTION: %w", err)
+	}
+	defer rows.Close()
+	var out []PendingTx
+	for rows.Next() {
+		var xid, start string
+		if err := rows.Scan(&xid, &start); err != nil {
+			return nil, fmt.Errorf("reading V$TRANSACTION: %w", err)
+		}
+		n, err := strconv.ParseUint(start, 10, 64)
+		if err != nil {
+			return nil, fmt.Errorf("V$TRANSACTION: START_SCN %q of %s is not a number", start, xid)
+		}
+		out = append(out, PendingTx{XID: xid, StartSCN: n})
+	}
+	return out, rows.Err()
+}

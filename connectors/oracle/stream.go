@@ -80,6 +80,8 @@ type Stream struct {
 	part     offsets.Partition
 	// capturedCache memoises the include/exclude regexes per SCHEMA.TABLE.
 	capturedCache map[string]bool
+	// handover filters rows at or below the snapshot SCN (nil once past it).
+	handover *handover
 }
 
 // NewStream returns a stream over catalog starting at pos.
@@ -107,6 +109,14 @@ func NewStream(cfg StreamConfig, catalog Catalog, pos Position, log *slog.Logger
 		if err := s.tables.put(name, 0, catalog[name]); err != nil {
 			return nil, err
 		}
+	}
+	h, err := newHandover(pos.extraKeys)
+	if err != nil {
+		return nil, err
+	}
+	if h != nil {
+		s.handover = h
+		s.pos.SCN = min(s.pos.SCN, h.start())
 	}
 	return s, nil
 }
@@ -173,6 +183,14 @@ func (s *Stream) Process(r *logminer.Row) error {
 	} else if r.CSF {
 		c := *r
 		s.csf[key] = &c
+		return nil
+	}
+	if s.handover != nil && s.handover.drop(r) {
+		if r.OpCode == logminer.OpCommit || r.OpCode == logminer.OpRollback {
+			if t := s.buf.remove(r.XID); t != nil {
+				t.close()
+			}
+		}
 		return nil
 	}
 	if r.OpCode != logminer.OpDDL && s.buf.isAbandoned(r.XID, r.OpCode == logminer.OpCommit || r.OpCode == logminer.OpRollback) {
@@ -252,6 +270,7 @@ func (s *Stream) dml(r *logminer.Row) error {
 // applies the retention limit and moves the resume SCN to the low watermark: the
 // oldest open transaction's start SCN − 1, else the highest commit SCN (F-WINDOW).
 func (s *Stream) EndWindow(to uint64, rows int) {
+	defer s.endHandover()
 	s.metrics.currentSCN.Set(float64(to))
 	if s.buf.expire(s.lastTime, s.cfg.Retention) {
 		s.syncAbandoned()

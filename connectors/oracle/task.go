@@ -310,6 +310,13 @@ func (t *Task) stream(ctx context.Context) error {
 			return fmt.Errorf("starting the snapshot: %w", err)
 		}
 		snap, resumeSnap = snapshotState{scn: scn}, true
+		if pl, ok := src.Snapshot.(PendingLister); ok {
+			txs, err := pl.PendingTransactions(ctx, scn)
+			if err != nil {
+				return fmt.Errorf("listing the transactions open at the snapshot SCN %d: %w", scn, err)
+			}
+			snap.pending = FormatPending(txs)
+		}
 		pos = Position{SCN: scn}
 	case fresh:
 		cur, err := session.CurrentSCN(ctx)
@@ -351,7 +358,7 @@ func (t *Task) stream(ctx context.Context) error {
 			// the schema records already say a snapshot is under way, so a crash
 			// before its first row still resumes the snapshot
 			st.pos.extraKeys = map[string]any{OffsetSnapshot: "INITIAL", OffsetSnapshotComplete: false,
-				OffsetSnapshotSCN: strconv.FormatUint(snap.scn, 10)}
+				OffsetSnapshotSCN: strconv.FormatUint(snap.scn, 10), OffsetSnapshotPending: snap.pending}
 		}
 		if err := t.schemaSnapshot(ctx, st, catalog, pos.SCN); err != nil {
 			return err
@@ -369,7 +376,12 @@ func (t *Task) stream(ctx context.Context) error {
 			<-ctx.Done()
 			return ctx.Err()
 		}
-		st.pos.extraKeys = map[string]any{OffsetSnapshotSCN: strconv.FormatUint(snap.scn, 10)}
+		st.pos.extraKeys = nil
+		// Transactions open at the snapshot SCN are mined from their start (no gap);
+		// everything else at or below it is in the snapshot (no duplicate).
+		if err := st.HandOver(snap.scn, snap.pending); err != nil {
+			return &fatalError{err}
+		}
 	}
 	hb := &cdc.Heartbeat{Interval: time.Duration(t.cfg.Common.Heartbeat) * time.Millisecond, Topic: t.cfg.Common.Topics.Heartbeat(),
 		Prefix: t.cfg.Common.TopicPrefix, Partition: t.part}
@@ -380,7 +392,7 @@ func (t *Task) stream(ctx context.Context) error {
 		// The query creates captured activity in an idle PDB so its offsets keep moving.
 		hb.Action = func(ctx context.Context) error { return src.Exec(ctx, q) }
 	}
-	from := pos.SCN
+	from := st.pos.SCN
 	lastWindow := time.Time{}
 	maxFetch := 0.0
 	batch := t.cfg.Batch.Default
