@@ -155,7 +155,7 @@ type MemorySnapshot struct {
 	SCN uint64
 	// Pending lists the transactions open at SCN (PendingTransactions).
 	Pending []PendingTx
-	Rows map[string][][]any
+	Rows    map[string][][]any
 	// Reads counts Read calls per table, so tests can see where a snapshot resumed.
 	Reads map[string]int
 }
