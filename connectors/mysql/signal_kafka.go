@@ -3,6 +3,7 @@ package mysql
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"strconv"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/gonnect/gonnect/connectors"
 	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
 )
 
@@ -119,7 +121,7 @@ func newKafkaSignals(ctx context.Context, cfg signalConfig, prefix string, log *
 	adm := kadm.NewClient(meta)
 	start := kgo.NewOffset().AtStart()
 	fetched, err := adm.FetchOffsets(ctx, cfg.KafkaGroup)
-	if err != nil {
+	if err != nil && !errors.Is(err, kerr.GroupIDNotFound) {
 		meta.Close()
 		return nil, fmt.Errorf("reading the committed offset of signal.kafka.groupId %s: %w", cfg.KafkaGroup, err)
 	}
