@@ -152,9 +152,7 @@ func (h *Herder) writeChecks() error {
 		return entities.ErrRebalanceNeeded
 	}
 	if !v.leader {
-		if v.leaderURL == "" {
-			return &entities.ConflictError{Msg: "Cannot complete request because of a conflicting operation (e.g. worker rebalance)"}
-		}
+		// An empty URL makes rest answer Connect's 409 "no known leader URL".
 		return &entities.NotLeaderError{LeaderURL: v.leaderURL}
 	}
 	return nil

@@ -14,17 +14,25 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 )
 
+// put PUTs body and returns the status, retrying 409 (a rebalance under way, for
+// example right after the workers start) as Strimzi and kcctl do.
 func put(t *testing.T, url string, body any) int {
 	t.Helper()
 	b, _ := json.Marshal(body)
-	req, _ := http.NewRequest(http.MethodPut, url, bytes.NewReader(b))
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		req, _ := http.NewRequest(http.MethodPut, url, bytes.NewReader(b))
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusConflict || time.Now().After(deadline) {
+			return resp.StatusCode
+		}
+		time.Sleep(100 * time.Millisecond) // retrying a 409 against a deadline
 	}
-	resp.Body.Close()
-	return resp.StatusCode
 }
 
 type status struct {
