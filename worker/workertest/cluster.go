@@ -103,8 +103,15 @@ func freePort(t *testing.T) int {
 	return l.Addr().(*net.TCPAddr).Port
 }
 
-// StartWorker adds a worker and waits for it to be healthy.
+// StartWorker adds a worker with Registry()'s plugins and waits for it to be healthy.
 func (c *Cluster) StartWorker() *Worker {
+	c.t.Helper()
+	return c.StartWorkerWith(Registry())
+}
+
+// StartWorkerWith adds a worker carrying the plugins of reg and waits for it to be
+// healthy.
+func (c *Cluster) StartWorkerWith(reg *connectors.Registry) *Worker {
 	c.t.Helper()
 	port := freePort(c.t)
 	p := map[string]string{}
@@ -121,7 +128,7 @@ func (c *Cluster) StartWorker() *Worker {
 		log = slog.New(slog.NewTextHandler(testWriter{c.t}, &slog.HandlerOptions{Level: slog.LevelInfo})).With("w", len(c.workers))
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	w, err := distributed.New(ctx, cfg, Registry(), distributed.Info{Version: "3.9.0", Commit: "test"}, log)
+	w, err := distributed.New(ctx, cfg, reg, distributed.Info{Version: "3.9.0", Commit: "test"}, log)
 	if err != nil {
 		cancel()
 		c.t.Fatalf("starting worker: %v", err)

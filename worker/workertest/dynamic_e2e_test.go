@@ -1,57 +1,11 @@
 package workertest
 
 import (
-	"context"
-	"io"
-	"log/slog"
 	"net/http"
-	"strconv"
 	"testing"
-	"time"
 
-	"github.com/gonnect/gonnect/connectors"
 	"github.com/gonnect/gonnect/connectors/connectortest"
-	"github.com/gonnect/gonnect/worker/distributed"
-	"github.com/gonnect/gonnect/worker/workerconfig"
 )
-
-// startWorkerWith is StartWorker with a plugin registry of the test's choosing
-// (cluster.go's StartWorker always uses Registry()).
-func startWorkerWith(c *Cluster, reg *connectors.Registry) *Worker {
-	c.t.Helper()
-	port := freePort(c.t)
-	p := map[string]string{}
-	for k, v := range c.props {
-		p[k] = v
-	}
-	p["listeners"] = "http://127.0.0.1:" + strconv.Itoa(port)
-	cfg, _, err := workerconfig.Parse(p, workerconfig.Distributed)
-	if err != nil {
-		c.t.Fatalf("worker config: %v", err)
-	}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	if testing.Verbose() {
-		log = slog.New(slog.NewTextHandler(testWriter{c.t}, &slog.HandlerOptions{Level: slog.LevelInfo})).With("w", len(c.workers))
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	w, err := distributed.New(ctx, cfg, reg, distributed.Info{Version: "3.9.0", Commit: "test"}, log)
-	if err != nil {
-		cancel()
-		c.t.Fatalf("starting worker: %v", err)
-	}
-	wk := &Worker{Index: len(c.workers), URL: "http://127.0.0.1:" + strconv.Itoa(port), w: w, cancel: cancel, done: make(chan error, 1)}
-	go func() { wk.done <- w.Run(ctx) }()
-	c.workers = append(c.workers, wk)
-	Eventually(c.t, 20*time.Second, "worker healthy", func() bool {
-		resp, err := http.Get(wk.URL + "/health")
-		if err != nil {
-			return false
-		}
-		resp.Body.Close()
-		return resp.StatusCode == 200
-	})
-	return wk
-}
 
 // TestConnectorRequestsTaskReconfiguration runs a connector that changes its task
 // count at run time and calls RequestTaskReconfiguration (as a CDC connector does when
@@ -63,7 +17,7 @@ func TestConnectorRequestsTaskReconfiguration(t *testing.T) {
 	for i := 0; i < 3; i++ {
 		reg := Registry()
 		reg.Add(connectortest.DynamicSequencePlugin())
-		startWorkerWith(c, reg)
+		c.StartWorkerWith(reg)
 	}
 	url := c.Workers()[0].URL
 	cfg := seqConfig("dyn", 4)
