@@ -165,7 +165,8 @@ func (s *streamer) session(ctx context.Context, d *dialer) error {
 		DumpCommandFlag: dumpFlags,
 		ServerID:        cfg.ServerID, Flavor: flavor, Host: cfg.Host, Port: uint16(cfg.Port), User: cfg.User, Password: cfg.Password,
 		TLSConfig: d.tlsConfig(), ParseTime: true, UseDecimal: true, HeartbeatPeriod: hbPeriod,
-		MaxReconnectAttempts: 1, DisableRetrySync: true,
+		RenderJSONAsMySQLText: true, // binary JSON keeps MySQL's key order and number forms, as Debezium's JSON strings do
+		MaxReconnectAttempts:  1, DisableRetrySync: true,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})
 	defer syncer.Close()
