@@ -3,6 +3,7 @@ package oracle
 import (
 	"fmt"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -233,7 +234,7 @@ func newFilters(cfg connectors.Config, ignoreBuiltin bool, signal string) (*cdc.
 	if err != nil {
 		return nil, err
 	}
-	f := &cdc.TableFilters{Container: schemaF, Table: tableF, Column: colF, Signal: signal,
+	f := &cdc.TableFilters{Container: schemaF, Table: tableF, Column: colF, Signal: signalTableName(signal),
 		TableName:     func(id cdc.TableID) string { return id.Schema + "." + id.Table },
 		ContainerName: func(id cdc.TableID) string { return id.Schema }}
 	if ignoreBuiltin {
@@ -248,5 +249,14 @@ func (c *Config) StreamConfig() StreamConfig {
 		Emit: cdc.EmitOptions{Tombstones: c.Common.Tombstones, Skipped: c.Common.Skipped}, Failure: c.Common.Failure,
 		Modes: c.Modes, Keys: c.Common.KeyColumns, Retention: c.Retention, BufferLimit: c.BufferLimit, SpillDir: c.SpillDir,
 		IncludeSchemaChanges: c.Common.IncludeSchema, TxMetadata: c.Common.TxMetadata,
-		SkipUnchanged: strings.EqualFold(strings.TrimSpace(c.Raw["skip.messages.without.change"]), "true")}
+		SkipUnchanged: strings.EqualFold(strings.TrimSpace(c.Raw["skip.messages.without.change"]), "true"),
+		SignalTable:   c.Common.SignalTable, Incremental: IncrementalSource{ChunkSize: c.chunkSize()}}
+}
+
+// chunkSize is incremental.snapshot.chunk.size (default 1024).
+func (c *Config) chunkSize() int {
+	if n, err := strconv.Atoi(strings.TrimSpace(c.Raw["incremental.snapshot.chunk.size"])); err == nil && n > 0 {
+		return n
+	}
+	return 1024
 }

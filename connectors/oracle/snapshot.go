@@ -185,3 +185,37 @@ func (m *MemorySnapshot) Read(ctx context.Context, t *TableInfo, _ uint64, fn fu
 	}
 	return nil
 }
+
+// ReadChunk implements ChunkReader over Rows: the rows of t whose primary key
+// follows after, in key order (CompareKeyText per key column), at most n.
+func (m *MemorySnapshot) ReadChunk(ctx context.Context, t *TableInfo, after []any, n int) ([][]any, error) {
+	name := t.Table.ID.Schema + "." + t.Table.ID.Table
+	if m.Reads == nil {
+		m.Reads = map[string]int{}
+	}
+	m.Reads[name+" chunk"]++
+	cmp := func(a, b []any) int {
+		for i := range min(len(a), len(b)) {
+			if c := CompareKeyText(valueText(a[i]), valueText(b[i])); c != 0 {
+				return c
+			}
+		}
+		return 0
+	}
+	rows := append([][]any(nil), m.Rows[name]...)
+	sort.SliceStable(rows, func(i, j int) bool { return cmp(keyValues(t, rows[i]), keyValues(t, rows[j])) < 0 })
+	var out [][]any
+	for _, r := range rows {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		if after != nil && cmp(keyValues(t, r), after) <= 0 {
+			continue
+		}
+		if len(out) == n {
+			break
+		}
+		out = append(out, append([]any(nil), r...))
+	}
+	return out, nil
+}

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/gonnect/gonnect/connectors/cdc"
 	"github.com/gonnect/gonnect/connectors/oracle/logminer"
 	"github.com/gonnect/gonnect/connectors/oracle/sqlredo"
 )
@@ -162,7 +163,7 @@ func (s *sqlSnapshot) Read(ctx context.Context, t *TableInfo, scn uint64, fn fun
 }
 
 // readChunk runs one flashback query on its own session.
-func (s *sqlSnapshot) readChunk(ctx context.Context, t *TableInfo, q string, kinds []sqlredo.Kind, fn func([]any) error) error {
+func (s *sqlSnapshot) readChunk(ctx context.Context, t *TableInfo, q string, kinds []sqlredo.Kind, fn func([]any) error, args ...any) error {
 	conn, err := s.db.Conn(ctx)
 	if err != nil {
 		return err
@@ -179,7 +180,7 @@ func (s *sqlSnapshot) readChunk(ctx context.Context, t *TableInfo, q string, kin
 		}
 	}
 	cols := t.Table.Columns
-	rows, err := conn.QueryContext(ctx, q)
+	rows, err := conn.QueryContext(ctx, q, args...)
 	if err != nil {
 		return fmt.Errorf("%s: %w", q, err)
 	}
@@ -239,4 +240,66 @@ func (s *sqlSnapshot) PendingTransactions(ctx context.Context, scn uint64) ([]Pe
 		out = append(out, PendingTx{XID: xid, StartSCN: n})
 	}
 	return out, rows.Err()
+}
+
+// ReadChunk implements ChunkReader: a current (not flashback) read of up to n rows
+// after the key, in primary-key order, for incremental snapshots.
+func (s *sqlSnapshot) ReadChunk(ctx context.Context, t *TableInfo, after []any, n int) ([][]any, error) {
+	q, kinds, args := chunkQuery(t, after, n, s.cfg.Modes.LOBEnabled)
+	var out [][]any
+	err := s.readChunk(ctx, t, q, kinds, func(r []any) error { out = append(out, r); return nil }, args...)
+	return out, err
+}
+
+// chunkQuery builds the keyset query of an incremental snapshot chunk: key columns
+// compared lexicographically ((k1 > :1) OR (k1 = :1 AND k2 > :2) ...), each bind
+// converted from LogMiner's printed form to the column's type.
+func chunkQuery(t *TableInfo, after []any, n int, lob bool) (string, []sqlredo.Kind, []any) {
+	cols := t.Table.Columns
+	exprs := make([]string, len(cols))
+	kinds := make([]sqlredo.Kind, len(cols))
+	byName := map[string]*cdc.Column{}
+	for i := range cols {
+		exprs[i], kinds[i] = selectExpr(cols[i].Name, columnType(&cols[i]), lob)
+		byName[strings.ToUpper(cols[i].Name)] = &cols[i]
+	}
+	var keys []string
+	for _, pk := range t.Table.PrimaryKey {
+		keys = append(keys, quoteIdent(pk))
+	}
+	q := fmt.Sprintf("SELECT %s FROM %s.%s", strings.Join(exprs, ", "), quoteIdent(t.Table.ID.Schema), quoteIdent(t.Table.ID.Table))
+	var args []any
+	if len(after) > 0 {
+		bind := func(i int) string {
+			args = append(args, valueText(after[i]))
+			ph := ":" + strconv.Itoa(len(args))
+			c := byName[strings.ToUpper(t.Table.PrimaryKey[i])]
+			if c == nil {
+				return ph
+			}
+			switch columnType(c).Name {
+			case "NUMBER", "FLOAT":
+				return "TO_NUMBER(" + ph + ")"
+			case "DATE":
+				return "TO_DATE(" + ph + ", 'YYYY-MM-DD HH24:MI:SS')"
+			case "TIMESTAMP":
+				return "TO_TIMESTAMP(" + ph + ", 'YYYY-MM-DD HH24:MI:SS.FF9')"
+			case "RAW":
+				return "HEXTORAW(" + ph + ")"
+			}
+			return ph
+		}
+		var ors []string
+		for i := range after {
+			var ands []string
+			for j := 0; j < i; j++ {
+				ands = append(ands, keys[j]+" = "+bind(j))
+			}
+			ands = append(ands, keys[i]+" > "+bind(i))
+			ors = append(ors, "("+strings.Join(ands, " AND ")+")")
+		}
+		q += " WHERE " + strings.Join(ors, " OR ")
+	}
+	q += " ORDER BY " + strings.Join(keys, ", ") + fmt.Sprintf(" FETCH FIRST %d ROWS ONLY", n)
+	return q, kinds, args
 }

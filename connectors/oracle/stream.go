@@ -54,6 +54,11 @@ type StreamConfig struct {
 	// OnHistory, when set, stores each schema history record durably before the
 	// schema-change event is emitted; otherwise records accumulate for History.
 	OnHistory func(*cdc.HistoryRecord) error
+	// SignalTable is signal.data.collection (<database>.<SCHEMA>.<TABLE>); rows
+	// inserted into it are signals ("" disables the source channel).
+	SignalTable string
+	// Incremental reads chunks and writes watermarks for incremental snapshots.
+	Incremental IncrementalSource
 }
 
 // Stream turns LogMiner rows into change records: CSF stitching, per-XID buffering,
@@ -82,6 +87,8 @@ type Stream struct {
 	capturedCache map[string]bool
 	// handover filters rows at or below the snapshot SCN (nil once past it).
 	handover *handover
+	// inc is the running incremental snapshot (nil when none).
+	inc *incremental
 }
 
 // NewStream returns a stream over catalog starting at pos.
@@ -112,6 +119,9 @@ func NewStream(cfg StreamConfig, catalog Catalog, pos Position, log *slog.Logger
 	}
 	h, err := newHandover(pos.extraKeys)
 	if err != nil {
+		return nil, err
+	}
+	if s.inc, err = restoreIncremental(pos.extraKeys); err != nil {
 		return nil, err
 	}
 	if h != nil {
@@ -421,6 +431,7 @@ func (em *txEmitter) emit(ch change, last bool) error {
 	if seq <= em.skip {
 		return nil
 	}
+	s.observe(ch)
 	// Until the last event of the transaction is out, a restart must mine the
 	// transaction again from its start; txId/txSeq then skip what was sent.
 	resume := em.low
@@ -461,7 +472,13 @@ func (em *txEmitter) emit(ch change, last bool) error {
 			rec.Position = where
 		}
 	}
-	return s.put(recs...)
+	if err := s.put(recs...); err != nil {
+		return err
+	}
+	if ch.op == cdc.OpCreate && s.isSignalTable(ch.name) {
+		return s.signal(ch, off)
+	}
+	return nil
 }
 
 // put hands records to the sink, or keeps them for Records.

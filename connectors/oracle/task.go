@@ -29,6 +29,9 @@ type Source struct {
 	Snapshot   Snapshotter
 	// Exec runs a statement (heartbeat.action.query); nil when the source cannot.
 	Exec func(ctx context.Context, query string) error
+	// WriteSignal inserts and commits a row (ID, TYPE, DATA) of the signal table:
+	// the incremental snapshot watermarks. nil when the source cannot write.
+	WriteSignal func(ctx context.Context, id, typ, data string) error
 }
 
 // Opener connects a Source. The default opens godror; tests pass recorded rows.
@@ -98,7 +101,20 @@ func openGodror(ctx context.Context, cfg *Config) (Source, error) {
 		_, err := db.SQL().ExecContext(ctx, q)
 		return err
 	}
-	return Source{Session: db, Catalog: cat, Dictionary: dict, Snapshot: &sqlSnapshot{db: db.SQL(), cfg: cfg}, Exec: exec}, nil
+	var write func(ctx context.Context, id, typ, data string) error
+	if sig := signalTableName(cfg.Common.SignalTable); sig != "" {
+		owner, table, _ := strings.Cut(sig, ".")
+		ins := "INSERT INTO " + quoteIdent(owner) + "." + quoteIdent(table) + " (ID, TYPE, DATA) VALUES (:1, :2, :3)"
+		write = func(ctx context.Context, id, typ, data string) error {
+			var d any
+			if data != "" {
+				d = data
+			}
+			_, err := db.SQL().ExecContext(ctx, ins, id, typ, d)
+			return err
+		}
+	}
+	return Source{Session: db, Catalog: cat, Dictionary: dict, Snapshot: &sqlSnapshot{db: db.SQL(), cfg: cfg}, Exec: exec, WriteSignal: write}, nil
 }
 
 func listOf(s string) []string {
@@ -338,6 +354,12 @@ func (t *Task) stream(ctx context.Context) error {
 		scfg.Reread = func(owner, table string) (*TableInfo, error) { return readTable(ctx, dict, owner, table) }
 		scfg.ResolveObject = func(obj int64) (string, string, bool, error) { return resolveObject(ctx, dict, obj) }
 	}
+	if cr, ok := src.Snapshot.(ChunkReader); ok && scfg.SignalTable != "" {
+		scfg.Incremental.Read = func(ti *TableInfo, after []any, n int) ([][]any, error) { return cr.ReadChunk(ctx, ti, after, n) }
+		if src.WriteSignal != nil {
+			scfg.Incremental.Watermark = func(id, typ, data string) error { return src.WriteSignal(ctx, id, typ, data) }
+		}
+	}
 	st, err := NewStream(scfg, catalog, pos, t.log, t.metrics)
 	if err != nil {
 		return &fatalError{err}
@@ -382,6 +404,9 @@ func (t *Task) stream(ctx context.Context) error {
 		if err := st.HandOver(snap.scn, snap.pending); err != nil {
 			return &fatalError{err}
 		}
+	}
+	if err := st.ResumeIncremental(); err != nil {
+		return err
 	}
 	hb := &cdc.Heartbeat{Interval: time.Duration(t.cfg.Common.Heartbeat) * time.Millisecond, Topic: t.cfg.Common.Topics.Heartbeat(),
 		Prefix: t.cfg.Common.TopicPrefix, Partition: t.part}

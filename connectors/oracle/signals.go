@@ -1,0 +1,200 @@
+package oracle
+
+import (
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/gonnect/gonnect/connectors/oracle/sqlredo"
+	"github.com/gonnect/gonnect/offsets"
+)
+
+// Signal types of Debezium's source signalling channel.
+const (
+	SignalExecuteSnapshot = "execute-snapshot"
+	SignalStopSnapshot    = "stop-snapshot"
+	SignalPauseSnapshot   = "pause-snapshot"
+	SignalResumeSnapshot  = "resume-snapshot"
+	SignalLog             = "log"
+	SignalWindowOpen      = "snapshot-window-open"
+	SignalWindowClose     = "snapshot-window-close"
+)
+
+// signalData is the DATA column of a signal row.
+type signalData struct {
+	DataCollections []string        `json:"data-collections"`
+	Type            string          `json:"type"`
+	Message         string          `json:"message"`
+	Conditions      json.RawMessage `json:"additional-conditions"`
+}
+
+// signalTableName returns signal.data.collection as SCHEMA.TABLE: Debezium's Oracle
+// form is <database>.<schema>.<table>; the database part names the PDB or database
+// the connector reads, so the table is identified by the last two parts.
+func signalTableName(s string) string {
+	s = strings.TrimSpace(s)
+	if parts := strings.Split(s, "."); len(parts) == 3 {
+		return parts[1] + "." + parts[2]
+	}
+	return s
+}
+
+// isSignalTable reports whether SCHEMA.TABLE is the signal data collection.
+func (s *Stream) isSignalTable(name string) bool {
+	return s.cfg.SignalTable != "" && strings.EqualFold(signalTableName(s.cfg.SignalTable), name)
+}
+
+// signal handles a row inserted into the signal table (columns ID, TYPE, DATA), at
+// the commit of its transaction: the source channel of Debezium's signalling. off
+// is the offset of the signal row's own record.
+func (s *Stream) signal(ch change, off offsets.Offset) error {
+	cols := ch.version.info.Table.Columns
+	get := func(name string) string {
+		for i := range cols {
+			if strings.EqualFold(cols[i].Name, name) && i < len(ch.after) {
+				return valueText(ch.after[i])
+			}
+		}
+		return ""
+	}
+	id, typ, data := get("ID"), get("TYPE"), get("DATA")
+	where := ch.meta.position("")
+	var d signalData
+	if strings.TrimSpace(data) != "" {
+		if err := json.Unmarshal([]byte(data), &d); err != nil {
+			s.log.Warn("ignoring a signal whose DATA is not JSON", "signal", id, "type", typ, "position", where, "error", err)
+			return nil
+		}
+	}
+	inc := s.inc
+	switch typ {
+	case SignalLog:
+		s.log.Info("signal: "+d.Message, "signal", id, "position", where)
+	case SignalExecuteSnapshot:
+		if d.Type != "" && !strings.EqualFold(d.Type, "incremental") {
+			s.log.Warn("only incremental snapshots can be started by a signal; ignoring", "signal", id, "type", d.Type)
+			return nil
+		}
+		if len(d.Conditions) > 0 && string(d.Conditions) != "null" && string(d.Conditions) != "[]" {
+			s.log.Warn("additional-conditions of execute-snapshot are not supported; the whole tables are read", "signal", id)
+		}
+		tables := s.expandCollections(id, d.DataCollections)
+		if len(tables) == 0 {
+			s.log.Warn("execute-snapshot names no captured table; ignoring", "signal", id, "data-collections", d.DataCollections)
+			return nil
+		}
+		if s.cfg.Incremental.Read == nil {
+			s.log.Warn("execute-snapshot received but this source cannot read snapshot chunks; ignoring", "signal", id)
+			return nil
+		}
+		if inc != nil {
+			inc.tables = append(inc.tables, tables...)
+			s.storeIncremental()
+			s.log.Info("tables added to the running incremental snapshot", "signal", id, "tables", tables)
+			return nil
+		}
+		s.inc = &incremental{correlation: id, tables: tables}
+		s.log.Info("incremental snapshot requested", "signal", id, "tables", tables)
+		return s.nextChunk(off)
+	case SignalStopSnapshot:
+		if inc == nil {
+			return nil
+		}
+		if len(d.DataCollections) == 0 {
+			s.inc = nil
+			s.log.Info("incremental snapshot stopped", "signal", id)
+		} else {
+			stop := map[string]bool{}
+			for _, t := range s.expandCollections(id, d.DataCollections) {
+				stop[t] = true
+			}
+			var keep []string
+			for i, t := range inc.tables {
+				if i == 0 && stop[t] {
+					inc.dropWindow()
+					inc.lastKey = nil
+					continue
+				}
+				if !stop[t] {
+					keep = append(keep, t)
+				}
+			}
+			inc.tables = keep
+			s.log.Info("tables removed from the incremental snapshot", "signal", id, "tables", d.DataCollections)
+			if len(keep) == 0 {
+				s.inc = nil
+			}
+		}
+		s.storeIncremental()
+	case SignalPauseSnapshot:
+		if inc != nil && !inc.paused {
+			inc.paused = true
+			s.log.Info("incremental snapshot paused", "signal", id)
+		}
+	case SignalResumeSnapshot:
+		if inc != nil && inc.paused {
+			inc.paused = false
+			s.log.Info("incremental snapshot resumed", "signal", id)
+			if inc.window == "" {
+				return s.nextChunk(off)
+			}
+		}
+	case SignalWindowOpen:
+		if inc != nil && inc.window != "" && id == inc.window+"-open" {
+			inc.open = true
+		}
+	case SignalWindowClose:
+		if inc != nil && inc.window != "" && id == inc.window+"-close" {
+			return s.closeWindow(ch, off)
+		}
+	default:
+		s.log.Warn("ignoring a signal of unknown type", "signal", id, "type", typ, "position", where)
+	}
+	return nil
+}
+
+// expandCollections resolves execute-snapshot data-collections: each is an anchored,
+// case-insensitive regular expression matched against the captured tables as
+// <database>.<SCHEMA>.<TABLE> and as SCHEMA.TABLE. Result: SCHEMA.TABLE names in
+// request order.
+func (s *Stream) expandCollections(id string, patterns []string) []string {
+	var out []string
+	seen := map[string]bool{}
+	names := s.tables.names()
+	for _, p := range patterns {
+		re, err := regexp.Compile("(?i)^(?:" + strings.TrimSpace(p) + ")$")
+		if err != nil {
+			s.log.Warn("ignoring a data collection that is not a regular expression", "signal", id, "collection", p, "error", err)
+			continue
+		}
+		for _, n := range names {
+			if seen[n] || s.isSignalTable(n) {
+				continue
+			}
+			if re.MatchString(n) || re.MatchString(s.cfg.DB+"."+n) {
+				seen[n] = true
+				out = append(out, n)
+			}
+		}
+	}
+	return out
+}
+
+// valueText returns the printed text of a row value ("" for null).
+func valueText(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return ""
+	case sqlredo.Value:
+		if x.IsNull() {
+			return ""
+		}
+		return x.Text
+	case fmt.Stringer:
+		return x.String()
+	case string:
+		return x
+	}
+	return fmt.Sprint(v)
+}
