@@ -3,7 +3,9 @@ package offsets
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"sync"
+	"unsafe"
 )
 
 // Tracker follows the records a source task has handed to the producer and says,
@@ -20,12 +22,23 @@ type Tracker struct {
 	parts       map[string]*partQueue
 	outstanding int           // submitted, neither acknowledged nor dropped
 	idle        chan struct{} // closed while outstanding == 0
+
+	// lastMap/lastQueue cache the queue of the partition map submitted last: tasks
+	// usually reuse one map per partition, and this saves building its key per record.
+	lastMap   unsafe.Pointer
+	lastQueue *partQueue
 }
 
 type partQueue struct {
 	partition Partition
+	key       string
 	recs      []*Pending // recs[head:] are waiting, oldest first
 	head      int
+	// ready is the offset of the last record of the acknowledged prefix collapsed
+	// since the last Committable (hasReady). Collapsing on Ack keeps memory bounded
+	// by the records in flight, not by the records since the last offset flush.
+	ready    Offset
+	hasReady bool
 }
 
 type pendingState uint8
@@ -55,17 +68,23 @@ func NewTracker() *Tracker {
 // Submit records that a record with source partition p and offset o is about to be
 // sent, and returns the handle to acknowledge it with. A record with a nil
 // partition or offset is counted as outstanding but never committed (it has nothing
-// to commit). Submit never blocks.
+// to commit). Submit never blocks. p must not be modified afterwards (partition
+// maps are values; tasks may reuse one map for all records of a partition).
 func (t *Tracker) Submit(p Partition, o Offset) *Pending {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	pd := &Pending{t: t, offset: o}
 	if p != nil && o != nil {
-		key := trackKey(p)
-		q := t.parts[key]
-		if q == nil {
-			q = &partQueue{partition: p}
-			t.parts[key] = q
+		ptr := reflect.ValueOf(p).UnsafePointer()
+		q := t.lastQueue
+		if ptr != t.lastMap || q == nil || t.parts[q.key] != q {
+			key := trackKey(p)
+			q = t.parts[key]
+			if q == nil {
+				q = &partQueue{partition: p, key: key}
+				t.parts[key] = q
+			}
+			t.lastMap, t.lastQueue = ptr, q
 		}
 		q.recs = append(q.recs, pd)
 		pd.q = q
@@ -88,7 +107,23 @@ func (pd *Pending) Ack() {
 		return
 	}
 	pd.state = stateAcked
+	if q := pd.q; q != nil && q.head < len(q.recs) && q.recs[q.head] == pd {
+		q.collapse()
+	}
 	t.settle()
+}
+
+// collapse moves the acknowledged head of the queue into ready. Callers hold mu.
+func (q *partQueue) collapse() {
+	for q.head < len(q.recs) && q.recs[q.head].state == stateAcked {
+		q.ready, q.hasReady = q.recs[q.head].offset, true
+		q.recs[q.head] = nil
+		q.head++
+	}
+	if q.head > 64 && q.head > len(q.recs)/2 {
+		q.recs = append(q.recs[:0], q.recs[q.head:]...)
+		q.head = 0
+	}
 }
 
 // Drop forgets the record as if it had never been submitted, for a record that
@@ -130,21 +165,13 @@ func (t *Tracker) Committable() []Entry {
 	defer t.mu.Unlock()
 	var out []Entry
 	for key, q := range t.parts {
-		var last *Pending
-		for q.head < len(q.recs) && q.recs[q.head].state == stateAcked {
-			last = q.recs[q.head]
-			q.recs[q.head] = nil
-			q.head++
+		q.collapse() // a Drop at the head may have uncovered acknowledged records
+		if q.hasReady {
+			out = append(out, Entry{Partition: q.partition, Offset: q.ready})
+			q.ready, q.hasReady = nil, false
 		}
-		if last != nil {
-			out = append(out, Entry{Partition: q.partition, Offset: last.offset})
-		}
-		switch {
-		case q.head == len(q.recs):
+		if q.head == len(q.recs) {
 			delete(t.parts, key)
-		case q.head > 64 && q.head > len(q.recs)/2:
-			q.recs = append(q.recs[:0], q.recs[q.head:]...)
-			q.head = 0
 		}
 	}
 	return out

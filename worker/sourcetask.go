@@ -134,11 +134,7 @@ func (t *sourceTask) run(ctx context.Context, tc connectors.TaskContext) (err er
 // send transforms, converts and produces one record. A record that a transform drops
 // or that is skipped under errors.tolerance=all counts as done at once.
 func (t *sourceTask) send(ctx context.Context, r *connectors.SourceRecord) error {
-	if r.Position == "" && r.SourceOffset != nil {
-		if b, err := json.Marshal(r.SourceOffset); err == nil {
-			r.Position = string(b)
-		}
-	}
+	t.tol.src = r // positions are rendered from the source offset only on errors
 	rec := &r.Record
 	if t.chain != nil {
 		var out *connectors.Record
@@ -213,13 +209,13 @@ func (t *sourceTask) send(ctx context.Context, r *connectors.SourceRecord) error
 			}
 			if t.tol.policy.TolerateAll {
 				t.tol.c.skipped.Add(1)
-				t.log.Error("failed to send record; skipped under errors.tolerance=all", "topic", kr.Topic, "position", r.Position, "error", perr)
+				t.log.Error("failed to send record; skipped under errors.tolerance=all", "topic", kr.Topic, "position", offsetJSON(r), "error", perr)
 				if pending != nil {
 					pending.Ack()
 				}
 				return
 			}
-			t.fail(fmt.Errorf("%s stage failed for record at %s: %w", StageKafkaProduce, describe(&r.Record), perr))
+			t.fail(fmt.Errorf("%s stage failed for record at topic %q position %s: %w", StageKafkaProduce, kr.Topic, offsetJSON(r), perr))
 			return
 		}
 		t.metrics.written.Add(1)
@@ -285,4 +281,16 @@ func (t *sourceTask) commitOffsets(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// offsetJSON renders a source record's offset for messages (off the hot path).
+func offsetJSON(r *connectors.SourceRecord) string {
+	if r.Position != "" {
+		return r.Position
+	}
+	b, err := json.Marshal(r.SourceOffset)
+	if err != nil {
+		return fmt.Sprint(r.SourceOffset)
+	}
+	return string(b)
 }

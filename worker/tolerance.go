@@ -2,6 +2,7 @@ package worker
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -75,6 +76,8 @@ type tolerance struct {
 	policy ErrorPolicy
 	log    *slog.Logger
 	c      *toleranceCounters
+	// src is the source record being sent (task goroutine only), for positions.
+	src *connectors.SourceRecord
 }
 
 // errTolerated is matched (errors.Is) by every ToleratedError.
@@ -95,12 +98,15 @@ func (e *ToleratedError) Is(target error) bool { return target == errTolerated }
 // timeout, then either returns the error (tolerance none) or logs and returns
 // errTolerated (tolerance all). ctx cancellation ends the retries.
 func (t *tolerance) do(ctx context.Context, stage Stage, r *connectors.Record, op func() error) error {
-	start := time.Now()
+	var start time.Time // taken on the first failure only: the hot path reads no clock
 	delay := 300 * time.Millisecond
 	for attempt := 1; ; attempt++ {
 		err := safeCall(op)
 		if err == nil {
 			return nil
+		}
+		if start.IsZero() {
+			start = time.Now()
 		}
 		var retriable *connectors.RetriableError
 		if errors.As(err, &retriable) && t.canRetry(start, delay) {
@@ -113,14 +119,14 @@ func (t *tolerance) do(ctx context.Context, stage Stage, r *connectors.Record, o
 		}
 		t.c.failures.Add(1)
 		t.c.lastErrorMs.Store(time.Now().UnixMilli())
-		wrapped := fmt.Errorf("%s stage failed for record at %s: %w", stage, describe(r), err)
+		wrapped := fmt.Errorf("%s stage failed for record at %s: %w", stage, t.describe(r), err)
 		if !t.policy.TolerateAll {
 			return wrapped
 		}
 		t.c.skipped.Add(1)
 		if t.policy.LogEnable {
 			t.c.logged.Add(1)
-			attrs := []any{"stage", string(stage), "topic", r.Topic, "position", r.Position, "error", err.Error()}
+			attrs := []any{"stage", string(stage), "topic", r.Topic, "position", t.position(r), "error", err.Error()}
 			if t.policy.LogIncludeValue {
 				attrs = append(attrs, "key", fmt.Sprint(r.Key), "value", fmt.Sprint(r.Value))
 			}
@@ -138,6 +144,29 @@ func (t *tolerance) canRetry(start time.Time, next time.Duration) bool {
 		return false
 	}
 	return time.Since(start)+next <= t.policy.RetryTimeout
+}
+
+// describe names the record for an error message, rendering its position lazily.
+func (t *tolerance) describe(r *connectors.Record) string {
+	if r != nil && r.Position == "" {
+		if pos := t.position(r); pos != "" {
+			return fmt.Sprintf("topic %q position %s", r.Topic, pos)
+		}
+	}
+	return describe(r)
+}
+
+// position is the record's Position, or for the source record being sent its source
+// offset as JSON (computed only when an error needs it).
+func (t *tolerance) position(r *connectors.Record) string {
+	if r.Position != "" || t.src == nil || t.src.SourceOffset == nil {
+		return r.Position
+	}
+	b, err := json.Marshal(t.src.SourceOffset)
+	if err != nil {
+		return fmt.Sprint(t.src.SourceOffset)
+	}
+	return string(b)
 }
 
 func describe(r *connectors.Record) string {

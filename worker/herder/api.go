@@ -475,8 +475,11 @@ func (h *Herder) ResetOffsets(ctx context.Context, name string) (entities.Messag
 // PutTaskConfigs implements rest.Herder (the internal endpoint, leader only).
 func (h *Herder) PutTaskConfigs(ctx context.Context, name string, cfgs []map[string]string) error {
 	return h.do(ctx, func() error {
-		if err := h.writeChecks(); err != nil {
-			return err
+		// Leader only, but not refused during a rebalance: a follower publishing the
+		// task configs of a connector it just started is what ends the rebalance
+		// cycle (Java does not check for a pending rebalance here either).
+		if v := h.getView(); !v.leader {
+			return &entities.NotLeaderError{LeaderURL: v.leaderURL}
 		}
 		if !h.snap.Contains(name) {
 			return entities.ConnectorNotFound(name)
