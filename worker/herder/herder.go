@@ -173,8 +173,12 @@ func (h *Herder) Run(ctx context.Context, rejoin func()) error {
 	h.setStage("")
 	retry := time.NewTimer(time.Hour)
 	defer retry.Stop()
+	keyCheck := time.NewTicker(max(min(h.cfg.KeyTTL/4, time.Minute), time.Second))
+	defer keyCheck.Stop()
 	for {
 		select {
+		case <-keyCheck.C:
+			h.rotateSessionKey(ctx)
 		case <-ctx.Done():
 			h.shutdown()
 			return nil

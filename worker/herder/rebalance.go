@@ -166,21 +166,33 @@ func (h *Herder) revoke(conns []string, tasks []worker.TaskID) {
 // leaderDuties: distribute or rotate the session key, and tombstone the statuses of
 // deleted connectors and of tasks beyond the current task counts.
 func (h *Herder) leaderDuties(ctx context.Context) {
-	if h.getView().protocol == group.ProtocolSessioned {
-		k, ok := h.snap.SessionKey()
-		if !ok || time.Since(k.Created) > h.cfg.KeyTTL {
-			nk, err := newSessionKey()
-			if err == nil {
-				err = h.configs.PutSessionKey(ctx, nk)
-			}
-			if err != nil {
-				h.log.Error("writing session key failed", "error", err)
-			} else {
-				h.updateView(func(v *view) { v.sessionKey = &nk })
-			}
-		}
-	}
+	h.rotateSessionKey(ctx)
 	h.statuses.CleanUp(ctx, h.snap)
+}
+
+// rotateSessionKey writes a new session key when this worker leads a sessioned group
+// and the current key is missing or older than inter.worker.key.ttl.ms. The herder
+// calls it after each rebalance and periodically, so keys rotate in a stable group too.
+func (h *Herder) rotateSessionKey(ctx context.Context) {
+	v := h.getView()
+	if !v.leader || v.protocol != group.ProtocolSessioned {
+		return
+	}
+	k, ok := h.snap.SessionKey()
+	if ok && time.Since(k.Created) <= h.cfg.KeyTTL {
+		return
+	}
+	nk, err := newSessionKey()
+	if err == nil {
+		err = h.configs.PutSessionKey(ctx, nk)
+	}
+	if err != nil {
+		h.log.Error("writing session key failed", "error", err)
+		return
+	}
+	h.snap = h.configs.Snapshot()
+	h.updateView(func(v *view) { v.sessionKey = &nk })
+	h.log.Info("session key rotated")
 }
 
 func (h *Herder) currentConnectors() []string {
