@@ -197,6 +197,9 @@ func ParseConfig(cfg connectors.Config) (*Config, error) {
 	if c.Filters, err = newFilters(cfg, v["table.ignore.builtin"] == true, common.SignalTable); err != nil {
 		return nil, err
 	}
+	if err := c.checkSignalTable(); err != nil {
+		return nil, err
+	}
 	return c, nil
 }
 
@@ -259,4 +262,22 @@ func (c *Config) chunkSize() int {
 		return n
 	}
 	return 1024
+}
+
+// checkSignalTable validates signal.data.collection: Debezium's Oracle form
+// <databaseName>.<schemaName>.<tableName>, where with a PDB the database name is the
+// root database's (database.dbname); the PDB's name is accepted too.
+func (c *Config) checkSignalTable() error {
+	sig := strings.TrimSpace(c.Common.SignalTable)
+	if sig == "" {
+		return nil
+	}
+	parts := strings.Split(sig, ".")
+	if len(parts) != 3 || parts[0] == "" || parts[1] == "" || parts[2] == "" {
+		return fmt.Errorf("signal.data.collection: %q must be <databaseName>.<schemaName>.<tableName>", sig)
+	}
+	if c.DBName != "" && !strings.EqualFold(parts[0], c.DBName) && !strings.EqualFold(parts[0], c.PDBName) {
+		return fmt.Errorf("signal.data.collection: database %q is neither database.dbname %q nor database.pdb.name %q", parts[0], c.DBName, c.PDBName)
+	}
+	return nil
 }

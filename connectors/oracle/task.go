@@ -2,6 +2,7 @@ package oracle
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -81,6 +82,9 @@ func openGodror(ctx context.Context, cfg *Config) (Source, error) {
 		SchemaInclude: listOf(cfg.Raw["schema.include.list"]), SchemaExclude: listOf(cfg.Raw["schema.exclude.list"]),
 		TableInclude: listOf(cfg.Raw["table.include.list"]), TableExclude: listOf(cfg.Raw["table.exclude.list"]),
 		UsernameInclude: listOf(cfg.Raw["log.mining.username.include.list"]), UsernameExclude: listOf(cfg.Raw["log.mining.username.exclude.list"])}
+	if sig := signalTableName(cfg.Common.SignalTable); sig != "" {
+		q.Always = []string{strings.ToUpper(sig)}
+	}
 	flushTable := cfg.Raw["log.mining.flush.table.name"]
 	if flushTable == "" {
 		flushTable = "LOG_MINING_FLUSH"
@@ -97,9 +101,14 @@ func openGodror(ctx context.Context, cfg *Config) (Source, error) {
 		db.Close(ctx)
 		return Source{}, err
 	}
+	// heartbeat.action.query and the watermarks run inside the PDB, as Debezium's
+	// heartbeat connection does: that is where the idle PDB needs activity and where
+	// the signal table lives.
 	exec := func(ctx context.Context, q string) error {
-		_, err := db.SQL().ExecContext(ctx, q)
-		return err
+		return inContainer(ctx, db.SQL(), cfg.PDBName, func(c *sql.Conn) error {
+			_, err := c.ExecContext(ctx, q)
+			return err
+		})
 	}
 	var write func(ctx context.Context, id, typ, data string) error
 	if sig := signalTableName(cfg.Common.SignalTable); sig != "" {
@@ -110,8 +119,10 @@ func openGodror(ctx context.Context, cfg *Config) (Source, error) {
 			if data != "" {
 				d = data
 			}
-			_, err := db.SQL().ExecContext(ctx, ins, id, typ, d)
-			return err
+			return inContainer(ctx, db.SQL(), cfg.PDBName, func(c *sql.Conn) error {
+				_, err := c.ExecContext(ctx, ins, id, typ, d)
+				return err
+			})
 		}
 	}
 	return Source{Session: db, Catalog: cat, Dictionary: dict, Snapshot: &sqlSnapshot{db: db.SQL(), cfg: cfg}, Exec: exec, WriteSignal: write}, nil
@@ -414,8 +425,8 @@ func (t *Task) stream(ctx context.Context) error {
 		if src.Exec == nil {
 			return &fatalError{fmt.Errorf("heartbeat.action.query is set but the source cannot run statements")}
 		}
-		// The query creates captured activity in an idle PDB so its offsets keep moving.
-		hb.Action = func(ctx context.Context) error { return src.Exec(ctx, q) }
+		// The query creates activity in an idle PDB so its offsets keep moving.
+		hb.Action = func(ctx context.Context) error { return heartbeatAction(ctx, src.Exec, q, t.log) }
 	}
 	from := st.pos.SCN
 	lastWindow := time.Time{}

@@ -41,6 +41,16 @@ func TestContentsQuery(t *testing.T) {
 			want: []string{"SRC_CON_NAME = 'COREPDB'", ",9,10,11,29,68,70,71,91,92,93"},
 		},
 		{
+			name: "the signal table passes the include and username lists",
+			o:    QueryOptions{FilterMode: "in", TableInclude: []string{"FINX.ACCOUNTS"}, UsernameInclude: []string{"app"}, Always: []string{"DBZ.DEBEZIUM_SIGNAL"}},
+			want: []string{"TABLE_NAME IN ('FINX.ACCOUNTS')) AND USERNAME IN ('APP')) OR (SEG_OWNER = 'DBZ' AND TABLE_NAME = 'DEBEZIUM_SIGNAL')"},
+		},
+		{
+			name:    "bad signal table name",
+			o:       QueryOptions{Always: []string{"DBZ.SIG' OR 1=1"}},
+			wantErr: "signal.data.collection",
+		},
+		{
 			name:    "bad PDB name",
 			o:       QueryOptions{PDB: "x' OR 1=1"},
 			wantErr: "database.pdb.name",

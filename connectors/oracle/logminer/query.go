@@ -22,6 +22,11 @@ type QueryOptions struct {
 	LOB bool
 	// ExcludedSchemas are the built-in schemas never mined.
 	ExcludedSchemas []string
+	// Always lists "SCHEMA.TABLE" names whose rows pass whatever the include,
+	// exclude and username lists say: the signal table (Debezium captures it without
+	// it being in table.include.list, and its watermark rows are written by the
+	// connector's own user).
+	Always []string
 }
 
 // Columns is the select list, in the order Row scanning expects.
@@ -102,8 +107,16 @@ func ContentsQuery(o QueryOptions) (string, error) {
 		}
 		b.WriteString(" AND SRC_CON_NAME = " + quoteLiteral(strings.ToUpper(o.PDB)))
 	}
-	b.WriteString(" AND ((OPERATION_CODE IN (6,7,36)) OR (OPERATION_CODE IN (" + codes + ") AND " + strings.Join(dml, " AND ") +
-		") OR (OPERATION_CODE = 5 AND INFO NOT LIKE 'INTERNAL DDL%'))")
+	filter := strings.Join(dml, " AND ")
+	for _, t := range o.Always {
+		owner, table, ok := strings.Cut(t, ".")
+		if !ok || !identRe.MatchString(owner) || !identRe.MatchString(table) {
+			return "", fmt.Errorf("signal.data.collection: %q is not SCHEMA.TABLE of plain identifiers", t)
+		}
+		filter = "(" + filter + ") OR (SEG_OWNER = " + quoteLiteral(owner) + " AND TABLE_NAME = " + quoteLiteral(table) + ")"
+	}
+	b.WriteString(" AND ((OPERATION_CODE IN (6,7,36)) OR (OPERATION_CODE IN (" + codes + ") AND (" + filter +
+		")) OR (OPERATION_CODE = 5 AND INFO NOT LIKE 'INTERNAL DDL%'))")
 	return b.String(), nil
 }
 
