@@ -115,7 +115,7 @@ func TestMySQLBinlogFixture(t *testing.T) {
 	}
 	task := &Task{cfg: cfg, kind: newKind(false, "my"), part: map[string]any{"server": "my"}, now: func() time.Time { return fixedNow },
 		log: discardLogger(), metrics: newMetrics("mysql", "my")}
-	task.queue = make(chan []*connectors.SourceRecord, 16)
+	task.q = cdc.NewQueue(1<<16, 1<<16, handoffBatch, time.Millisecond)
 	state := newSchemaState(cfg, task.kind, &cdc.MemoryHistory{}, task.part)
 	gset, _ := parseGTIDSet("3e11fa47-71ca-11e1-9e33-c80aa9429562:1-41")
 	s := &streamer{t: task, state: state, cur: position{File: "binlog.000007", Pos: 4, GTIDs: gset.String()}, file: "binlog.000007", gset: gset}
@@ -141,17 +141,12 @@ func TestMySQLBinlogFixture(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := task.flush(context.Background()); err != nil {
-		t.Fatal(err)
-	}
 	var recs, docs []any
-	for len(task.queue) > 0 {
-		for _, r := range <-task.queue {
-			recs = append(recs, cdctest.Record(r, true, nil))
-			if env, ok := r.Value.(*schemas.Struct); ok && env != nil && r.Topic == "my.inv.docs" {
-				if after, ok := env.Get("after").(*schemas.Struct); ok && after != nil {
-					docs = append(docs, after.Get("body"))
-				}
+	for _, r := range drainTask(t, task) {
+		recs = append(recs, cdctest.Record(r, true, nil))
+		if env, ok := r.Value.(*schemas.Struct); ok && env != nil && r.Topic == "my.inv.docs" {
+			if after, ok := env.Get("after").(*schemas.Struct); ok && after != nil {
+				docs = append(docs, after.Get("body"))
 			}
 		}
 	}
@@ -169,4 +164,24 @@ func TestMySQLBinlogFixture(t *testing.T) {
 		t.Fatalf("GTID set after the last commit %s", got)
 	}
 	cdctest.Golden(t, "binlog/mysql80_json_gtid.json", map[string]any{"records": recs, "offset_after_each_event": steps})
+}
+
+// drainTask flushes what a task driven without its run goroutine emitted and returns
+// it in order.
+func drainTask(t *testing.T, task *Task) []*connectors.SourceRecord {
+	t.Helper()
+	if err := task.flush(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	var out []*connectors.SourceRecord
+	for {
+		rs, err := task.q.Poll(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rs) == 0 {
+			return out
+		}
+		out = append(out, rs...)
+	}
 }

@@ -26,7 +26,7 @@ func TestMySQLFlavorEvents(t *testing.T) {
 	}
 	task := &Task{cfg: cfg, kind: newKind(false, "my"), part: map[string]any{"server": "my"}, now: func() time.Time { return fixedNow },
 		log: discardLogger(), metrics: newMetrics("mysql", "my")}
-	task.queue = make(chan []*connectors.SourceRecord, 16)
+	task.q = cdc.NewQueue(1<<16, 1<<16, handoffBatch, time.Millisecond)
 	state := newSchemaState(cfg, task.kind, &cdc.MemoryHistory{}, task.part)
 	sid := uuid.MustParse("3e11fa47-71ca-11e1-9e33-c80aa9429562")
 	gset, _ := parseGTIDSet(sid.String() + ":1-41")
@@ -55,14 +55,9 @@ func TestMySQLFlavorEvents(t *testing.T) {
 		}
 		offs = append(offs, s.cur.offset())
 	}
-	if err := task.flush(context.Background()); err != nil {
-		t.Fatal(err)
-	}
 	var recs []any
-	for len(task.queue) > 0 {
-		for _, r := range <-task.queue {
-			recs = append(recs, cdctest.Record(r, true, nil))
-		}
+	for _, r := range drainTask(t, task) {
+		recs = append(recs, cdctest.Record(r, true, nil))
 	}
 	if got := s.cur.GTIDs; got != sid.String()+":1-43" {
 		t.Fatalf("GTID set after commit %s", got)

@@ -213,7 +213,7 @@ func (s *streamer) session(ctx context.Context, d *dialer) error {
 // next waits for the next event; with heartbeats on it gives up after one heartbeat
 // interval so that idle streams still emit heartbeats.
 func (s *streamer) next(ctx context.Context, st *replication.BinlogStreamer) (*replication.BinlogEvent, error) {
-	if len(s.t.pending) > 0 {
+	if s.t.q.Pending() > 0 {
 		// hand records over as soon as the binlog goes quiet
 		qctx, cancel := context.WithTimeout(ctx, 2*time.Millisecond)
 		ev, err := st.GetEvent(qctx)
@@ -384,7 +384,7 @@ func (s *streamer) commit(ctx context.Context, h *replication.EventHeader) error
 			return err
 		}
 	}
-	if len(t.pending) > 0 && time.Since(t.pendingSince) > maxHold {
+	if t.q.Pending() > 0 && time.Since(t.q.PendingSince()) > maxHold {
 		if err := t.flush(ctx); err != nil {
 			return err
 		}

@@ -2,11 +2,9 @@ package mysql
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/go-mysql-org/go-mysql/client"
@@ -27,20 +25,12 @@ type Task struct {
 	// history replaces the configured schema history (tests).
 	history cdc.HistoryStore
 
-	cfg   *Config
-	kind  *connectorKind
-	part  offsets.Partition
-	queue chan []*connectors.SourceRecord // batches handed from run to Poll
-
-	pending      []*connectors.SourceRecord // owned by run: records not yet handed over
-	pendingSince time.Time                  // owned by run: when the oldest pending record was queued
-	leftover     []*connectors.SourceRecord // owned by Poll: handed over, not yet returned
-	cancel       context.CancelFunc
-	done         chan struct{}
-	mu           sync.Mutex // guards runErr
-	runErr       error
-	kcl          *kgo.Client
-	metrics      *metrics
+	cfg     *Config
+	kind    *connectorKind
+	part    offsets.Partition
+	q       *cdc.Queue // run hands records to Poll through it; run is its producer
+	kcl     *kgo.Client
+	metrics *metrics
 }
 
 // NewTask returns an unstarted MySQL (or MariaDB) task.
@@ -82,20 +72,9 @@ func (t *Task) Start(ctx context.Context, raw connectors.Config, tc connectors.T
 		}
 		t.history = h
 	}
-	t.queue = make(chan []*connectors.SourceRecord, max(2, cfg.MaxQueue/handoffBatch))
-	rctx, cancel := context.WithCancel(context.Background())
-	t.cancel = cancel
-	t.done = make(chan struct{})
-	go func() {
-		defer close(t.done)
-		err := t.run(rctx, start)
-		if err != nil && !errors.Is(err, context.Canceled) {
-			t.log.Error("task failed", "error", err)
-			t.mu.Lock()
-			t.runErr = err
-			t.mu.Unlock()
-		}
-	}()
+	t.q = newQueue(cfg)
+	t.q.Start(func(ctx context.Context) error { return t.run(ctx, start) },
+		func(err error) { t.log.Error("task failed", "error", err) })
 	return nil
 }
 
@@ -126,60 +105,16 @@ func (t *Task) openHistory(ctx context.Context) (cdc.HistoryStore, error) {
 // Poll returns up to max.batch.size records, waiting at most poll.interval.ms for the
 // first one. It returns the run goroutine's error once the queue is drained.
 func (t *Task) Poll(ctx context.Context) ([]*connectors.SourceRecord, error) {
-	out := t.leftover
-	t.leftover = nil
-	if len(out) == 0 {
-		wait := time.Duration(t.cfg.PollInterval) * time.Millisecond
-		if wait <= 0 {
-			wait = 500 * time.Millisecond
-		}
-		timer := time.NewTimer(wait)
-		select {
-		case b := <-t.queue:
-			out = b
-		case <-timer.C:
-		case <-ctx.Done():
-			timer.Stop()
-			return nil, nil
-		case <-t.done:
-		}
-		timer.Stop()
-	}
-	for len(out) < t.cfg.MaxBatch {
-		select {
-		case b := <-t.queue:
-			out = append(out, b...)
-			continue
-		default:
-		}
-		break
-	}
-	if len(out) > t.cfg.MaxBatch {
-		t.leftover = out[t.cfg.MaxBatch:]
-		out = out[:t.cfg.MaxBatch]
-	}
-	t.metrics.queueRemaining.Set(float64(t.cfg.MaxQueue - len(t.queue)*handoffBatch))
-	if len(out) == 0 {
-		select {
-		case <-t.done:
-			t.mu.Lock()
-			err := t.runErr
-			t.mu.Unlock()
-			return nil, err
-		default:
-		}
-	}
-	return out, nil
+	out, err := t.q.Poll(ctx)
+	t.metrics.queueRemaining.Set(float64(t.q.Remaining()))
+	return out, err
 }
 
 // Stop cancels the run goroutine and waits for it (bounded by ctx).
 func (t *Task) Stop(ctx context.Context) error {
-	if t.cancel != nil {
-		t.cancel()
-		select {
-		case <-t.done:
-		case <-ctx.Done():
-			return ctx.Err()
+	if t.q != nil {
+		if err := t.q.Stop(ctx); err != nil {
+			return err
 		}
 	}
 	if t.kcl != nil {
@@ -196,35 +131,19 @@ const handoffBatch = 256
 // maxHold bounds how long a committed transaction's records wait for more to batch with.
 const maxHold = 10 * time.Millisecond
 
-// emit queues records for Poll; it blocks while the queue is full.
-func (t *Task) emit(ctx context.Context, rs ...*connectors.SourceRecord) error {
-	for _, r := range rs {
-		if r != nil {
-			if len(t.pending) == 0 {
-				t.pendingSince = time.Now()
-			}
-			t.pending = append(t.pending, r)
-		}
-	}
-	if len(t.pending) >= handoffBatch {
-		return t.flush(ctx)
-	}
-	return nil
+// newQueue returns the task's queue for cfg's max.queue.size, max.batch.size and
+// poll.interval.ms.
+func newQueue(cfg *Config) *cdc.Queue {
+	return cdc.NewQueue(cfg.MaxQueue, cfg.MaxBatch, handoffBatch, time.Duration(cfg.PollInterval)*time.Millisecond)
 }
 
-// flush hands the pending records to Poll.
-func (t *Task) flush(ctx context.Context) error {
-	if len(t.pending) == 0 {
-		return nil
-	}
-	select {
-	case t.queue <- t.pending:
-		t.pending = make([]*connectors.SourceRecord, 0, handoffBatch)
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
+// emit queues records for Poll; it blocks while the queue is full. Run goroutine only.
+func (t *Task) emit(ctx context.Context, rs ...*connectors.SourceRecord) error {
+	return t.q.Emit(ctx, rs...)
 }
+
+// flush hands the pending records to Poll. Run goroutine only.
+func (t *Task) flush(ctx context.Context) error { return t.q.Flush(ctx) }
 
 // run is the task's single owner goroutine: snapshot as the mode requires, then stream.
 func (t *Task) run(ctx context.Context, stored *position) error {
