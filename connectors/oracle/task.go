@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -51,11 +50,7 @@ type Task struct {
 
 	cfg      *Config
 	part     offsets.Partition
-	queue    chan *connectors.SourceRecord
-	cancel   context.CancelFunc
-	done     chan struct{}
-	mu       sync.Mutex // guards runErr
-	runErr   error
+	q        *cdc.Queue // run hands records to Poll through it, one at a time
 	kcl      *kgo.Client
 	metrics  *Metrics
 	lastOff  offsets.Offset // offset of the last record queued; owned by run
@@ -175,19 +170,8 @@ func (t *Task) Start(ctx context.Context, raw connectors.Config, tc connectors.T
 			return err
 		}
 	}
-	t.queue = make(chan *connectors.SourceRecord, cfg.Common.MaxQueue)
-	rctx, cancel := context.WithCancel(context.Background())
-	t.cancel = cancel
-	t.done = make(chan struct{})
-	go func() {
-		defer close(t.done)
-		if err := t.run(rctx); err != nil && !errors.Is(err, context.Canceled) {
-			t.log.Error("task failed", "error", err)
-			t.mu.Lock()
-			t.runErr = err
-			t.mu.Unlock()
-		}
-	}()
+	t.q = cdc.NewQueue(cfg.Common.MaxQueue, cfg.Common.MaxBatch, 1, time.Duration(cfg.Common.PollInterval)*time.Millisecond)
+	t.q.Start(t.run, func(err error) { t.log.Error("task failed", "error", err) })
 	return nil
 }
 
@@ -218,51 +202,14 @@ func (t *Task) openHistory(ctx context.Context) (cdc.HistoryStore, error) {
 // Poll returns up to max.batch.size records, waiting at most poll.interval.ms for
 // the first. It returns the run goroutine's error once the queue is drained.
 func (t *Task) Poll(ctx context.Context) ([]*connectors.SourceRecord, error) {
-	wait := time.Duration(t.cfg.Common.PollInterval) * time.Millisecond
-	if wait <= 0 {
-		wait = 500 * time.Millisecond
-	}
-	timer := time.NewTimer(wait)
-	defer timer.Stop()
-	var out []*connectors.SourceRecord
-	select {
-	case r := <-t.queue:
-		out = append(out, r)
-	case <-timer.C:
-	case <-ctx.Done():
-		return nil, nil
-	case <-t.done:
-	}
-	for len(out) < t.cfg.Common.MaxBatch {
-		select {
-		case r := <-t.queue:
-			out = append(out, r)
-			continue
-		default:
-		}
-		break
-	}
-	if len(out) == 0 {
-		select {
-		case <-t.done:
-			t.mu.Lock()
-			err := t.runErr
-			t.mu.Unlock()
-			return nil, err
-		default:
-		}
-	}
-	return out, nil
+	return t.q.Poll(ctx)
 }
 
 // Stop cancels the run goroutine and waits for it (bounded by ctx).
 func (t *Task) Stop(ctx context.Context) error {
-	if t.cancel != nil {
-		t.cancel()
-		select {
-		case <-t.done:
-		case <-ctx.Done():
-			return ctx.Err()
+	if t.q != nil {
+		if err := t.q.Stop(ctx); err != nil {
+			return err
 		}
 	}
 	if t.kcl != nil {
@@ -273,12 +220,13 @@ func (t *Task) Stop(ctx context.Context) error {
 
 func (t *Task) emit(ctx context.Context, rs ...*connectors.SourceRecord) error {
 	for _, r := range rs {
-		select {
-		case t.queue <- r:
-			t.lastOff = r.SourceOffset
-		case <-ctx.Done():
-			return ctx.Err()
+		if r == nil {
+			continue
 		}
+		if err := t.q.Emit(ctx, r); err != nil {
+			return err
+		}
+		t.lastOff = r.SourceOffset
 	}
 	return nil
 }
