@@ -9,11 +9,13 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strconv"
 	"time"
 
 	"github.com/gonnect/gonnect/connectors"
 	"github.com/gonnect/gonnect/connectors/oracle"
 	"github.com/gonnect/gonnect/connectors/oracle/logminer"
+	"github.com/gonnect/gonnect/connectors/oracle/sqlredo"
 )
 
 // Scenario is the part of a scenario file replay reads; other keys are ignored.
@@ -22,6 +24,15 @@ type Scenario struct {
 	Database        struct {
 		SystimestampOffset string `json:"systimestamp_offset"`
 	} `json:"database"`
+	// Snapshot, when set, starts the replay where a snapshot at SCN handed over to
+	// streaming, with Debezium's snapshot_pending_tx value (transactions open then).
+	Snapshot *struct {
+		SCN       string `json:"scn"`
+		PendingTx string `json:"pending_tx"`
+	} `json:"snapshot"`
+	// IncrementalSnapshotRows are the table rows ("SCHEMA.TABLE" → rows of printed
+	// column values, null for NULL) that incremental snapshot chunks read.
+	IncrementalSnapshotRows map[string][][]*string `json:"incremental_snapshot_rows"`
 }
 
 // Replay drives one Stream window by window. Not safe for concurrent use.
@@ -64,9 +75,35 @@ func New(scenario, tables io.Reader, log *slog.Logger) (*Replay, error) {
 	}
 	fixed := time.Unix(0, 0).UTC()
 	scfg.Now = func() time.Time { return fixed }
+	if len(sc.IncrementalSnapshotRows) > 0 {
+		snap := &oracle.MemorySnapshot{Rows: map[string][][]any{}}
+		for table, rows := range sc.IncrementalSnapshotRows {
+			for _, r := range rows {
+				vals := make([]any, len(r))
+				for i, v := range r {
+					if v != nil {
+						vals[i] = sqlredo.Value{Kind: sqlredo.String, Text: *v}
+					}
+				}
+				snap.Rows[table] = append(snap.Rows[table], vals)
+			}
+		}
+		scfg.Incremental.Read = func(ti *oracle.TableInfo, after []any, n int) ([][]any, error) {
+			return snap.ReadChunk(context.Background(), ti, after, n)
+		}
+	}
 	st, err := oracle.NewStream(scfg, catalog, oracle.Position{}, log, oracle.NewMetrics("replay", "0"))
 	if err != nil {
 		return nil, err
+	}
+	if s := sc.Snapshot; s != nil {
+		scn, err := strconv.ParseUint(s.SCN, 10, 64)
+		if err != nil {
+			return nil, fmt.Errorf("scenario snapshot.scn: %q is not an SCN", s.SCN)
+		}
+		if err := st.HandOver(scn, s.PendingTx); err != nil {
+			return nil, fmt.Errorf("scenario snapshot.pending_tx: %w", err)
+		}
 	}
 	return &Replay{stream: st, prefix: cfg.Common.Topics.SchemaChange()}, nil
 }

@@ -329,3 +329,30 @@ func TestRunReportsBadInput(t *testing.T) {
 		})
 	}
 }
+
+// TestReplaySignalsHandoverAndHeartbeats replays connectors/oracle/testdata's
+// *.scenario.json: the snapshot-to-streaming handover of transactions open at the
+// snapshot SCN (H01) and an incremental snapshot driven through the signal table
+// (I01), each against the tables file its scenario names.
+func TestReplaySignalsHandoverAndHeartbeats(t *testing.T) {
+	matches, err := filepath.Glob(filepath.Join("..", "testdata", "*.scenario.json"))
+	if err != nil || len(matches) == 0 {
+		t.Fatalf("no scenarios in ../testdata")
+	}
+	for _, exp := range matches {
+		name := strings.TrimSuffix(filepath.Base(exp), ".scenario.json")
+		t.Run(name, func(t *testing.T) {
+			raw, err := os.ReadFile(exp)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var sc struct {
+				TablesFile string `json:"tables_file"`
+			}
+			if err := json.Unmarshal(raw, &sc); err != nil || sc.TablesFile == "" {
+				t.Fatalf("%s: tables_file missing (%v)", exp, err)
+			}
+			checkScenario(t, exp, filepath.Join("..", "testdata", name+".jsonl"), filepath.Join("..", "testdata", sc.TablesFile))
+		})
+	}
+}
