@@ -1,7 +1,15 @@
 // Package cdc is what Gonnect's Debezium-compatible CDC connectors (MySQL/MariaDB in
-// connectors/mysql, Oracle in connectors/oracle) share. It owns no goroutines; every
-// stateful type (Heartbeat, TxMonitor) belongs to the task's streaming goroutine, and
-// the immutable ones (TableSchema, schemas) are safe to share.
+// connectors/mysql, Oracle in connectors/oracle) share. Apart from Queue, which runs the
+// task's producer goroutine, it owns no goroutines; every stateful type (Heartbeat,
+// TxMonitor) belongs to the task's streaming goroutine, and the immutable ones
+// (TableSchema, schemas) are safe to share.
+//
+// # Task plumbing
+//
+// Queue is the hand-over from a task's run goroutine to the worker's Poll: Start runs
+// the producer, Emit/Flush queue records in batches (bounded by max.queue.size), Poll
+// returns up to max.batch.size records and then the producer's error, Stop cancels and
+// waits. Both connectors' SourceTask methods delegate to it.
 //
 // # Table model and Connect schemas
 //
