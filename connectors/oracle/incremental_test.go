@@ -1,14 +1,20 @@
 package oracle_test
 
 import (
+	"context"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/gonnect/gonnect/connectors"
+	"github.com/gonnect/gonnect/connectors/cdc"
+	"github.com/gonnect/gonnect/connectors/cdc/cdctest"
 	"github.com/gonnect/gonnect/connectors/oracle"
+	"github.com/gonnect/gonnect/connectors/oracle/logminer"
+	"github.com/gonnect/gonnect/offsets"
 )
 
 // I01 drives signals through the source channel (FINX.DEBEZIUM_SIGNAL) in a recorded
@@ -170,5 +176,49 @@ func TestIncrementalSnapshotResumesFromOffsets(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestTaskIncrementalSnapshotWiring runs I01 through the task: the source's
+// Snapshotter serves chunks (ChunkReader) and WriteSignal receives the watermarks.
+func TestTaskIncrementalSnapshotWiring(t *testing.T) {
+	ws := loadRecorded(t, "I01-incremental-snapshot-signals.jsonl")
+	cat, snap, _ := i01(t)
+	var mu sync.Mutex
+	var written []string
+	open := func(ctx context.Context, _ *oracle.Config) (oracle.Source, error) {
+		return oracle.Source{Session: logminer.NewRecorded(ws), Catalog: cat, Snapshot: snap,
+			WriteSignal: func(_ context.Context, id, typ, data string) error {
+				mu.Lock()
+				defer mu.Unlock()
+				written = append(written, id)
+				return nil
+			}}, nil
+	}
+	raw := taskConfig()
+	raw["signal.data.collection"] = "CBS.FINX.DEBEZIUM_SIGNAL"
+	raw["incremental.snapshot.chunk.size"] = "2"
+	offs := &cdctest.Offsets{}
+	offs.Set(offsets.Partition{"server": "corebank"}, offsets.Offset{"scn": "6000000", "commit_scn": "6000000:1:"})
+	task := oracle.NewTaskWith(open, &cdc.MemoryHistory{}, slog.New(slog.DiscardHandler))
+	if err := task.Start(context.Background(), raw, cdctest.TaskContext{O: offs}); err != nil {
+		t.Fatal(err)
+	}
+	defer task.Stop(context.Background())
+	got := pollUntil(t, task, func(rs []*connectors.SourceRecord) bool { return len(accounts(rs)) >= 8 })
+	var rs []string
+	for _, r := range accounts(got) {
+		if r.Value != nil && strings.HasSuffix(describe(r), " incremental") {
+			rs = append(rs, describe(r))
+		}
+	}
+	if strings.Join(rs, "\n") != "corebank.FINX.ACCOUNTS r Struct{ACCT_ID=7000001} incremental\n"+
+		"corebank.FINX.ACCOUNTS r Struct{ACCT_ID=7000003} incremental\ncorebank.FINX.ACCOUNTS r Struct{ACCT_ID=7000004} incremental" {
+		t.Errorf("chunk records:\n%s", strings.Join(rs, "\n"))
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(written) < 6 || written[0] != "sig-1-1-open" || written[1] != "sig-1-1-close" {
+		t.Errorf("watermarks written through the source: %v", written)
 	}
 }
