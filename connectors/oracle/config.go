@@ -253,7 +253,8 @@ func (c *Config) StreamConfig() StreamConfig {
 		Modes: c.Modes, Keys: c.Common.KeyColumns, Retention: c.Retention, BufferLimit: c.BufferLimit, SpillDir: c.SpillDir,
 		IncludeSchemaChanges: c.Common.IncludeSchema, TxMetadata: c.Common.TxMetadata,
 		SkipUnchanged: strings.EqualFold(strings.TrimSpace(c.Raw["skip.messages.without.change"]), "true"),
-		SignalTable:   c.Common.SignalTable, Incremental: IncrementalSource{ChunkSize: c.chunkSize()}}
+		SignalTable:   c.Common.SignalTable, Incremental: IncrementalSource{ChunkSize: c.chunkSize(),
+			DeleteWatermarks: strings.EqualFold(strings.TrimSpace(c.Raw["incremental.snapshot.watermarking.strategy"]), "INSERT_DELETE")}}
 }
 
 // chunkSize is incremental.snapshot.chunk.size (default 1024).

@@ -34,6 +34,13 @@ type IncrementalSource struct {
 	// so that it comes back through LogMiner. nil when watermarks are written by
 	// someone else (replays of recorded sessions that already hold them).
 	Watermark func(id, typ, data string) error
+	// DeleteWatermarks is incremental.snapshot.watermarking.strategy=INSERT_DELETE:
+	// the window closes by deleting its open row (Delete) instead of inserting a
+	// close row, and a mined DELETE of "<window>-open" closes the window.
+	DeleteWatermarks bool
+	// Delete deletes the signal table row with the given ID and commits (nil like
+	// Watermark).
+	Delete func(id string) error
 }
 
 // Offset keys of a running incremental snapshot: Debezium's collection list and
@@ -123,7 +130,13 @@ func (s *Stream) nextChunk(off offsets.Offset) error {
 			inc.chunkEnd = keyValues(v.info, rows[len(rows)-1])
 		}
 		inc.short = len(rows) < size
-		if w := s.cfg.Incremental.Watermark; w != nil {
+		if s.cfg.Incremental.DeleteWatermarks {
+			if d := s.cfg.Incremental.Delete; d != nil {
+				if err := d(inc.window + "-open"); err != nil {
+					return fmt.Errorf("deleting the incremental snapshot open watermark %s-open from %s: %w", inc.window, s.cfg.SignalTable, err)
+				}
+			}
+		} else if w := s.cfg.Incremental.Watermark; w != nil {
 			if err := w(inc.window+"-close", SignalWindowClose, ""); err != nil {
 				return fmt.Errorf("writing the incremental snapshot close watermark %s-close to %s: %w", inc.window, s.cfg.SignalTable, err)
 			}

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/gonnect/gonnect/connectors/cdc"
 	"github.com/gonnect/gonnect/connectors/oracle/sqlredo"
 	"github.com/gonnect/gonnect/offsets"
 )
@@ -50,15 +51,24 @@ func (s *Stream) isSignalTable(name string) bool {
 // is the offset of the signal row's own record.
 func (s *Stream) signal(ch change, off offsets.Offset) error {
 	cols := ch.version.info.Table.Columns
+	row := ch.after
+	if ch.op == cdc.OpDelete {
+		row = ch.before
+	}
 	get := func(name string) string {
 		for i := range cols {
-			if strings.EqualFold(cols[i].Name, name) && i < len(ch.after) {
-				return valueText(ch.after[i])
+			if strings.EqualFold(cols[i].Name, name) && i < len(row) {
+				return valueText(row[i])
 			}
 		}
 		return ""
 	}
 	id, typ, data := get("ID"), get("TYPE"), get("DATA")
+	if ch.op == cdc.OpDelete {
+		// INSERT_DELETE: deleting a window's open row closes it (Debezium renames
+		// "open" to "close" in the id)
+		id, typ = strings.ReplaceAll(id, "open", "close"), SignalWindowClose
+	}
 	where := ch.meta.position("")
 	var d signalData
 	if strings.TrimSpace(data) != "" {

@@ -475,7 +475,7 @@ func (em *txEmitter) emit(ch change, last bool) error {
 	if err := s.put(recs...); err != nil {
 		return err
 	}
-	if ch.op == cdc.OpCreate && s.isSignalTable(ch.name) {
+	if (ch.op == cdc.OpCreate || ch.op == cdc.OpDelete && s.cfg.Incremental.DeleteWatermarks) && s.isSignalTable(ch.name) {
 		return s.signal(ch, off)
 	}
 	return nil

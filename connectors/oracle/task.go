@@ -32,6 +32,9 @@ type Source struct {
 	// WriteSignal inserts and commits a row (ID, TYPE, DATA) of the signal table:
 	// the incremental snapshot watermarks. nil when the source cannot write.
 	WriteSignal func(ctx context.Context, id, typ, data string) error
+	// DeleteSignal deletes and commits the signal table row with ID id (watermark
+	// strategy INSERT_DELETE). nil when the source cannot write.
+	DeleteSignal func(ctx context.Context, id string) error
 }
 
 // Opener connects a Source. The default opens godror; tests pass recorded rows.
@@ -106,9 +109,17 @@ func openGodror(ctx context.Context, cfg *Config) (Source, error) {
 		})
 	}
 	var write func(ctx context.Context, id, typ, data string) error
+	var del func(ctx context.Context, id string) error
 	if sig := signalTableName(cfg.Common.SignalTable); sig != "" {
 		owner, table, _ := strings.Cut(sig, ".")
 		ins := "INSERT INTO " + quoteIdent(owner) + "." + quoteIdent(table) + " (ID, TYPE, DATA) VALUES (:1, :2, :3)"
+		rm := "DELETE FROM " + quoteIdent(owner) + "." + quoteIdent(table) + " WHERE ID = :1"
+		del = func(ctx context.Context, id string) error {
+			return inContainer(ctx, db.SQL(), cfg.PDBName, func(c *sql.Conn) error {
+				_, err := c.ExecContext(ctx, rm, id)
+				return err
+			})
+		}
 		write = func(ctx context.Context, id, typ, data string) error {
 			var d any
 			if data != "" {
@@ -120,7 +131,7 @@ func openGodror(ctx context.Context, cfg *Config) (Source, error) {
 			})
 		}
 	}
-	return Source{Session: db, Catalog: cat, Dictionary: dict, Snapshot: &sqlSnapshot{db: db.SQL(), cfg: cfg}, Exec: exec, WriteSignal: write}, nil
+	return Source{Session: db, Catalog: cat, Dictionary: dict, Snapshot: &sqlSnapshot{db: db.SQL(), cfg: cfg}, Exec: exec, WriteSignal: write, DeleteSignal: del}, nil
 }
 
 func listOf(s string) []string {
@@ -317,6 +328,9 @@ func (t *Task) stream(ctx context.Context) error {
 		scfg.Incremental.Read = func(ti *TableInfo, after []any, n int) ([][]any, error) { return cr.ReadChunk(ctx, ti, after, n) }
 		if src.WriteSignal != nil {
 			scfg.Incremental.Watermark = func(id, typ, data string) error { return src.WriteSignal(ctx, id, typ, data) }
+		}
+		if src.DeleteSignal != nil {
+			scfg.Incremental.Delete = func(id string) error { return src.DeleteSignal(ctx, id) }
 		}
 	}
 	st, err := NewStream(scfg, catalog, pos, t.log, t.metrics)
