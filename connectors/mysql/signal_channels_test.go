@@ -218,6 +218,21 @@ func TestSignalChannels(t *testing.T) {
 			if n := len(incrementalRows(h.got, topic)); n != 40 {
 				t.Fatalf("stopped snapshot emitted %d more rows", n-40)
 			}
+
+			// a restarted task does not run the signals again (the kafka channel resumes
+			// after the group's committed offset, the source channel after the stored
+			// binlog position): once a new signal ran, nothing old has
+			h.stop()
+			lb = h.startLogged()
+			send(testSignal{key: "srv", id: "e1", typ: sigLog, data: `{"message":"after restart"}`})
+			waitLog("signal: after restart")
+			barrier()
+			if n := len(incrementalRows(h.got, topic)); n != 40 {
+				t.Fatalf("restarted task emitted %d more incremental rows", n-40)
+			}
+			if strings.Contains(lb.String(), "signal: hello") {
+				t.Fatalf("restarted task ran an old log signal:\n%s", lb.String())
+			}
 		})
 	}
 }
