@@ -37,17 +37,25 @@ COMMIT; -- XID 7
 BEGIN;
 UPDATE inv.docs SET body = '{"a": "b", "big": 5000000000, "nested": {"k": [true]}}' WHERE id = 2;
 COMMIT; -- XID 8
+
+-- GTID 5f2c7c0e-9a3b-11ee-8c90-0242ac120002:7, a transaction of another source applied
+-- by this server as a replica (its events keep that source's server_id, 556677;
+-- 5f2c...:1-6 are in PREVIOUS_GTIDS too)
+BEGIN;
+INSERT INTO inv.docs VALUES (4, '"just a string"'), (5, '{"e": {}, "z": []}');
+COMMIT; -- XID 9
 `
 
 // buildMySQLJSONGTIDBinlog assembles the binlog of mysqlJSONGTIDSQL.
 func buildMySQLJSONGTIDBinlog() []byte {
 	sid := [16]byte(uuid.MustParse("3e11fa47-71ca-11e1-9e33-c80aa9429562"))
+	other := [16]byte(uuid.MustParse("5f2c7c0e-9a3b-11ee-8c90-0242ac120002"))
 	w := newBinlogWriter(1700000000, 223344)
 	w.formatDescription("8.0.36")
-	w.previousGTIDs([]gtidInterval{{sid: sid, start: 1, end: 42}})
+	w.previousGTIDs([]gtidInterval{{sid: sid, start: 1, end: 42}, {sid: other, start: 1, end: 7}})
 	const commit = 1700000000 * 1_000_000
 	// tx writes one transaction after its GTID event, with the GTID's transaction length.
-	tx := func(gno uint64, body func(*binlogWriter)) {
+	tx := func(sid [16]byte, gno uint64, body func(*binlogWriter)) {
 		probe := newBinlogWriter(w.ts, w.sid)
 		body(probe)
 		rest := uint64(probe.buf.Len() - 4)
@@ -56,12 +64,12 @@ func buildMySQLJSONGTIDBinlog() []byte {
 		if n >= 251 {
 			n += 2
 		}
-		w.gtid(sid, gno, gno-41, commit+gno, n)
+		w.gtid(sid, gno, gno, commit+gno, n)
 		body(w)
 	}
-	tx(42, func(w *binlogWriter) { w.query(11, "inv", "CREATE TABLE inv.docs (id INT PRIMARY KEY, body JSON)") })
+	tx(sid, 42, func(w *binlogWriter) { w.query(11, "inv", "CREATE TABLE inv.docs (id INT PRIMARY KEY, body JSON)") })
 	types := []byte{mysqlTypeLong, mysqlTypeJSON}
-	tx(43, func(w *binlogWriter) {
+	tx(sid, 43, func(w *binlogWriter) {
 		w.query(12, "inv", "BEGIN")
 		w.tableMap(88, "inv", "docs", types, []bool{false, true})
 		w.rows(evWriteRowsV2, 88, []fixtureRow{
@@ -71,7 +79,7 @@ func buildMySQLJSONGTIDBinlog() []byte {
 		})
 		w.xid(7)
 	})
-	tx(44, func(w *binlogWriter) {
+	tx(sid, 44, func(w *binlogWriter) {
 		w.query(12, "inv", "BEGIN")
 		w.tableMap(88, "inv", "docs", types, []bool{false, true})
 		w.rows(evUpdateRowsV2, 88, []fixtureRow{
@@ -79,6 +87,16 @@ func buildMySQLJSONGTIDBinlog() []byte {
 			{id: 2, doc: jsonBinary(map[string]any{"a": "b", "big": 5000000000, "nested": map[string]any{"k": []any{true}}})},
 		})
 		w.xid(8)
+	})
+	w.sid = 556677
+	tx(other, 7, func(w *binlogWriter) {
+		w.query(31, "inv", "BEGIN")
+		w.tableMap(88, "inv", "docs", types, []bool{false, true})
+		w.rows(evWriteRowsV2, 88, []fixtureRow{
+			{id: 4, doc: jsonBinary("just a string")},
+			{id: 5, doc: jsonBinary(map[string]any{"e": map[string]any{}, "z": []any{}})},
+		})
+		w.xid(9)
 	})
 	return w.buf.Bytes()
 }
@@ -117,7 +135,7 @@ func TestMySQLBinlogFixture(t *testing.T) {
 		log: discardLogger(), metrics: newMetrics("mysql", "my")}
 	task.q = cdc.NewQueue(1<<16, 1<<16, handoffBatch, time.Millisecond)
 	state := newSchemaState(cfg, task.kind, &cdc.MemoryHistory{}, task.part)
-	gset, _ := parseGTIDSet("3e11fa47-71ca-11e1-9e33-c80aa9429562:1-41")
+	gset, _ := parseGTIDSet("3e11fa47-71ca-11e1-9e33-c80aa9429562:1-41,5f2c7c0e-9a3b-11ee-8c90-0242ac120002:1-6")
 	s := &streamer{t: task, state: state, cur: position{File: "binlog.000007", Pos: 4, GTIDs: gset.String()}, file: "binlog.000007", gset: gset}
 
 	p := replication.NewBinlogParser()
@@ -151,7 +169,7 @@ func TestMySQLBinlogFixture(t *testing.T) {
 		}
 	}
 	want := []any{`{"id":7,"name":"café","tags":["x",true,null],"price":12.5}`, `[1,-2,70000,3.25,"x",false]`, nil,
-		`{"a":"b","big":5000000000,"nested":{"k":[true]}}`}
+		`{"a":"b","big":5000000000,"nested":{"k":[true]}}`, `"just a string"`, `{"e":{},"z":[]}`}
 	if len(docs) != len(want) {
 		t.Fatalf("JSON values %q, want %q", docs, want)
 	}
@@ -160,7 +178,7 @@ func TestMySQLBinlogFixture(t *testing.T) {
 			t.Errorf("JSON value %d = %v, want Debezium's %v", i, docs[i], want[i])
 		}
 	}
-	if got := s.cur.GTIDs; got != "3e11fa47-71ca-11e1-9e33-c80aa9429562:1-44" {
+	if got := s.cur.GTIDs; got != "3e11fa47-71ca-11e1-9e33-c80aa9429562:1-44,5f2c7c0e-9a3b-11ee-8c90-0242ac120002:1-7" {
 		t.Fatalf("GTID set after the last commit %s", got)
 	}
 	cdctest.Golden(t, "binlog/mysql80_json_gtid.json", map[string]any{"records": recs, "offset_after_each_event": steps})

@@ -19,3 +19,10 @@ COMMIT; -- XID 7
 BEGIN;
 UPDATE inv.docs SET body = '{"a": "b", "big": 5000000000, "nested": {"k": [true]}}' WHERE id = 2;
 COMMIT; -- XID 8
+
+-- GTID 5f2c7c0e-9a3b-11ee-8c90-0242ac120002:7, a transaction of another source applied
+-- by this server as a replica (its events keep that source's server_id, 556677;
+-- 5f2c...:1-6 are in PREVIOUS_GTIDS too)
+BEGIN;
+INSERT INTO inv.docs VALUES (4, '"just a string"'), (5, '{"e": {}, "z": []}');
+COMMIT; -- XID 9
