@@ -80,6 +80,14 @@ func (inc *incremental) dropWindow() {
 	inc.window, inc.open, inc.chunk, inc.order, inc.chunkEnd, inc.short = "", false, nil, nil, nil, false
 }
 
+// sourceIOError is a database error of the incremental snapshot's chunk reads and
+// watermark writes: the task retries it (a new session resumes from the last offset,
+// which re-issues the chunk) instead of failing.
+type sourceIOError struct{ err error }
+
+func (e *sourceIOError) Error() string { return e.err.Error() }
+func (e *sourceIOError) Unwrap() error { return e.err }
+
 // names returns the tables with a current model, sorted.
 func (r *tableRegistry) names() []string {
 	out := make([]string, 0, len(r.versions))
@@ -113,12 +121,12 @@ func (s *Stream) nextChunk(off offsets.Offset) error {
 		size := max(s.cfg.Incremental.ChunkSize, 1)
 		if w := s.cfg.Incremental.Watermark; w != nil {
 			if err := w(inc.window+"-open", SignalWindowOpen, ""); err != nil {
-				return fmt.Errorf("writing the incremental snapshot open watermark %s-open to %s: %w", inc.window, s.cfg.SignalTable, err)
+				return &sourceIOError{fmt.Errorf("writing the incremental snapshot open watermark %s-open to %s: %w", inc.window, s.cfg.SignalTable, err)}
 			}
 		}
 		rows, err := s.cfg.Incremental.Read(v.info, inc.lastKey, size)
 		if err != nil {
-			return fmt.Errorf("incremental snapshot of %s after key %v: %w", name, keyTexts(inc.lastKey), err)
+			return &sourceIOError{fmt.Errorf("incremental snapshot of %s after key %v: %w", name, keyTexts(inc.lastKey), err)}
 		}
 		inc.chunk, inc.order, inc.chunkEnd = map[string][]any{}, nil, nil
 		for _, r := range rows {
@@ -133,12 +141,12 @@ func (s *Stream) nextChunk(off offsets.Offset) error {
 		if s.cfg.Incremental.DeleteWatermarks {
 			if d := s.cfg.Incremental.Delete; d != nil {
 				if err := d(inc.window + "-open"); err != nil {
-					return fmt.Errorf("deleting the incremental snapshot open watermark %s-open from %s: %w", inc.window, s.cfg.SignalTable, err)
+					return &sourceIOError{fmt.Errorf("deleting the incremental snapshot open watermark %s-open from %s: %w", inc.window, s.cfg.SignalTable, err)}
 				}
 			}
 		} else if w := s.cfg.Incremental.Watermark; w != nil {
 			if err := w(inc.window+"-close", SignalWindowClose, ""); err != nil {
-				return fmt.Errorf("writing the incremental snapshot close watermark %s-close to %s: %w", inc.window, s.cfg.SignalTable, err)
+				return &sourceIOError{fmt.Errorf("writing the incremental snapshot close watermark %s-close to %s: %w", inc.window, s.cfg.SignalTable, err)}
 			}
 		}
 		break

@@ -2,6 +2,7 @@ package oracle_test
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -253,5 +254,69 @@ func TestIncrementalSnapshotInsertDeleteWatermarks(t *testing.T) {
 	}
 	if _, ok := st.Offset()[oracle.OffsetIncrementalCollections]; ok {
 		t.Errorf("the snapshot did not complete: %v", st.Offset())
+	}
+}
+
+// flakyChunks fails its first chunk read, as a dropped connection would.
+type flakyChunks struct {
+	*oracle.MemorySnapshot
+	mu    sync.Mutex
+	calls int
+}
+
+func (f *flakyChunks) ReadChunk(ctx context.Context, t *oracle.TableInfo, after []any, n int) ([][]any, error) {
+	f.mu.Lock()
+	f.calls++
+	first := f.calls == 1
+	f.mu.Unlock()
+	if first {
+		return nil, errors.New("ORA-03113: end-of-file on communication channel")
+	}
+	return f.MemorySnapshot.ReadChunk(ctx, t, after, n)
+}
+
+// TestTaskIncrementalSnapshotSurvivesChunkReadFailure: the first chunk read fails
+// after the execute-snapshot signal's record was handed on; the task reconnects, and
+// the signal's offset (which already names the running snapshot) resumes it.
+func TestTaskIncrementalSnapshotSurvivesChunkReadFailure(t *testing.T) {
+	ws := loadRecorded(t, "I01-incremental-snapshot-signals.jsonl")
+	cat, snap, _ := i01(t)
+	flaky := &flakyChunks{MemorySnapshot: snap}
+	open := func(ctx context.Context, _ *oracle.Config) (oracle.Source, error) {
+		return oracle.Source{Session: logminer.NewRecorded(ws), Catalog: cat, Snapshot: flaky}, nil
+	}
+	raw := taskConfig()
+	raw["signal.data.collection"] = "CBS.FINX.DEBEZIUM_SIGNAL"
+	raw["incremental.snapshot.chunk.size"] = "2"
+	offs := &cdctest.Offsets{}
+	offs.Set(offsets.Partition{"server": "corebank"}, offsets.Offset{"scn": "6000000", "commit_scn": "6000000:1:"})
+	task := oracle.NewTaskWith(open, &cdc.MemoryHistory{}, slog.New(slog.DiscardHandler))
+	if err := task.Start(context.Background(), raw, cdctest.TaskContext{O: offs}); err != nil {
+		t.Fatal(err)
+	}
+	defer task.Stop(context.Background())
+	got := pollUntil(t, task, func(rs []*connectors.SourceRecord) bool {
+		n := 0
+		for _, r := range accounts(rs) {
+			if r.Value != nil && strings.HasSuffix(describe(r), " incremental") {
+				n++
+			}
+		}
+		return n >= 3
+	})
+	var rs []string
+	for _, r := range accounts(got) {
+		if r.Value != nil && strings.HasSuffix(describe(r), " incremental") {
+			rs = append(rs, describe(r))
+		}
+	}
+	if strings.Join(rs, "\n") != "corebank.FINX.ACCOUNTS r Struct{ACCT_ID=7000001} incremental\n"+
+		"corebank.FINX.ACCOUNTS r Struct{ACCT_ID=7000003} incremental\ncorebank.FINX.ACCOUNTS r Struct{ACCT_ID=7000004} incremental" {
+		t.Errorf("chunk records:\n%s", strings.Join(rs, "\n"))
+	}
+	flaky.mu.Lock()
+	defer flaky.mu.Unlock()
+	if flaky.calls < 4 {
+		t.Errorf("%d chunk reads: the failed one was not retried", flaky.calls)
 	}
 }

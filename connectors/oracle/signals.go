@@ -46,10 +46,18 @@ func (s *Stream) isSignalTable(name string) bool {
 	return s.cfg.SignalTable != "" && strings.EqualFold(signalTableName(s.cfg.SignalTable), name)
 }
 
-// signal handles a row inserted into the signal table (columns ID, TYPE, DATA), at
-// the commit of its transaction: the source channel of Debezium's signalling. off
-// is the offset of the signal row's own record.
-func (s *Stream) signal(ch change, off offsets.Offset) error {
+// signalRow is one parsed row of the signal table.
+type signalRow struct {
+	id, typ, where string
+	data           signalData
+	valid          bool
+	started        bool // execute-snapshot started a new incremental snapshot
+	stopCurrent    bool // stop-snapshot abandoned the chunk of the current table
+}
+
+// readSignal parses a row inserted into the signal table (columns ID, TYPE, DATA),
+// or, with INSERT_DELETE watermarks, a deleted window-open row.
+func (s *Stream) readSignal(ch change) *signalRow {
 	cols := ch.version.info.Table.Columns
 	row := ch.after
 	if ch.op == cdc.OpDelete {
@@ -63,28 +71,36 @@ func (s *Stream) signal(ch change, off offsets.Offset) error {
 		}
 		return ""
 	}
-	id, typ, data := get("ID"), get("TYPE"), get("DATA")
+	sg := &signalRow{id: get("ID"), typ: get("TYPE"), where: ch.meta.position(""), valid: true}
 	if ch.op == cdc.OpDelete {
 		// INSERT_DELETE: deleting a window's open row closes it (Debezium renames
 		// "open" to "close" in the id)
-		id, typ = strings.ReplaceAll(id, "open", "close"), SignalWindowClose
+		sg.id, sg.typ = strings.ReplaceAll(sg.id, "open", "close"), SignalWindowClose
+		return sg
 	}
-	where := ch.meta.position("")
-	var d signalData
-	if strings.TrimSpace(data) != "" {
-		if err := json.Unmarshal([]byte(data), &d); err != nil {
-			s.log.Warn("ignoring a signal whose DATA is not JSON", "signal", id, "type", typ, "position", where, "error", err)
-			return nil
+	if data := get("DATA"); strings.TrimSpace(data) != "" {
+		if err := json.Unmarshal([]byte(data), &sg.data); err != nil {
+			s.log.Warn("ignoring a signal whose DATA is not JSON", "signal", sg.id, "type", sg.typ, "position", sg.where, "error", err)
+			sg.valid = false
 		}
 	}
-	inc := s.inc
-	switch typ {
-	case SignalLog:
-		s.log.Info("signal: "+d.Message, "signal", id, "position", where)
+	return sg
+}
+
+// signalState applies the state change of execute-snapshot and stop-snapshot before
+// the signal row's own record is built, so that its offset already says what runs:
+// a restart after that record resumes the snapshot instead of losing the signal.
+// It does no I/O.
+func (s *Stream) signalState(sg *signalRow) {
+	if !sg.valid {
+		return
+	}
+	d, id, inc := sg.data, sg.id, s.inc
+	switch sg.typ {
 	case SignalExecuteSnapshot:
 		if d.Type != "" && !strings.EqualFold(d.Type, "incremental") {
 			s.log.Warn("only incremental snapshots can be started by a signal; ignoring", "signal", id, "type", d.Type)
-			return nil
+			return
 		}
 		if len(d.Conditions) > 0 && string(d.Conditions) != "null" && string(d.Conditions) != "[]" {
 			s.log.Warn("additional-conditions of execute-snapshot are not supported; the whole tables are read", "signal", id)
@@ -92,51 +108,74 @@ func (s *Stream) signal(ch change, off offsets.Offset) error {
 		tables := s.expandCollections(id, d.DataCollections)
 		if len(tables) == 0 {
 			s.log.Warn("execute-snapshot names no captured table; ignoring", "signal", id, "data-collections", d.DataCollections)
-			return nil
+			return
 		}
 		if s.cfg.Incremental.Read == nil {
 			s.log.Warn("execute-snapshot received but this source cannot read snapshot chunks; ignoring", "signal", id)
-			return nil
+			return
 		}
 		if inc != nil {
 			inc.tables = append(inc.tables, tables...)
-			s.storeIncremental()
 			s.log.Info("tables added to the running incremental snapshot", "signal", id, "tables", tables)
-			return nil
+		} else {
+			s.inc = &incremental{correlation: id, tables: tables}
+			sg.started = true
+			s.log.Info("incremental snapshot requested", "signal", id, "tables", tables)
 		}
-		s.inc = &incremental{correlation: id, tables: tables}
-		s.log.Info("incremental snapshot requested", "signal", id, "tables", tables)
-		return s.nextChunk(off)
 	case SignalStopSnapshot:
 		if inc == nil {
-			return nil
+			return
 		}
 		if len(d.DataCollections) == 0 {
 			s.inc = nil
 			s.log.Info("incremental snapshot stopped", "signal", id)
-		} else {
-			stop := map[string]bool{}
-			for _, t := range s.expandCollections(id, d.DataCollections) {
-				stop[t] = true
+			break
+		}
+		stop := map[string]bool{}
+		for _, t := range s.expandCollections(id, d.DataCollections) {
+			stop[t] = true
+		}
+		var keep []string
+		for i, t := range inc.tables {
+			if i == 0 && stop[t] {
+				inc.dropWindow()
+				inc.lastKey, sg.stopCurrent = nil, true
+				continue
 			}
-			var keep []string
-			for i, t := range inc.tables {
-				if i == 0 && stop[t] {
-					inc.dropWindow()
-					inc.lastKey = nil
-					continue
-				}
-				if !stop[t] {
-					keep = append(keep, t)
-				}
-			}
-			inc.tables = keep
-			s.log.Info("tables removed from the incremental snapshot", "signal", id, "tables", d.DataCollections)
-			if len(keep) == 0 {
-				s.inc = nil
+			if !stop[t] {
+				keep = append(keep, t)
 			}
 		}
-		s.storeIncremental()
+		inc.tables = keep
+		s.log.Info("tables removed from the incremental snapshot", "signal", id, "tables", d.DataCollections)
+		if len(keep) == 0 {
+			s.inc = nil
+		}
+	default:
+		return
+	}
+	s.storeIncremental()
+}
+
+// signal acts on a signal row after its record was handed on (off is that record's
+// offset): it issues chunks, pauses, resumes, reconciles windows and logs. Called at
+// the commit of the signal's transaction: Debezium's source channel.
+func (s *Stream) signal(sg *signalRow, ch change, off offsets.Offset) error {
+	if !sg.valid {
+		return nil
+	}
+	d, id, inc := sg.data, sg.id, s.inc
+	switch sg.typ {
+	case SignalLog:
+		s.log.Info("signal: "+d.Message, "signal", id, "position", sg.where)
+	case SignalExecuteSnapshot:
+		if sg.started {
+			return s.nextChunk(off)
+		}
+	case SignalStopSnapshot:
+		if sg.stopCurrent && inc != nil {
+			return s.nextChunk(off) // the chunk of the stopped table is abandoned
+		}
 	case SignalPauseSnapshot:
 		if inc != nil && !inc.paused {
 			inc.paused = true
@@ -159,7 +198,7 @@ func (s *Stream) signal(ch change, off offsets.Offset) error {
 			return s.closeWindow(ch, off)
 		}
 	default:
-		s.log.Warn("ignoring a signal of unknown type", "signal", id, "type", typ, "position", where)
+		s.log.Warn("ignoring a signal of unknown type", "signal", id, "type", sg.typ, "position", sg.where)
 	}
 	return nil
 }

@@ -432,6 +432,11 @@ func (em *txEmitter) emit(ch change, last bool) error {
 		return nil
 	}
 	s.observe(ch)
+	var sg *signalRow
+	if (ch.op == cdc.OpCreate || ch.op == cdc.OpDelete && s.cfg.Incremental.DeleteWatermarks) && s.isSignalTable(ch.name) {
+		sg = s.readSignal(ch)
+		s.signalState(sg)
+	}
 	// Until the last event of the transaction is out, a restart must mine the
 	// transaction again from its start; txId/txSeq then skip what was sent.
 	resume := em.low
@@ -475,8 +480,8 @@ func (em *txEmitter) emit(ch change, last bool) error {
 	if err := s.put(recs...); err != nil {
 		return err
 	}
-	if (ch.op == cdc.OpCreate || ch.op == cdc.OpDelete && s.cfg.Incremental.DeleteWatermarks) && s.isSignalTable(ch.name) {
-		return s.signal(ch, off)
+	if sg != nil {
+		return s.signal(sg, ch, off)
 	}
 	return nil
 }

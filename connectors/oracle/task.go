@@ -379,7 +379,7 @@ func (t *Task) stream(ctx context.Context) error {
 		}
 	}
 	if err := st.ResumeIncremental(); err != nil {
-		return err
+		return err // a sourceIOError: retried
 	}
 	hb := &cdc.Heartbeat{Interval: time.Duration(t.cfg.Common.Heartbeat) * time.Millisecond, Topic: t.cfg.Common.Topics.Heartbeat(),
 		Prefix: t.cfg.Common.TopicPrefix, Partition: t.part}
@@ -418,6 +418,10 @@ func (t *Task) stream(ctx context.Context) error {
 		err = session.Mine(ctx, from, to, func(r *logminer.Row) error {
 			rows++
 			if err := st.Process(r); err != nil {
+				var io *sourceIOError
+				if errors.As(err, &io) {
+					return err // retried on a new session from the last offset
+				}
 				return &fatalError{err}
 			}
 			return nil
