@@ -316,7 +316,7 @@ func TestTaskIncrementalSnapshotSurvivesChunkReadFailure(t *testing.T) {
 	}
 	flaky.mu.Lock()
 	defer flaky.mu.Unlock()
-	if flaky.calls < 4 {
+	if flaky.calls < 3 { // the failed read, then chunks 1 and 2
 		t.Errorf("%d chunk reads: the failed one was not retried", flaky.calls)
 	}
 }
