@@ -104,7 +104,7 @@ func ReadCatalog(r io.Reader) (Catalog, error) {
 		}
 		tbl := &cdc.Table{ID: cdc.TableID{Schema: t.Owner, Table: t.Name}, PrimaryKey: t.PrimaryKey}
 		for i, c := range t.Columns {
-			col, err := NewColumn(c.Name, c.OracleType, c.Nullable, i+1)
+			col, err := NewCatalogColumn(c.Name, c.OracleType, c.Nullable, i+1)
 			if err != nil {
 				return nil, fmt.Errorf("tables: %s: %w", key, err)
 			}

@@ -164,7 +164,7 @@ func readTable(ctx context.Context, d Dictionary, owner, name string) (*TableInf
 	}
 	t := &cdc.Table{ID: cdc.TableID{Schema: owner, Table: name}}
 	for i, c := range cols {
-		col, err := NewColumn(c[0], oracleTypeText(c[1], c[2], c[3], c[4], c[5]), c[6] == "Y", i+1)
+		col, err := NewCatalogColumn(c[0], oracleTypeText(c[1], c[2], c[3], c[4], c[5]), c[6] == "Y", i+1)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", where, err)
 		}

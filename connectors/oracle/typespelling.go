@@ -105,3 +105,26 @@ func spelling(t ColumnType) historySpelling {
 	}
 	return h
 }
+
+// NewCatalogColumn builds the column of a table read from the data dictionary (the
+// snapshot's schema and re-reads after unparseable DDL). It is NewColumn except for
+// the spellings Debezium takes from JDBC metadata there rather than from its DDL
+// parser: the TIMESTAMP and INTERVAL families keep the dictionary's DATA_TYPE, with
+// their precisions, as typeName and typeExpression ("TIMESTAMP(6)",
+// "TIMESTAMP(6) WITH TIME ZONE", "INTERVAL DAY(2) TO SECOND(6)"); a TIMESTAMP's
+// length is its fractional digits (Debezium's OracleConnection.overrideColumn).
+func NewCatalogColumn(name, oracleType string, nullable bool, position int) (cdc.Column, error) {
+	c, err := NewColumn(name, oracleType, nullable, position)
+	if err != nil {
+		return c, err
+	}
+	switch c.JDBCType {
+	case cdc.JDBCTimestamp, -101, -102, -103, -104:
+		if c.TypeName == "DATE" {
+			break
+		}
+		full := ColumnType{Name: c.TypeName, Precision: c.Length, Scale: c.Scale}.String()
+		c.TypeName, c.TypeExpression = full, full
+	}
+	return c, nil
+}

@@ -87,3 +87,47 @@ func TestHistoryColumnSpellings(t *testing.T) {
 	}
 	cdctest.Golden(t, "golden/history-column-spellings.json", json.RawMessage(b))
 }
+
+// TestCatalogColumnSpellings: columns read from the dictionary (snapshot schema)
+// carry the TIMESTAMP and INTERVAL spellings Debezium takes from JDBC metadata; every
+// other type is spelled as by the DDL parser.
+func TestCatalogColumnSpellings(t *testing.T) {
+	tests := []struct {
+		name, dataType, wantType string
+		wantJDBC                 int32
+		wantLength, wantScale    *int32
+	}{
+		{name: "timestamp", dataType: "TIMESTAMP(6)", wantType: "TIMESTAMP(6)", wantJDBC: 93, wantLength: cdc.Int32(6)},
+		{name: "timestamp 3", dataType: "TIMESTAMP(3)", wantType: "TIMESTAMP(3)", wantJDBC: 93, wantLength: cdc.Int32(3)},
+		{name: "timestamp tz", dataType: "TIMESTAMP(6) WITH TIME ZONE", wantType: "TIMESTAMP(6) WITH TIME ZONE", wantJDBC: -101, wantLength: cdc.Int32(6)},
+		{name: "timestamp ltz", dataType: "TIMESTAMP(9) WITH LOCAL TIME ZONE", wantType: "TIMESTAMP(9) WITH LOCAL TIME ZONE", wantJDBC: -102, wantLength: cdc.Int32(9)},
+		{name: "interval ds", dataType: "INTERVAL DAY(2) TO SECOND(6)", wantType: "INTERVAL DAY(2) TO SECOND(6)", wantJDBC: -104, wantLength: cdc.Int32(2), wantScale: cdc.Int32(6)},
+		{name: "interval ym", dataType: "INTERVAL YEAR(2) TO MONTH", wantType: "INTERVAL YEAR(2) TO MONTH", wantJDBC: -103, wantLength: cdc.Int32(2)},
+		{name: "date as the parser", dataType: "DATE", wantType: "DATE", wantJDBC: 93},
+		{name: "number as the parser", dataType: "NUMBER(9,0)", wantType: "NUMBER", wantJDBC: 2, wantLength: cdc.Int32(9), wantScale: cdc.Int32(0)},
+		{name: "varchar2 as the parser", dataType: "VARCHAR2(1000)", wantType: "VARCHAR2", wantJDBC: 12, wantLength: cdc.Int32(1000)},
+	}
+	eq := func(a, b *int32) bool { return (a == nil) == (b == nil) && (a == nil || *a == *b) }
+	var cols []cdc.Column
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := oracle.NewCatalogColumn("C", tt.dataType, true, i+1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.TypeName != tt.wantType || c.TypeExpression != tt.wantType || c.JDBCType != tt.wantJDBC || !eq(c.Length, tt.wantLength) || !eq(c.Scale, tt.wantScale) {
+				t.Errorf("%s: got %q %q %d %v %v", tt.dataType, c.TypeName, c.TypeExpression, c.JDBCType, c.Length, c.Scale)
+			}
+			c.Name = tt.dataType
+			cols = append(cols, c)
+		})
+	}
+	id := cdc.TableID{Catalog: "ORCLPDB1", Schema: "FINX", Table: "TYPES"}
+	h := cdc.HistoryRecord{Source: map[string]any{"server": "corebank"}, Position: map[string]any{"scn": "1"}, DatabaseName: "ORCLPDB1",
+		SchemaName: "FINX", DDL: "CREATE TABLE FINX.TYPES (...)", TableChanges: []cdc.TableChange{{Type: cdc.ChangeCreate, ID: id, Table: &cdc.Table{ID: id, Columns: cols}}}}
+	b, err := json.Marshal(&h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cdctest.Golden(t, "golden/history-column-spellings-snapshot.json", json.RawMessage(b))
+}
