@@ -128,6 +128,12 @@ func (s *Stream) HandOver(scn uint64, pending string) error {
 		extra[k] = v
 	}
 	extra[OffsetSnapshotSCN] = strconv.FormatUint(scn, 10)
+	if pending == "" {
+		// nothing was open: streaming starts at the snapshot SCN, no filter needed
+		delete(extra, OffsetSnapshotPending)
+		s.pos.extraKeys, s.handover, s.pos.SCN = extra, nil, scn
+		return nil
+	}
 	extra[OffsetSnapshotPending] = pending
 	h, err := newHandover(extra)
 	if err != nil {
@@ -135,6 +141,14 @@ func (s *Stream) HandOver(scn uint64, pending string) error {
 	}
 	s.pos.extraKeys, s.handover, s.pos.SCN = extra, h, h.start()
 	return nil
+}
+
+// withPending adds snapshot_pending_tx to o when transactions were open (Debezium
+// writes the key only then).
+func withPending(o offsets.Offset, pending string) {
+	if pending != "" {
+		o[OffsetSnapshotPending] = pending
+	}
 }
 
 // endHandover drops the handover once the low watermark passed the snapshot SCN.

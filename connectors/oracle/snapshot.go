@@ -115,7 +115,8 @@ func (t *Task) runSnapshot(ctx context.Context, st *Stream, snap Snapshotter, ca
 			continue
 		}
 		off := offsets.Offset{OffsetSCN: scnText, OffsetSnapshot: "INITIAL", OffsetSnapshotComplete: false,
-			OffsetSnapshotSCN: scnText, offsetSnapshotTable: names[i], OffsetSnapshotPending: from.pending}
+			OffsetSnapshotSCN: scnText, offsetSnapshotTable: names[i]}
+		withPending(off, from.pending)
 		firstInTable := true
 		count := 0
 		err := snap.Read(ctx, ti, from.scn, func(row []any) error {
@@ -145,7 +146,8 @@ func (t *Task) runSnapshot(ctx context.Context, st *Stream, snap Snapshotter, ca
 			heldSrc.snapshot = cdc.SnapshotLastInDataCollection
 		}
 	}
-	done := offsets.Offset{OffsetSCN: scnText, OffsetSnapshotSCN: scnText, OffsetSnapshotComplete: true, OffsetSnapshotPending: from.pending}
+	done := offsets.Offset{OffsetSCN: scnText, OffsetSnapshotSCN: scnText, OffsetSnapshotComplete: true}
+	withPending(done, from.pending)
 	return flush(cdc.SnapshotLast, done)
 }
 

@@ -353,7 +353,8 @@ func (t *Task) stream(ctx context.Context) error {
 			// the schema records already say a snapshot is under way, so a crash
 			// before its first row still resumes the snapshot
 			st.pos.extraKeys = map[string]any{OffsetSnapshot: "INITIAL", OffsetSnapshotComplete: false,
-				OffsetSnapshotSCN: strconv.FormatUint(snap.scn, 10), OffsetSnapshotPending: snap.pending}
+				OffsetSnapshotSCN: strconv.FormatUint(snap.scn, 10)}
+			withPending(st.pos.extraKeys, snap.pending)
 		}
 		if err := t.schemaSnapshot(ctx, st, catalog, pos.SCN); err != nil {
 			return err
