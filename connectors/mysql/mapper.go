@@ -249,6 +249,9 @@ func asString(v any) (string, bool) {
 }
 
 func toString(v any) (any, error) {
+	if _, ok := v.(string); ok {
+		return v, nil // already boxed: no new allocation
+	}
 	if s, ok := asString(v); ok {
 		return s, nil
 	}
@@ -295,6 +298,24 @@ func asInt64(v any) (int64, error) {
 
 func toInt(bits int) cdc.ValueConverter {
 	return func(v any) (any, error) {
+		switch v.(type) { // the binlog's type already is the Connect type: keep its box
+		case int8:
+			if bits == 8 {
+				return v, nil
+			}
+		case int16:
+			if bits == 16 {
+				return v, nil
+			}
+		case int32:
+			if bits == 32 {
+				return v, nil
+			}
+		case int64:
+			if bits == 64 {
+				return v, nil
+			}
+		}
 		n, err := asInt64(v)
 		if err != nil {
 			return nil, err
@@ -352,10 +373,13 @@ func toFloat(bits int) cdc.ValueConverter {
 		case float32:
 			f = float64(x)
 			if bits == 32 {
-				return x, nil
+				return v, nil
 			}
 		case float64:
 			f = x
+			if bits == 64 {
+				return v, nil
+			}
 		case decimal.Decimal:
 			f, _ = x.Float64()
 		default:
@@ -405,6 +429,11 @@ func toDecimal(scale int32) cdc.ValueConverter {
 			}
 			return out.Rescale(scale)
 		}
+		if b, ok := v.([]byte); ok { // snapshot text: most values fit an int64
+			if d, ok := smallDecimal(b); ok {
+				return d.Rescale(scale)
+			}
+		}
 		s, err := decimalText(v)
 		if err != nil {
 			return nil, err
@@ -415,6 +444,39 @@ func toDecimal(scale int32) cdc.ValueConverter {
 		}
 		return d.Rescale(scale)
 	}
+}
+
+// smallDecimal parses plain decimal text ([-]digits[.digits], at most 18 digits, as
+// MySQL's text protocol writes DECIMAL) without big.Int's string scanner; anything
+// else reports false and goes the general way.
+func smallDecimal(b []byte) (schemas.Decimal, bool) {
+	neg := len(b) > 0 && b[0] == '-'
+	if neg {
+		b = b[1:]
+	}
+	var u int64
+	digits, scale, dot := 0, int32(0), false
+	for _, c := range b {
+		switch {
+		case c >= '0' && c <= '9':
+			u = u*10 + int64(c-'0')
+			digits++
+			if dot {
+				scale++
+			}
+		case c == '.' && !dot:
+			dot = true
+		default:
+			return schemas.Decimal{}, false
+		}
+	}
+	if digits == 0 || digits > 18 {
+		return schemas.Decimal{}, false
+	}
+	if neg {
+		u = -u
+	}
+	return schemas.Decimal{Unscaled: big.NewInt(u), Scale: scale}, true
 }
 
 func decimalString(v any) (any, error) {

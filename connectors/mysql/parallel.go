@@ -1,6 +1,7 @@
 package mysql
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"strings"
@@ -23,7 +24,23 @@ func selectAll(c *client.Conn) rowSource {
 
 func streamRows(c *client.Conn, q string, fn func([]any) error) error {
 	var res gmysql.Result
-	return c.ExecuteSelectStreaming(q, &res, func(row []gmysql.FieldValue) error { return fn(copyRow(row)) }, nil)
+	return c.ExecuteSelectStreaming(q, &res, func(row []gmysql.FieldValue) error { return fn(snapshotRow(row)) }, nil)
+}
+
+// snapshotRow copies a streamed text-protocol row out of the packet buffer that the
+// next row reuses: a value's bytes are copied and boxed once (FieldValue.Value would
+// box them before the copy too).
+func snapshotRow(row []gmysql.FieldValue) []any {
+	vals := make([]any, len(row))
+	for i := range row {
+		v := &row[i]
+		if v.Type == gmysql.FieldValueTypeString {
+			vals[i] = bytes.Clone(v.AsString())
+			continue
+		}
+		vals[i] = v.Value()
+	}
+	return vals
 }
 
 // openWorker opens a snapshot worker connection with its own consistent snapshot.

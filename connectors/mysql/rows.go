@@ -25,8 +25,8 @@ func (s *streamer) rows(ctx context.Context, et replication.EventType, e *replic
 	if e.Table == nil {
 		return nil
 	}
-	id := cdc.TableID{Catalog: string(e.Table.Schema), Table: string(e.Table.Table)}
-	if !t.cfg.Filters.Captured(id) {
+	id, captured := s.tables.lookup(e.Table, t.cfg.Filters)
+	if !captured {
 		return nil
 	}
 	if s.skipTx && t.cfgFilterDML() {
@@ -63,9 +63,9 @@ func (s *streamer) rows(ctx context.Context, et replication.EventType, e *replic
 	if n := len(ts.Table.Columns); int(e.ColumnCount) != n {
 		return t.cfg.Failure.Handle(t.log, where(), fmt.Errorf("binlog row has %d columns but the tracked schema of %s has %d", e.ColumnCount, id, n))
 	}
-	if names := e.Table.ColumnNameString(); len(names) == len(ts.Table.Columns) {
+	if names := e.Table.ColumnName; len(names) == len(ts.Table.Columns) {
 		for i, n := range names {
-			if n != "" && n != ts.Table.Columns[i].Name {
+			if len(n) != 0 && string(n) != ts.Table.Columns[i].Name {
 				return t.cfg.Failure.Handle(t.log, where(), fmt.Errorf("binlog column %d is %s but the tracked schema of %s has %s", i+1, n, id, ts.Table.Columns[i].Name))
 			}
 		}
@@ -126,6 +126,34 @@ func (s *streamer) rows(ctx context.Context, et replication.EventType, e *replic
 		}
 	}
 	return nil
+}
+
+// tableIDs caches, per binlog table id, the table's name and whether the filters
+// capture it, so a rows event costs neither two string conversions nor the include and
+// exclude regexes. Entries are checked against the table map's names, because the
+// server reuses ids for other tables. Owned by the streamer's goroutine.
+type tableIDs map[uint64]tableIDEntry
+
+type tableIDEntry struct {
+	id       cdc.TableID
+	captured bool
+}
+
+// maxTableIDs bounds the cache; it is cleared when full (table ids churn only with DDL
+// and table cache evictions).
+const maxTableIDs = 4096
+
+func (c *tableIDs) lookup(tm *replication.TableMapEvent, f *cdc.TableFilters) (cdc.TableID, bool) {
+	if e, ok := (*c)[tm.TableID]; ok && e.id.Catalog == string(tm.Schema) && e.id.Table == string(tm.Table) {
+		return e.id, e.captured
+	}
+	if *c == nil || len(*c) >= maxTableIDs {
+		*c = tableIDs{}
+	}
+	id := cdc.TableID{Catalog: string(tm.Schema), Table: string(tm.Table)}
+	e := tableIDEntry{id: id, captured: f.Captured(id)}
+	(*c)[tm.TableID] = e
+	return e.id, e.captured
 }
 
 // cfgFilterDML is gtid.source.filter.dml.events.

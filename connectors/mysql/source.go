@@ -48,16 +48,34 @@ type sourceInfo struct {
 	query    string
 }
 
+// source renders si as the source block. It is the cdc.NewSourceStruct layout, filled
+// from boxes that are reused while a value repeats (the connector name, the database,
+// table, binlog file and GTID of consecutive events), so a row event does not box the
+// same strings again. Called only from the task's run goroutine.
 func (c *connectorKind) source(si sourceInfo) *schemas.Struct {
-	st := cdc.NewSourceStruct(c.sourceSchema, cdc.SourceCommon{Connector: c.name, Name: c.prefix, Ts: si.ts, Snapshot: si.snapshot, DB: si.db})
+	st := schemas.NewStruct(c.sourceSchema)
+	st.SetIndex(cdc.SourceVersion, c.boxes.version)
+	st.SetIndex(cdc.SourceConnector, c.boxes.connector)
+	st.SetIndex(cdc.SourceName, c.boxes.name)
+	var ns int64
+	if !si.ts.IsZero() {
+		ns = si.ts.UnixNano()
+	}
+	st.SetIndex(cdc.SourceTsMs, ns/1e6)
+	if si.snapshot != cdc.SnapshotNone {
+		st.SetIndex(cdc.SourceSnapshot, string(si.snapshot))
+	}
+	st.SetIndex(cdc.SourceDB, c.boxes.db.get(si.db))
+	st.SetIndex(cdc.SourceTsUs, ns/1e3)
+	st.SetIndex(cdc.SourceTsNs, ns)
 	if si.table != "" {
-		st.SetIndex(srcTable, si.table)
+		st.SetIndex(srcTable, c.boxes.table.get(si.table))
 	}
 	st.SetIndex(srcServerID, si.serverID)
 	if si.gtid != "" {
-		st.SetIndex(srcGTID, si.gtid)
+		st.SetIndex(srcGTID, c.boxes.gtid.get(si.gtid))
 	}
-	st.SetIndex(srcFile, si.file)
+	st.SetIndex(srcFile, c.boxes.file.get(si.file))
 	st.SetIndex(srcPos, si.pos)
 	st.SetIndex(srcRow, int32(si.row))
 	if si.thread != 0 {
@@ -69,12 +87,32 @@ func (c *connectorKind) source(si sourceInfo) *schemas.Struct {
 	return st
 }
 
+// strBox keeps the interface box of the last string it was given.
+type strBox struct {
+	s string
+	v any
+}
+
+func (b *strBox) get(s string) any {
+	if b.v == nil || s != b.s {
+		b.s, b.v = s, s
+	}
+	return b.v
+}
+
+// sourceBoxes are the reused boxes of source; owned by the run goroutine.
+type sourceBoxes struct {
+	version, connector, name any
+	db, table, gtid, file    strBox
+}
+
 // connectorKind is what differs between the MySQL and MariaDB connectors.
 type connectorKind struct {
 	name         string // mysql | mariadb
 	prefix       string // topic.prefix
 	sourceSchema *schemas.Schema
 	schemaChange cdc.SchemaChangeSchemas
+	boxes        sourceBoxes
 }
 
 func newKind(mariadb bool, prefix string) *connectorKind {
@@ -83,5 +121,6 @@ func newKind(mariadb bool, prefix string) *connectorKind {
 		name = "mariadb"
 	}
 	s := sourceSchema(name)
-	return &connectorKind{name: name, prefix: prefix, sourceSchema: s, schemaChange: cdc.NewSchemaChangeSchemas(name, s)}
+	return &connectorKind{name: name, prefix: prefix, sourceSchema: s, schemaChange: cdc.NewSchemaChangeSchemas(name, s),
+		boxes: sourceBoxes{version: cdc.DebeziumVersion, connector: name, name: prefix}}
 }

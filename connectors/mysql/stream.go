@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strconv"
 	"strings"
 	"time"
 
@@ -38,6 +39,8 @@ type streamer struct {
 	hb *cdc.Heartbeat
 
 	dialer  *dialer
+	wait    *waitCtx      // the session's bounded waits for the next event
+	tables  tableIDs      // binlog table id to name and capture decision
 	inc     *incremental  // running incremental snapshot, nil when none
 	sigConn *client.Conn  // watermark writes and chunk reads
 	ksig    *kafkaSignals // the kafka signal channel, nil when not enabled
@@ -180,6 +183,8 @@ func (s *streamer) session(ctx context.Context, d *dialer) error {
 	if err != nil {
 		return err
 	}
+	s.wait = newWaitCtx(ctx)
+	defer s.wait.close()
 	s.t.metrics.connected.Set(1)
 	s.t.log.Info("streaming binlog", "position", s.cur.String(), "flavor", flavor)
 	for {
@@ -215,9 +220,7 @@ func (s *streamer) session(ctx context.Context, d *dialer) error {
 func (s *streamer) next(ctx context.Context, st *replication.BinlogStreamer) (*replication.BinlogEvent, error) {
 	if s.t.q.Pending() > 0 {
 		// hand records over as soon as the binlog goes quiet
-		qctx, cancel := context.WithTimeout(ctx, 2*time.Millisecond)
-		ev, err := st.GetEvent(qctx)
-		cancel()
+		ev, err := st.GetEvent(s.wait.arm(2 * time.Millisecond))
 		if err == nil || !errors.Is(err, context.DeadlineExceeded) || ctx.Err() != nil {
 			return ev, err
 		}
@@ -225,13 +228,11 @@ func (s *streamer) next(ctx context.Context, st *replication.BinlogStreamer) (*r
 			return nil, err
 		}
 	}
-	wait := s.idleWait()
+	wait := s.idleWait() // heartbeats and the kafka signal channel (signals.go)
 	if wait <= 0 {
 		return st.GetEvent(ctx)
 	}
-	wctx, cancel := context.WithTimeout(ctx, wait)
-	defer cancel()
-	return st.GetEvent(wctx)
+	return st.GetEvent(s.wait.arm(wait))
 }
 
 // handle processes one binlog event.
@@ -262,7 +263,7 @@ func (s *streamer) handle(ctx context.Context, ev *replication.BinlogEvent) erro
 		}
 		return nil
 	case *replication.MariadbGTIDEvent:
-		s.begin(startPos, e.GTID.String(), fmt.Sprintf("%d-%d", e.GTID.DomainID, e.GTID.ServerID))
+		s.begin(startPos, e.GTID.String(), strconv.FormatUint(uint64(e.GTID.DomainID), 10)+"-"+strconv.FormatUint(uint64(e.GTID.ServerID), 10))
 		return nil
 	case *replication.GTIDEvent:
 		next, err := e.GTIDNext()
