@@ -152,6 +152,8 @@ func run(srv *mysqltest.Server, rows, txs, bigTx, rate, secs int) error {
 	stop()
 	_ = task.Stop(context.Background())
 	report("W1 snapshot", rows, snap, ceiling, cpu1-cpu0)
+	_, rss := rusage()
+	fmt.Printf("peak RSS after W1: %.1f MB\n", float64(rss)/1024)
 	_ = got
 	if selected["w3"] {
 		if err := w3(srv, cfg, offs, rows, txs); err != nil {

@@ -20,7 +20,7 @@ import (
 // Gonnect's pipeline and the ceiling: acks=all, idempotent, no compression, linger 5 ms.
 func producerOpts(broker string) []kgo.Opt {
 	return []kgo.Opt{kgo.SeedBrokers(broker), kgo.RequiredAcks(kgo.AllISRAcks()), kgo.ProducerLinger(5 * time.Millisecond),
-		kgo.ProducerBatchCompression(kgo.NoCompression()), kgo.AllowAutoTopicCreation(), kgo.MaxBufferedRecords(1 << 16)}
+		kgo.ProducerBatchCompression(kgo.NoCompression()), kgo.AllowAutoTopicCreation()}
 }
 
 // pipeline is the produce side of a source task in the worker: records are converted
