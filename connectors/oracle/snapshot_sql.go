@@ -21,6 +21,9 @@ import (
 type sqlSnapshot struct {
 	db  *sql.DB
 	cfg *Config
+	// open is V$TRANSACTION read just before the snapshot SCN (Begin), merged into
+	// PendingTransactions; used by the task's goroutine only.
+	open []PendingTx
 }
 
 func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
@@ -49,6 +52,12 @@ func (s *sqlSnapshot) Begin(ctx context.Context, tables []*TableInfo) (uint64, e
 				return 0, fmt.Errorf("%s: %w", q, err)
 			}
 		}
+	}
+	// Transactions open just before the SCN is read: with the list read after it,
+	// this leaves only a transaction that starts and commits between the two
+	// queries around the SCN read unlisted.
+	if s.open, err = openTransactions(ctx, tx, 0); err != nil {
+		return 0, err
 	}
 	var scn string
 	if err := tx.QueryRowContext(ctx, "SELECT TO_CHAR(CURRENT_SCN) FROM V$DATABASE").Scan(&scn); err != nil {
@@ -216,13 +225,37 @@ func (s *sqlSnapshot) readChunk(ctx context.Context, t *TableInfo, q string, kin
 	return rows.Err()
 }
 
-// PendingTransactions implements PendingLister: the transactions V$TRANSACTION shows
-// started at or before scn. It runs right after Begin; a transaction open at scn
-// that commits between the SCN read and this query is not listed (Debezium has the
-// same window), one listed but committed at or below scn is dropped by the handover.
+// PendingTransactions implements PendingLister: the transactions V$TRANSACTION
+// shows started at or before scn, read right after Begin, merged with those open
+// just before Begin read the SCN. One listed but committed at or below scn is
+// dropped by the handover; a transaction that starts and commits between the two
+// reads around the SCN read is not listed (Debezium has the same window, wider).
 func (s *sqlSnapshot) PendingTransactions(ctx context.Context, scn uint64) ([]PendingTx, error) {
-	rows, err := s.db.QueryContext(ctx, "SELECT RAWTOHEX(XID), TO_CHAR(START_SCN) FROM V$TRANSACTION WHERE START_SCN <= TO_NUMBER(:1)",
-		strconv.FormatUint(scn, 10))
+	after, err := openTransactions(ctx, s.db, scn)
+	if err != nil {
+		return nil, err
+	}
+	seen := map[string]bool{}
+	var out []PendingTx
+	for _, t := range append(after, s.open...) {
+		if t.StartSCN <= scn && !seen[t.XID] {
+			seen[t.XID] = true
+			out = append(out, t)
+		}
+	}
+	return out, nil
+}
+
+// openTransactions reads V$TRANSACTION (started at or before maxSCN when > 0).
+func openTransactions(ctx context.Context, q interface {
+	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+}, maxSCN uint64) ([]PendingTx, error) {
+	query, args := "SELECT RAWTOHEX(XID), TO_CHAR(START_SCN) FROM V$TRANSACTION", []any(nil)
+	if maxSCN > 0 {
+		query += " WHERE START_SCN <= TO_NUMBER(:1)"
+		args = append(args, strconv.FormatUint(maxSCN, 10))
+	}
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("reading V$TRANSACTION: %w", err)
 	}
