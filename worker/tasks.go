@@ -153,15 +153,20 @@ func (w *Worker) newSourceTask(id TaskID, plugin *connectors.Plugin, connCfg, ta
 	if err != nil {
 		return nil, err
 	}
-	opts := append([]kgo.Opt{}, w.deps.KafkaOpts...)
+	// Java's producer defaults come first, then the worker's producer.* settings
+	// (KafkaOpts), then the connector's producer.override.* keys: later options win.
+	opts := []kgo.Opt{
+		kgo.ProducerLinger(0),
+		kgo.ProducerBatchCompression(kgo.NoCompression()), // compression.type=none
+		kgo.MaxBufferedRecords(16384),
+	}
+	opts = append(opts, w.deps.KafkaOpts...)
 	opts = append(opts,
 		kgo.ClientID("connector-producer-"+id.String()),
 		kgo.RequiredAcks(kgo.AllISRAcks()),
 		// Java producers ask brokers to auto-create missing topics (allow.auto.create.topics=true).
 		kgo.AllowAutoTopicCreation(),
 		kgo.RecordPartitioner(newPartitioner()),
-		kgo.ProducerLinger(0),
-		kgo.MaxBufferedRecords(16384),
 	)
 	opts = append(opts, producerOverrides(connCfg)...)
 	cl, err := kgo.NewClient(opts...)

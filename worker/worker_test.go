@@ -69,7 +69,7 @@ func eventually(t *testing.T, what string, cond func() bool) {
 	}
 }
 
-func newTestWorker(t *testing.T, reg *connectors.Registry, store offsets.Store, st StatusListener, bootstrap []string) *Worker {
+func newTestWorker(t testing.TB, reg *connectors.Registry, store offsets.Store, st StatusListener, bootstrap []string) *Worker {
 	t.Helper()
 	w, err := New(Deps{
 		Registry: reg,
