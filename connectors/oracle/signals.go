@@ -43,7 +43,7 @@ func signalTableName(s string) string {
 
 // isSignalTable reports whether SCHEMA.TABLE is the signal data collection.
 func (s *Stream) isSignalTable(name string) bool {
-	return s.cfg.SignalTable != "" && strings.EqualFold(signalTableName(s.cfg.SignalTable), name)
+	return s.signalName != "" && strings.EqualFold(s.signalName, name)
 }
 
 // signalRow is one parsed row of the signal table.

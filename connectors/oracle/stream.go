@@ -89,6 +89,8 @@ type Stream struct {
 	handover *handover
 	// inc is the running incremental snapshot (nil when none).
 	inc *incremental
+	// signalName is the signal table as SCHEMA.TABLE ("" when none).
+	signalName string
 }
 
 // NewStream returns a stream over catalog starting at pos.
@@ -121,6 +123,7 @@ func NewStream(cfg StreamConfig, catalog Catalog, pos Position, log *slog.Logger
 	if err != nil {
 		return nil, err
 	}
+	s.signalName = signalTableName(cfg.SignalTable)
 	if s.inc, err = restoreIncremental(pos.extraKeys); err != nil {
 		return nil, err
 	}
