@@ -3,8 +3,14 @@ package mysql
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/go-mysql-org/go-mysql/client"
+	"github.com/gonnect/gonnect/connectors/mysql/mysqltest"
 
 	gmysql "github.com/go-mysql-org/go-mysql/mysql"
 	"github.com/go-mysql-org/go-mysql/replication"
@@ -250,5 +256,60 @@ func BenchmarkSnapshotDecimal(b *testing.B) {
 		if _, err := conv(v); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestStreamRowsAhead reads a table through the read-ahead snapshot reader against
+// MariaDB: every row arrives once and in key order across several batches, and an
+// error from fn stops the read, is returned as is, and leaves fn uncalled afterwards.
+func TestStreamRowsAhead(t *testing.T) {
+	srv := mysqltest.Start(t)
+	db := srv.NewDatabase(t, "ahead")
+	const rows = 3*rowBatch + 17
+	srv.Exec(t, "CREATE TABLE "+db+".t (id INT PRIMARY KEY, v VARCHAR(20), d DECIMAL(10,2))")
+	var vals []string
+	for i := range rows {
+		vals = append(vals, fmt.Sprintf("(%d,'v%d',%d.25)", i, i, i))
+	}
+	srv.Exec(t, "INSERT INTO "+db+".t VALUES "+strings.Join(vals, ","))
+	stopErr := errors.New("stop here")
+	tests := []struct {
+		name    string
+		stopAt  int // fn fails at this row (-1: never)
+		wantErr error
+		want    int
+	}{
+		{name: "all rows in order", stopAt: -1, want: rows},
+		{name: "fn error in the second batch", stopAt: rowBatch + 3, wantErr: stopErr, want: rowBatch + 4},
+		{name: "fn error on the first row", stopAt: 0, wantErr: stopErr, want: 1},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := client.Connect(srv.Addr(), srv.User, srv.Password, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer c.Close()
+			n := 0
+			err = streamRowsAhead(context.Background(), c, "SELECT * FROM "+db+".t ORDER BY id", func(row []any) error {
+				if got := fmt.Sprint(row[0]); got != strconv.Itoa(n) {
+					t.Fatalf("row %d has id %s", n, got)
+				}
+				if got, _ := asString(row[1]); got != "v"+strconv.Itoa(n) {
+					t.Fatalf("row %d has v %s", n, got)
+				}
+				n++
+				if n-1 == tc.stopAt {
+					return stopErr
+				}
+				return nil
+			})
+			if !errors.Is(err, tc.wantErr) || (tc.wantErr == nil && err != nil) {
+				t.Fatalf("err %v, want %v", err, tc.wantErr)
+			}
+			if n != tc.want {
+				t.Fatalf("fn saw %d rows, want %d", n, tc.want)
+			}
+		})
 	}
 }

@@ -353,6 +353,10 @@ func (t *Task) readData(ctx context.Context, c *client.Conn, state *schemaState,
 		lastTable := ti == len(todo)-1
 		var prev []any
 		n := 0
+		// every row of the table but the very last of the snapshot carries the same
+		// offset: one map shared by their records (offsets are never mutated)
+		tableOff := pos.offset()
+		scanned := t.metrics.rowsScanned.WithLabelValues(id.String())
 		flush := func(row []any, idx int, tableLast bool) error {
 			marker := cdc.SnapshotTrue
 			switch {
@@ -365,14 +369,16 @@ func (t *Task) readData(ctx context.Context, c *client.Conn, state *schemaState,
 			case tableLast:
 				marker = cdc.SnapshotLastInDataCollection
 			}
-			off := *pos
+			o := tableOff
 			if tableLast && lastTable {
+				off := *pos
 				off.Snapshot, off.Done = "", nil
+				o = off.offset()
 			}
 			now := t.now()
 			si := sourceInfo{ts: now, snapshot: marker, db: id.Catalog, table: id.Table, file: pos.File, pos: pos.Pos}
 			recs, err := ts.Records(cdc.Change{Op: cdc.OpRead, After: row, Source: t.kind.source(si),
-				Partition: t.part, Offset: off.offset(), Now: now}, cdc.EmitOptions{Tombstones: t.cfg.Tombstones, Skipped: t.cfg.Skipped})
+				Partition: t.part, Offset: o, Now: now}, cdc.EmitOptions{Tombstones: t.cfg.Tombstones, Skipped: t.cfg.Skipped})
 			if err != nil {
 				if herr := t.cfg.Failure.Handle(t.log, fmt.Sprintf("snapshot of %s row %d", id, idx), err); herr != nil {
 					return herr
@@ -390,7 +396,7 @@ func (t *Task) readData(ctx context.Context, c *client.Conn, state *schemaState,
 				}
 			}
 			prev = vals
-			t.metrics.rowsScanned.WithLabelValues(id.String()).Set(float64(n))
+			scanned.Set(float64(n))
 			return ctx.Err()
 		})
 		if err != nil {
