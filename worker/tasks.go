@@ -106,12 +106,18 @@ func (w *Worker) StartTask(id TaskID, connRaw, taskRaw connectors.Config, target
 		if c := mp.Metrics(); c != nil {
 			// Connector and task labels make the connector's own series (Debezium's)
 			// selectable per connector, as dashboards expect.
+			// A collector that labels its series itself (as the Oracle connector does)
+			// is registered as it is.
 			reg := prometheus.WrapRegistererWith(prometheus.Labels{"connector": id.Connector, "task": strconv.Itoa(id.Task)}, w.deps.Metrics)
-			tr.ownReg = reg
-			if err := reg.Register(c); err != nil {
+			err := reg.Register(c)
+			if err != nil {
+				reg = w.deps.Metrics
+				err = reg.Register(c)
+			}
+			if err != nil {
 				w.log.Warn("registering task metrics failed", "connector", id.Connector, "task", id.Task, "error", err)
 			} else {
-				tr.own = c
+				tr.own, tr.ownReg = c, reg
 			}
 		}
 	}
