@@ -313,3 +313,35 @@ func TestStreamRowsAhead(t *testing.T) {
 		})
 	}
 }
+
+// TestGTIDSetStringShortcut checks the commit-time shortcut against go-mysql's own
+// rendering of the set for every shape of MariaDB position.
+func TestGTIDSetStringShortcut(t *testing.T) {
+	tests := []struct {
+		name  string
+		start string // executed set before the transaction
+		gtid  string // the transaction's GTID
+	}{
+		{name: "same domain and server", start: "0-1-100", gtid: "0-1-101"},
+		{name: "same domain, new server", start: "0-1-100", gtid: "0-2-101"},
+		{name: "new domain", start: "0-1-100", gtid: "1-1-5"},
+		{name: "domain prefix is not a domain", start: "1-1-100", gtid: "11-1-5"},
+		{name: "two domains", start: "0-1-100,1-1-7", gtid: "1-1-8"},
+		{name: "empty start", start: "", gtid: "0-1-1"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			gset, err := gmysql.ParseMariadbGTIDSet(tc.start)
+			if err != nil {
+				t.Fatal(err)
+			}
+			s := &streamer{mariadb: true, gset: gset, gtid: tc.gtid, cur: position{GTIDs: tc.start}}
+			if err := gset.Update(tc.gtid); err != nil {
+				t.Fatal(err)
+			}
+			if got, want := s.gtidSetString(), gset.String(); got != want {
+				t.Fatalf("gtidSetString() = %q, set renders %q", got, want)
+			}
+		})
+	}
+}

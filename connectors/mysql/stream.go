@@ -263,7 +263,8 @@ func (s *streamer) handle(ctx context.Context, ev *replication.BinlogEvent) erro
 		}
 		return nil
 	case *replication.MariadbGTIDEvent:
-		s.begin(startPos, e.GTID.String(), strconv.FormatUint(uint64(e.GTID.DomainID), 10)+"-"+strconv.FormatUint(uint64(e.GTID.ServerID), 10))
+		src := strconv.FormatUint(uint64(e.GTID.DomainID), 10) + "-" + strconv.FormatUint(uint64(e.GTID.ServerID), 10)
+		s.begin(startPos, src+"-"+strconv.FormatUint(e.GTID.SequenceNumber, 10), src) // MariadbGTID.String's format, without fmt
 		return nil
 	case *replication.GTIDEvent:
 		next, err := e.GTIDNext()
@@ -374,7 +375,7 @@ func (s *streamer) commit(ctx context.Context, h *replication.EventHeader) error
 		if err := s.gset.Update(s.gtid); err != nil {
 			return fmt.Errorf("updating GTID set with %s: %w", s.gtid, err)
 		}
-		s.cur.GTIDs = s.gset.String()
+		s.cur.GTIDs = s.gtidSetString()
 	}
 	s.inTx, s.gtid, s.txEvents = false, "", 0
 	s.cur.File, s.cur.Pos, s.cur.Event, s.cur.Row = s.file, int64(h.LogPos), 0, 0
