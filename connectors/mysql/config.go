@@ -66,7 +66,7 @@ func mysqlKeys(mariadb bool) []connectors.ConfigKey {
 // then Debezium's common keys.
 func ConfigDef(mariadb bool) *connectors.ConfigDef {
 	def := connectors.NewConfigDef()
-	for i, k := range append(mysqlKeys(mariadb), signalKeys()...) {
+	for i, k := range append(mysqlKeys(mariadb), cdc.SignalConfigKeys()...) {
 		if k.Group == "" {
 			k.Group, k.OrderInGroup = "MySQL", i
 		}
@@ -150,7 +150,7 @@ type Config struct {
 	StoreOnlyCaptured    bool
 	HistoryClass         string
 	IncrementalChunk     int
-	Signals              signalConfig
+	Signals              cdc.SignalConfig
 	SnapshotThreads      int
 }
 
@@ -241,7 +241,7 @@ func ParseConfig(cfg connectors.Config, mariadb bool) (*Config, error) {
 		BuiltIn:       func(db string) bool { return ignoreBuiltin && builtinDBs[strings.ToLower(db)] },
 		TableName:     func(id cdc.TableID) string { return id.Catalog + "." + id.Table },
 		ContainerName: func(id cdc.TableID) string { return id.Catalog }}
-	if c.Signals, err = parseSignalConfig(cfg, common.TopicPrefix); err != nil {
+	if c.Signals, err = cdc.ParseSignalConfig(cfg, common.TopicPrefix); err != nil {
 		return nil, err
 	}
 	if raw("gtid.source.includes") != "" && raw("gtid.source.excludes") != "" {

@@ -127,7 +127,7 @@ func (s *streamer) nextChunk(ctx context.Context) error {
 		inc.open = false
 		sig := strings.Split(t.cfg.SignalTable, ".")
 		sigTable := quoteIdent(sig[0]) + "." + quoteIdent(sig[len(sig)-1])
-		if _, err := c.Execute("INSERT INTO "+sigTable+" (id, type, data) VALUES (?, ?, NULL)", inc.window+"-open", sigWindowOpen); err != nil {
+		if _, err := c.Execute("INSERT INTO "+sigTable+" (id, type, data) VALUES (?, ?, NULL)", inc.window+"-open", cdc.SignalWindowOpen); err != nil {
 			return fmt.Errorf("writing the incremental snapshot open watermark to %s: %w", t.cfg.SignalTable, err)
 		}
 		rows, err := readChunk(c, ts, inc.lastKey, inc.maxKey, chunkSize(t))
@@ -144,7 +144,7 @@ func (s *streamer) nextChunk(ctx context.Context) error {
 			inc.lastKey = keyOf(ts, rows[len(rows)-1])
 		}
 		inc.tableDone = len(rows) < chunkSize(t)
-		if _, err := c.Execute("INSERT INTO "+sigTable+" (id, type, data) VALUES (?, ?, NULL)", inc.window+"-close", sigWindowClose); err != nil {
+		if _, err := c.Execute("INSERT INTO "+sigTable+" (id, type, data) VALUES (?, ?, NULL)", inc.window+"-close", cdc.SignalWindowClose); err != nil {
 			return fmt.Errorf("writing the incremental snapshot close watermark to %s: %w", t.cfg.SignalTable, err)
 		}
 		return nil

@@ -91,13 +91,13 @@ func decodeKeyKey(keys offsets.Offset, k string) ([]any, error) {
 	if s == "" {
 		return nil, nil
 	}
-	vals, err := decodeJavaArray(s)
+	vals, err := cdc.DecodeJavaArray(s)
 	if err != nil {
 		return nil, fmt.Errorf("offset key %s: %w", k, err)
 	}
 	for i, v := range vals {
 		switch x := v.(type) {
-		case JavaInt:
+		case cdc.JavaInt:
 			vals[i] = int64(x)
 		case int16:
 			vals[i] = int64(x)
@@ -123,13 +123,13 @@ func (inc *incremental) offsetKeys(ts *cdc.TableSchema, last []any) (offsets.Off
 		inc.collections = string(b)
 	}
 	if inc.maxHex == "" {
-		h, err := encodeJavaArray(javaKey(ts, inc.maxKey))
+		h, err := cdc.EncodeJavaArray(javaKey(ts, inc.maxKey))
 		if err != nil {
 			return nil, fmt.Errorf("encoding the incremental snapshot maximum key: %w", err)
 		}
 		inc.maxHex = h
 	}
-	lastHex, err := encodeJavaArray(javaKey(ts, last))
+	lastHex, err := cdc.EncodeJavaArray(javaKey(ts, last))
 	if err != nil {
 		return nil, fmt.Errorf("encoding the incremental snapshot primary key: %w", err)
 	}
@@ -190,10 +190,10 @@ func javaKeyValue(col *cdc.Column, v any) any {
 		unsigned := strings.Contains(strings.ToUpper(col.TypeName), "UNSIGNED")
 		switch col.JDBCType {
 		case -6, 5: // TINYINT, SMALLINT
-			return JavaInt(n)
+			return cdc.JavaInt(n)
 		case 4: // INTEGER (also MEDIUMINT)
 			if !unsigned {
-				return JavaInt(n)
+				return cdc.JavaInt(n)
 			}
 		}
 	}

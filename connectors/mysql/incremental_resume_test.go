@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/gonnect/gonnect/connectors"
+	"github.com/gonnect/gonnect/connectors/cdc"
 	"github.com/gonnect/gonnect/connectors/mysql/mysqltest"
 	"github.com/gonnect/gonnect/offsets"
 )
@@ -45,21 +46,21 @@ func TestIncrementalSnapshotResumesAfterKill(t *testing.T) {
 	if want := `[{"incremental_snapshot_collections_id":"` + db + `.t","incremental_snapshot_collections_additional_condition":null,"incremental_snapshot_collections_surrogate_key":null}]`; cols != want {
 		t.Fatalf("%s = %s, want %s", keyIncCollections, cols, want)
 	}
-	last, err := decodeJavaArray(o[keyIncPrimaryKey].(string))
+	last, err := cdc.DecodeJavaArray(o[keyIncPrimaryKey].(string))
 	if err != nil {
 		t.Fatal(err)
 	}
-	maxKey, err := decodeJavaArray(o[keyIncMaximumKey].(string))
+	maxKey, err := cdc.DecodeJavaArray(o[keyIncMaximumKey].(string))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if fmt.Sprint(maxKey) != fmt.Sprint([]any{JavaInt(rows - 1)}) {
+	if fmt.Sprint(maxKey) != fmt.Sprint([]any{cdc.JavaInt(rows - 1)}) {
 		t.Fatalf("maximum key %v, want [%d]", maxKey, rows-1)
 	}
-	if len(last) != 1 || last[0] != JavaInt(before[len(before)-1]) {
+	if len(last) != 1 || last[0] != cdc.JavaInt(before[len(before)-1]) {
 		t.Fatalf("stored primary key %v, want the last delivered row [%d]", last, before[len(before)-1])
 	}
-	if int(last[0].(JavaInt)) >= rows-1 {
+	if int(last[0].(cdc.JavaInt)) >= rows-1 {
 		t.Fatalf("the snapshot finished before the stop (last key %v): nothing to resume", last)
 	}
 
@@ -77,7 +78,7 @@ func TestIncrementalSnapshotResumesAfterKill(t *testing.T) {
 	}
 	dups := 0
 	for id, n := range count {
-		if n > 2 || (n == 2 && id <= int32(last[0].(JavaInt))) {
+		if n > 2 || (n == 2 && id <= int32(last[0].(cdc.JavaInt))) {
 			t.Fatalf("row %d delivered %d times (restart after key %v)", id, n, last)
 		}
 		if n == 2 {

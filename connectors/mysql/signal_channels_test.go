@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/gonnect/gonnect/connectors"
+	"github.com/gonnect/gonnect/connectors/cdc"
 	"github.com/gonnect/gonnect/connectors/cdc/cdctest"
 	"github.com/gonnect/gonnect/connectors/mysql/mysqltest"
 	"github.com/gonnect/gonnect/schemas"
@@ -169,8 +170,8 @@ func TestSignalChannels(t *testing.T) {
 
 			// log; a Kafka signal for another connector and, on the kafka-only run, a
 			// signal-table row are both ignored (the counts below would show them)
-			sigs := []testSignal{{key: "other", id: "x1", typ: sigExecuteSnapshot, data: snap(db + ".t")},
-				{key: "srv", id: "a1", typ: sigLog, data: `{"message":"hello from ` + tc.name + `"}`}}
+			sigs := []testSignal{{key: "other", id: "x1", typ: cdc.SignalExecuteSnapshot, data: snap(db + ".t")},
+				{key: "srv", id: "a1", typ: cdc.SignalLog, data: `{"message":"hello from ` + tc.name + `"}`}}
 			if !tc.kafka {
 				sigs = sigs[1:]
 			}
@@ -185,8 +186,8 @@ func TestSignalChannels(t *testing.T) {
 			}
 
 			// execute + pause: exactly the first chunk
-			send(testSignal{key: "srv", id: "b1", typ: sigExecuteSnapshot, data: snap(db + ".t")},
-				testSignal{key: "srv", id: "b2", typ: sigPauseSnapshot})
+			send(testSignal{key: "srv", id: "b1", typ: cdc.SignalExecuteSnapshot, data: snap(db + ".t")},
+				testSignal{key: "srv", id: "b2", typ: cdc.SignalPauseSnapshot})
 			h.poll("the first chunk", func(rs []*connectors.SourceRecord) bool { return len(incrementalRows(rs, topic)) >= 5 })
 			barrier()
 			if got := incrementalRows(h.got, topic); fmt.Sprint(got) != "[0 1 2 3 4]" {
@@ -194,7 +195,7 @@ func TestSignalChannels(t *testing.T) {
 			}
 
 			// resume: the rest of the table
-			send(testSignal{key: "srv", id: "c1", typ: sigResumeSnapshot})
+			send(testSignal{key: "srv", id: "c1", typ: cdc.SignalResumeSnapshot})
 			h.poll("all rows", func(rs []*connectors.SourceRecord) bool { return len(incrementalRows(rs, topic)) >= 40 })
 			for i, id := range incrementalRows(h.got, topic) {
 				if id != int32(i) {
@@ -210,9 +211,9 @@ func TestSignalChannels(t *testing.T) {
 			}
 
 			// execute + stop: nothing more
-			send(testSignal{key: "srv", id: "d1", typ: sigExecuteSnapshot, data: snap(db + ".t")},
-				testSignal{key: "srv", id: "d2", typ: sigStopSnapshot},
-				testSignal{key: "srv", id: "d3", typ: sigLog, data: `{"message":"stopped ` + tc.name + `"}`})
+			send(testSignal{key: "srv", id: "d1", typ: cdc.SignalExecuteSnapshot, data: snap(db + ".t")},
+				testSignal{key: "srv", id: "d2", typ: cdc.SignalStopSnapshot},
+				testSignal{key: "srv", id: "d3", typ: cdc.SignalLog, data: `{"message":"stopped ` + tc.name + `"}`})
 			waitLog("signal: stopped " + tc.name)
 			barrier()
 			if n := len(incrementalRows(h.got, topic)); n != 40 {
@@ -224,7 +225,7 @@ func TestSignalChannels(t *testing.T) {
 			// binlog position): once a new signal ran, nothing old has
 			h.stop()
 			lb = h.startLogged()
-			send(testSignal{key: "srv", id: "e1", typ: sigLog, data: `{"message":"after restart"}`})
+			send(testSignal{key: "srv", id: "e1", typ: cdc.SignalLog, data: `{"message":"after restart"}`})
 			waitLog("signal: after restart")
 			barrier()
 			if n := len(incrementalRows(h.got, topic)); n != 40 {

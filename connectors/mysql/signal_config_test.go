@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/gonnect/gonnect/connectors"
+	"github.com/gonnect/gonnect/connectors/cdc"
 	"github.com/gonnect/gonnect/offsets"
 )
 
@@ -13,14 +14,14 @@ func TestParseSignalConfig(t *testing.T) {
 	tests := []struct {
 		name    string
 		raw     connectors.Config
-		want    signalConfig
+		want    cdc.SignalConfig
 		wantErr string
 	}{
 		{name: "defaults", raw: connectors.Config{},
-			want: signalConfig{Source: true, KafkaTopic: "srv-signal", KafkaGroup: "kafka-signal", Interval: 5 * time.Second}},
+			want: cdc.SignalConfig{Source: true, KafkaTopic: "srv-signal", KafkaGroup: "kafka-signal", Interval: 5 * time.Second}},
 		{name: "kafka", raw: connectors.Config{"signal.enabled.channels": "source, kafka", "signal.kafka.bootstrap.servers": "a:9092,b:9092",
 			"signal.kafka.topic": "sigs", "signal.kafka.groupId": "g", "signal.poll.interval.ms": "100", "signal.kafka.poll.timeout.ms": "20"},
-			want: signalConfig{Source: true, Kafka: true, KafkaTopic: "sigs", KafkaServers: []string{"a:9092", "b:9092"}, KafkaGroup: "g",
+			want: cdc.SignalConfig{Source: true, Kafka: true, KafkaTopic: "sigs", KafkaServers: []string{"a:9092", "b:9092"}, KafkaGroup: "g",
 				KafkaWait: 20 * time.Millisecond, Interval: 100 * time.Millisecond}},
 		{name: "kafka without servers", raw: connectors.Config{"signal.enabled.channels": "kafka"},
 			wantErr: "signal.kafka.bootstrap.servers must be set"},
@@ -31,7 +32,7 @@ func TestParseSignalConfig(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := parseSignalConfig(tc.raw, "srv")
+			got, err := cdc.ParseSignalConfig(tc.raw, "srv")
 			if tc.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
 					t.Fatalf("error %v, want %q", err, tc.wantErr)
@@ -50,7 +51,7 @@ func TestParseSignalConfig(t *testing.T) {
 
 func TestRestoreIncremental(t *testing.T) {
 	key := func(vals ...any) string {
-		h, err := encodeJavaArray(vals)
+		h, err := cdc.EncodeJavaArray(vals)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -66,7 +67,7 @@ func TestRestoreIncremental(t *testing.T) {
 		wantState string
 	}{
 		{name: "none", offset: offsets.Offset{"file": "f"}, wantState: "<nil>"},
-		{name: "mid table", offset: offsets.Offset{keyIncCollections: cols, keyIncPrimaryKey: key(JavaInt(41)), keyIncMaximumKey: key(JavaInt(99)),
+		{name: "mid table", offset: offsets.Offset{keyIncCollections: cols, keyIncPrimaryKey: key(cdc.JavaInt(41)), keyIncMaximumKey: key(cdc.JavaInt(99)),
 			keyIncCorrelation: "c1"}, wantState: "[db.a db.b] last=[41] max=[99] corr=c1"},
 		{name: "table start", offset: offsets.Offset{keyIncCollections: cols, keyIncPrimaryKey: "aced000570", keyIncMaximumKey: "aced000570"},
 			wantState: "[db.a db.b] last=[] max=[] corr="},

@@ -4,23 +4,15 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/json"
 	"strings"
 	"time"
 
 	"github.com/gonnect/gonnect/connectors/cdc"
 )
 
-// Signal types (Debezium's names).
-const (
-	sigExecuteSnapshot = "execute-snapshot"
-	sigStopSnapshot    = "stop-snapshot"
-	sigPauseSnapshot   = "pause-snapshot"
-	sigResumeSnapshot  = "resume-snapshot"
-	sigLog             = "log"
-	sigWindowOpen      = "snapshot-window-open"
-	sigWindowClose     = "snapshot-window-close"
-)
+// kafkaSignals is the shared Kafka signal channel (cdc.KafkaSignals), named here so
+// the streamer's field keeps its type name.
+type kafkaSignals = cdc.KafkaSignals
 
 // incremental is a running incremental snapshot (DBLog watermarks): each chunk is read
 // between an open and a close watermark written to the signal table; binlog events of
@@ -59,12 +51,6 @@ func randomID() string {
 	return hex.EncodeToString(b)
 }
 
-type signalData struct {
-	DataCollections []string `json:"data-collections"`
-	Type            string   `json:"type"`
-	Message         string   `json:"message"`
-}
-
 // signal handles an inserted row of the signal table (columns id, type, data): the
 // watermarks always, other signals when the source channel is enabled.
 func (s *streamer) signal(ctx context.Context, ts *cdc.TableSchema, row []any) error {
@@ -80,12 +66,12 @@ func (s *streamer) signal(ctx context.Context, ts *cdc.TableSchema, row []any) e
 	id, typ, data := get("id"), get("type"), get("data")
 	inc := s.inc
 	switch typ {
-	case sigWindowOpen:
+	case cdc.SignalWindowOpen:
 		if inc != nil && id == inc.window+"-open" {
 			inc.open = true
 		}
 		return nil
-	case sigWindowClose:
+	case cdc.SignalWindowClose:
 		if inc != nil && id == inc.window+"-close" {
 			return s.closeWindow(ctx)
 		}
@@ -94,25 +80,23 @@ func (s *streamer) signal(ctx context.Context, ts *cdc.TableSchema, row []any) e
 	if !s.t.cfg.Signals.Source {
 		return nil
 	}
-	return s.execute(ctx, signalRecord{ID: id, Type: typ, Data: data}, "source")
+	return s.execute(ctx, cdc.Signal{ID: id, Type: typ, Data: data}, cdc.SignalChannelSource)
 }
 
 // execute runs one signal from any channel.
-func (s *streamer) execute(ctx context.Context, sig signalRecord, channel string) error {
+func (s *streamer) execute(ctx context.Context, sig cdc.Signal, channel string) error {
 	t := s.t
-	var d signalData
-	if sig.Data != "" {
-		if err := json.Unmarshal([]byte(sig.Data), &d); err != nil {
-			t.log.Warn("ignoring signal with invalid data", "signal", sig.ID, "type", sig.Type, "channel", channel, "error", err)
-			return nil
-		}
+	d, err := sig.ParseData()
+	if err != nil {
+		t.log.Warn("ignoring signal with invalid data", "signal", sig.ID, "type", sig.Type, "channel", channel, "error", err)
+		return nil
 	}
 	inc := s.inc
 	switch sig.Type {
-	case sigLog:
+	case cdc.SignalLog:
 		t.log.Info("signal: "+d.Message, "signal", sig.ID, "channel", channel)
-	case sigExecuteSnapshot:
-		if d.Type != "" && !strings.EqualFold(d.Type, "incremental") {
+	case cdc.SignalExecuteSnapshot:
+		if !d.Incremental() {
 			t.log.Warn("only incremental snapshots are supported by signal; ignoring", "signal", sig.ID, "type", d.Type)
 			return nil
 		}
@@ -143,7 +127,7 @@ func (s *streamer) execute(ctx context.Context, sig signalRecord, channel string
 			return err
 		}
 		return s.nextChunk(ctx)
-	case sigStopSnapshot:
+	case cdc.SignalStopSnapshot:
 		if inc == nil {
 			return nil
 		}
@@ -154,12 +138,12 @@ func (s *streamer) execute(ctx context.Context, sig signalRecord, channel string
 			return nil
 		}
 		return s.stopTables(ctx, d.DataCollections)
-	case sigPauseSnapshot:
+	case cdc.SignalPauseSnapshot:
 		if inc != nil {
 			inc.paused = true
 			t.log.Info("incremental snapshot paused", "signal", sig.ID, "channel", channel)
 		}
-	case sigResumeSnapshot:
+	case cdc.SignalResumeSnapshot:
 		if inc != nil && inc.paused {
 			inc.paused = false
 			t.log.Info("incremental snapshot resumed", "signal", sig.ID, "channel", channel)
@@ -227,7 +211,7 @@ func (s *streamer) syncIncOffset() error {
 // snapshot recorded in the stored offset. Called once by stream before reading.
 func (s *streamer) startSignals(ctx context.Context, start position) error {
 	if cfg := s.t.cfg.Signals; cfg.Kafka {
-		k, err := newKafkaSignals(ctx, cfg, s.t.cfg.TopicPrefix, s.t.log)
+		k, err := cdc.NewKafkaSignals(ctx, cfg, s.t.cfg.TopicPrefix, s.t.log)
 		if err != nil {
 			return err
 		}
@@ -242,18 +226,18 @@ func (s *streamer) closeSignals() {
 		s.sigConn.Close()
 	}
 	if s.ksig != nil {
-		s.ksig.close()
+		s.ksig.Close()
 	}
 }
 
 // kafkaSignals executes the signals that arrived on the kafka channel, at most once per
 // signal.poll.interval.ms. Called between transactions and while the binlog is idle.
 func (s *streamer) kafkaSignals(ctx context.Context) error {
-	if s.ksig == nil || !s.ksig.due(time.Now()) {
+	if s.ksig == nil || !s.ksig.Due(time.Now()) {
 		return nil
 	}
-	for _, sig := range s.ksig.read(ctx) {
-		if err := s.execute(ctx, sig, "kafka"); err != nil {
+	for _, sig := range s.ksig.Read(ctx) {
+		if err := s.execute(ctx, sig, cdc.SignalChannelKafka); err != nil {
 			return err
 		}
 	}
@@ -267,8 +251,8 @@ func (s *streamer) idleWait() time.Duration {
 	if s.hb != nil {
 		wait = s.hb.Interval
 	}
-	if s.ksig != nil && (wait == 0 || s.ksig.cfg.Interval < wait) {
-		wait = s.ksig.cfg.Interval
+	if s.ksig != nil && (wait == 0 || s.ksig.Interval() < wait) {
+		wait = s.ksig.Interval()
 	}
 	return wait
 }

@@ -1,8 +1,7 @@
-package mysql
+package cdc
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -16,23 +15,24 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 )
 
-// signalKeys are the Kafka signal channel's keys (Debezium's KafkaSignalChannel names
-// and defaults); signal.enabled.channels and signal.poll.interval.ms are common keys.
-func signalKeys() []connectors.ConfigKey {
+// SignalConfigKeys returns the Kafka signal channel's keys (Debezium's
+// KafkaSignalChannel names and defaults) for a dialect's ConfigDef;
+// signal.enabled.channels and signal.poll.interval.ms are in CommonConfigDef.
+func SignalConfigKeys() []connectors.ConfigKey {
 	return []connectors.ConfigKey{
 		{Name: "signal.kafka.topic", Type: connectors.TypeString, Group: "Signals",
 			Documentation: "Topic the kafka signal channel reads (partition 0); default <topic.prefix>-signal."},
 		{Name: "signal.kafka.bootstrap.servers", Type: connectors.TypeString, Group: "Signals",
 			Documentation: "Kafka brokers of the signal topic; required when signal.enabled.channels includes kafka."},
-		{Name: "signal.kafka.groupId", Type: connectors.TypeString, Default: str("kafka-signal"), Group: "Signals",
+		{Name: "signal.kafka.groupId", Type: connectors.TypeString, Default: d("kafka-signal"), Group: "Signals",
 			Documentation: "Consumer group whose committed offset on the signal topic marks the signals already executed."},
-		{Name: "signal.kafka.poll.timeout.ms", Type: connectors.TypeInt, Default: str("0"), Group: "Signals",
+		{Name: "signal.kafka.poll.timeout.ms", Type: connectors.TypeInt, Default: d("0"), Group: "Signals",
 			Validator: connectors.AtLeast(0), Documentation: "How long one read of the signal topic waits for records."},
 	}
 }
 
-// signalConfig is the parsed signal channel configuration.
-type signalConfig struct {
+// SignalConfig is the parsed signal channel configuration.
+type SignalConfig struct {
 	Source       bool          // "source" channel: signals inserted into signal.data.collection
 	Kafka        bool          // "kafka" channel
 	KafkaTopic   string        // signal.kafka.topic
@@ -42,19 +42,20 @@ type signalConfig struct {
 	Interval     time.Duration // signal.poll.interval.ms: how often the kafka channel is read
 }
 
-// parseSignalConfig reads the signal keys from the raw (normalized) config.
-func parseSignalConfig(raw connectors.Config, prefix string) (signalConfig, error) {
-	sc := signalConfig{KafkaGroup: "kafka-signal", Interval: 5 * time.Second}
-	channels := "source"
+// ParseSignalConfig reads the signal keys from the raw connector config; prefix is
+// topic.prefix (the default topic is <prefix>-signal). Errors name the key.
+func ParseSignalConfig(raw connectors.Config, prefix string) (SignalConfig, error) {
+	sc := SignalConfig{KafkaGroup: "kafka-signal", Interval: 5 * time.Second}
+	channels := SignalChannelSource
 	if v, ok := raw["signal.enabled.channels"]; ok {
 		channels = v
 	}
 	for _, ch := range strings.Split(channels, ",") {
 		switch c := strings.ToLower(strings.TrimSpace(ch)); c {
 		case "":
-		case "source":
+		case SignalChannelSource:
 			sc.Source = true
-		case "kafka":
+		case SignalChannelKafka:
 			sc.Kafka = true
 		default:
 			return sc, fmt.Errorf("signal.enabled.channels: channel %q is not supported by Gonnect; use source and/or kafka", c)
@@ -92,28 +93,25 @@ func parseSignalConfig(raw connectors.Config, prefix string) (signalConfig, erro
 	return sc, nil
 }
 
-// signalRecord is one signal from any channel.
-type signalRecord struct {
-	ID, Type, Data string
-}
-
-// kafkaSignals reads signals from partition 0 of the signal topic, as Debezium's
+// KafkaSignals reads signals from partition 0 of the signal topic, as Debezium's
 // KafkaSignalChannel does: records whose key is not the connector's topic.prefix are
 // ignored, values are {"id":…,"type":…,"data":{…}}. The consumer group's committed
 // offset marks what was executed; reading starts there (or at the earliest offset).
-// Owned by the streaming goroutine; read never blocks longer than signal.kafka.poll.timeout.ms
-// (at least a millisecond).
-type kafkaSignals struct {
+// It is owned by one goroutine (the connector's streaming goroutine) and is not safe
+// for concurrent use; Read never blocks longer than signal.kafka.poll.timeout.ms (at
+// least a millisecond) or ctx.
+type KafkaSignals struct {
 	cl     *kgo.Client
 	adm    *kadm.Client
-	cfg    signalConfig
+	cfg    SignalConfig
 	prefix string
 	log    *slog.Logger
 	last   time.Time // last read
 }
 
-// newKafkaSignals connects to the signal topic; ctx bounds the committed-offset lookup.
-func newKafkaSignals(ctx context.Context, cfg signalConfig, prefix string, log *slog.Logger) (*kafkaSignals, error) {
+// NewKafkaSignals connects to the signal topic; prefix is topic.prefix, the record
+// key that addresses this connector. ctx bounds the committed-offset lookup.
+func NewKafkaSignals(ctx context.Context, cfg SignalConfig, prefix string, log *slog.Logger) (*KafkaSignals, error) {
 	meta, err := kgo.NewClient(kgo.SeedBrokers(cfg.KafkaServers...))
 	if err != nil {
 		return nil, fmt.Errorf("signal.kafka.bootstrap.servers: %w", err)
@@ -136,16 +134,19 @@ func newKafkaSignals(ctx context.Context, cfg signalConfig, prefix string, log *
 		return nil, fmt.Errorf("signal.kafka.bootstrap.servers: %w", err)
 	}
 	log.Info("reading signals from Kafka", "topic", cfg.KafkaTopic, "group", cfg.KafkaGroup)
-	return &kafkaSignals{cl: cl, adm: kadm.NewClient(cl), cfg: cfg, prefix: prefix, log: log}, nil
+	return &KafkaSignals{cl: cl, adm: kadm.NewClient(cl), cfg: cfg, prefix: prefix, log: log}, nil
 }
 
-// due reports whether signal.poll.interval.ms passed since the last read.
-func (k *kafkaSignals) due(now time.Time) bool { return now.Sub(k.last) >= k.cfg.Interval }
+// Interval is signal.poll.interval.ms.
+func (k *KafkaSignals) Interval() time.Duration { return k.cfg.Interval }
 
-// read returns the signals that arrived since the last read and commits their offset
+// Due reports whether signal.poll.interval.ms passed since the last Read.
+func (k *KafkaSignals) Due(now time.Time) bool { return now.Sub(k.last) >= k.cfg.Interval }
+
+// Read returns the signals that arrived since the last read and commits their offset
 // to the group (a commit failure is logged: the signals would run again after a
 // restart, as with Debezium's auto-commit).
-func (k *kafkaSignals) read(ctx context.Context) []signalRecord {
+func (k *KafkaSignals) Read(ctx context.Context) []Signal {
 	k.last = time.Now()
 	pctx, cancel := context.WithTimeout(ctx, max(k.cfg.KafkaWait, time.Millisecond))
 	fs := k.cl.PollRecords(pctx, 1000)
@@ -155,7 +156,7 @@ func (k *kafkaSignals) read(ctx context.Context) []signalRecord {
 			k.log.Warn("reading the signal topic", "topic", t, "partition", p, "error", err)
 		}
 	})
-	var out []signalRecord
+	var out []Signal
 	next := int64(-1)
 	fs.EachRecord(func(r *kgo.Record) {
 		next = r.Offset + 1
@@ -166,20 +167,12 @@ func (k *kafkaSignals) read(ctx context.Context) []signalRecord {
 		if len(r.Value) == 0 {
 			return
 		}
-		var v struct {
-			ID   string          `json:"id"`
-			Type string          `json:"type"`
-			Data json.RawMessage `json:"data"`
-		}
-		if err := json.Unmarshal(r.Value, &v); err != nil {
+		sig, err := ParseSignalRecord(r.Value)
+		if err != nil {
 			k.log.Warn("ignoring signal that is not JSON", "offset", r.Offset, "error", err)
 			return
 		}
-		data := string(v.Data)
-		if data == "null" {
-			data = ""
-		}
-		out = append(out, signalRecord{ID: v.ID, Type: v.Type, Data: data})
+		out = append(out, sig)
 	})
 	if next >= 0 {
 		os := kadm.Offsets{}
@@ -191,4 +184,5 @@ func (k *kafkaSignals) read(ctx context.Context) []signalRecord {
 	return out
 }
 
-func (k *kafkaSignals) close() { k.cl.Close() }
+// Close releases the client.
+func (k *KafkaSignals) Close() { k.cl.Close() }

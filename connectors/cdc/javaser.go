@@ -1,4 +1,4 @@
-package mysql
+package cdc
 
 import (
 	"bytes"
@@ -12,8 +12,8 @@ import (
 // Debezium stores incremental snapshot keys (incremental_snapshot_primary_key,
 // incremental_snapshot_maximum_key) as the lowercase hex of a Java object stream
 // (java.io.ObjectOutputStream, protocol version 2) holding one Object[]. This file
-// reads and writes the subset that MySQL primary keys produce: null, java.lang.String,
-// Integer, Long, Short and Byte. The constants below are the Java Object
+// reads and writes the subset that MySQL and Oracle primary keys produce: null, java.lang.String,
+// Integer, Long, Short, Byte and (javaser_decimal.go) BigDecimal. The constants below are the Java Object
 // Serialization Stream Protocol's (§6.4.2) and the classes' serialVersionUIDs.
 const (
 	jsMagic        = 0xACED
@@ -52,10 +52,10 @@ var (
 // SMALLINT, TINYINT); plain Go int64 values are written as java.lang.Long.
 type JavaInt int32
 
-// encodeJavaArray renders vals as Debezium's hex-encoded serialized Object[]; a nil
+// EncodeJavaArray renders vals as Debezium's hex-encoded serialized Object[]; a nil
 // slice is Java's null. Values may be nil, string, []byte (as a String), JavaInt, int32
 // (Integer), int64, uint64 up to 2^63-1 (Long), int16 (Short) and int8 (Byte).
-func encodeJavaArray(vals []any) (string, error) {
+func EncodeJavaArray(vals []any) (string, error) {
 	var b bytes.Buffer
 	binary.Write(&b, binary.BigEndian, uint16(jsMagic))
 	binary.Write(&b, binary.BigEndian, uint16(jsVersion))
@@ -227,21 +227,21 @@ func javaDecodeModifiedUTF8(b []byte) string {
 	return string(out)
 }
 
-// errJavaStream is wrapped by every decoding error of decodeJavaArray.
-var errJavaStream = errors.New("not a serialized Java Object[] of Gonnect's supported key types")
+// ErrJavaStream is wrapped by every decoding error of DecodeJavaArray.
+var ErrJavaStream = errors.New("not a serialized Java Object[] of Gonnect's supported key types")
 
-// decodeJavaArray reads a hex-encoded serialized Object[] written by Debezium or by
-// encodeJavaArray. Integer values come back as JavaInt, Long as int64, Short as int16,
+// DecodeJavaArray reads a hex-encoded serialized Object[] written by Debezium or by
+// EncodeJavaArray. Integer values come back as JavaInt, Long as int64, Short as int16,
 // Byte as int8, strings as string; a serialized null is a nil slice. Other classes
 // (BigDecimal, java.sql.Timestamp, ...) are reported with their name.
-func decodeJavaArray(s string) ([]any, error) {
+func DecodeJavaArray(s string) ([]any, error) {
 	raw, err := hex.DecodeString(s)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", errJavaStream, err)
+		return nil, fmt.Errorf("%w: %v", ErrJavaStream, err)
 	}
 	r := &javaReader{b: raw}
 	if r.u16() != jsMagic || r.u16() != jsVersion {
-		return nil, fmt.Errorf("%w: bad stream header", errJavaStream)
+		return nil, fmt.Errorf("%w: bad stream header", ErrJavaStream)
 	}
 	switch tc := r.byte1(); tc {
 	case tcNull:
@@ -251,19 +251,19 @@ func decodeJavaArray(s string) ([]any, error) {
 		return nil, nil
 	case tcArray:
 	default:
-		return nil, fmt.Errorf("%w: type code 0x%02x at byte 4", errJavaStream, tc)
+		return nil, fmt.Errorf("%w: type code 0x%02x at byte 4", ErrJavaStream, tc)
 	}
 	cd, err := r.classDesc()
 	if err != nil {
 		return nil, err
 	}
 	if cd == nil || cd.name != javaObjectArray.name {
-		return nil, fmt.Errorf("%w: the array is not an Object[]", errJavaStream)
+		return nil, fmt.Errorf("%w: the array is not an Object[]", ErrJavaStream)
 	}
 	r.handles = append(r.handles, nil) // the array
 	n := int(int32(r.u32()))
 	if r.err != nil || n < 0 || n > len(raw) {
-		return nil, fmt.Errorf("%w: bad array length %d", errJavaStream, n)
+		return nil, fmt.Errorf("%w: bad array length %d", ErrJavaStream, n)
 	}
 	out := make([]any, 0, n)
 	for i := 0; i < n; i++ {
@@ -297,7 +297,7 @@ func (r *javaReader) take(n int) []byte {
 		return nil
 	}
 	if n < 0 || r.pos+n > len(r.b) {
-		r.err = fmt.Errorf("%w: truncated at byte %d", errJavaStream, r.pos)
+		r.err = fmt.Errorf("%w: truncated at byte %d", ErrJavaStream, r.pos)
 		return nil
 	}
 	p := r.b[r.pos : r.pos+n]
@@ -339,7 +339,7 @@ func (r *javaReader) ref() (any, error) {
 		return nil, r.err
 	}
 	if h < 0 || h >= len(r.handles) {
-		return nil, fmt.Errorf("%w: dangling reference at byte %d", errJavaStream, r.pos-4)
+		return nil, fmt.Errorf("%w: dangling reference at byte %d", ErrJavaStream, r.pos-4)
 	}
 	return r.handles[h], nil
 }
@@ -356,7 +356,7 @@ func (r *javaReader) classDesc() (*javaClass, error) {
 		}
 		c, ok := v.(*javaClass)
 		if !ok {
-			return nil, fmt.Errorf("%w: reference at byte %d is not a class", errJavaStream, r.pos-4)
+			return nil, fmt.Errorf("%w: reference at byte %d is not a class", ErrJavaStream, r.pos-4)
 		}
 		return c, nil
 	case tcClassDesc:
@@ -376,7 +376,7 @@ func (r *javaReader) classDesc() (*javaClass, error) {
 			c.fields = append(c.fields, code)
 		}
 		if end := r.byte1(); end != tcEndBlockData && r.err == nil {
-			return nil, fmt.Errorf("%w: class annotations of %s are not supported", errJavaStream, c.name)
+			return nil, fmt.Errorf("%w: class annotations of %s are not supported", ErrJavaStream, c.name)
 		}
 		super, err := r.classDesc()
 		if err != nil {
@@ -388,7 +388,7 @@ func (r *javaReader) classDesc() (*javaClass, error) {
 		if r.err != nil {
 			return nil, r.err
 		}
-		return nil, fmt.Errorf("%w: type code 0x%02x at byte %d where a class was expected", errJavaStream, tc, r.pos-1)
+		return nil, fmt.Errorf("%w: type code 0x%02x at byte %d where a class was expected", ErrJavaStream, tc, r.pos-1)
 	}
 }
 
@@ -403,7 +403,7 @@ func (r *javaReader) value() (any, error) {
 		if tc == tcLongString {
 			l := r.u64()
 			if l > uint64(len(r.b)) {
-				return nil, fmt.Errorf("%w: bad string length at byte %d", errJavaStream, r.pos-8)
+				return nil, fmt.Errorf("%w: bad string length at byte %d", ErrJavaStream, r.pos-8)
 			}
 			n = int(l)
 		} else {
@@ -418,7 +418,7 @@ func (r *javaReader) value() (any, error) {
 			return nil, err
 		}
 		if c == nil {
-			return nil, fmt.Errorf("%w: object without class at byte %d", errJavaStream, r.pos)
+			return nil, fmt.Errorf("%w: object without class at byte %d", ErrJavaStream, r.pos)
 		}
 		var box *javaBox
 		for _, b := range []*javaBox{&javaInteger, &javaLong, &javaShort, &javaByte} {
@@ -427,7 +427,7 @@ func (r *javaReader) value() (any, error) {
 			}
 		}
 		if box == nil || len(c.fields) != 1 || c.fields[0] != box.code {
-			return nil, fmt.Errorf("%w: key values of class %s are not supported", errJavaStream, c.name)
+			return nil, fmt.Errorf("%w: key values of class %s are not supported", ErrJavaStream, c.name)
 		}
 		idx := len(r.handles)
 		r.handles = append(r.handles, nil)
@@ -448,6 +448,6 @@ func (r *javaReader) value() (any, error) {
 		if r.err != nil {
 			return nil, r.err
 		}
-		return nil, fmt.Errorf("%w: type code 0x%02x at byte %d", errJavaStream, tc, r.pos-1)
+		return nil, fmt.Errorf("%w: type code 0x%02x at byte %d", ErrJavaStream, tc, r.pos-1)
 	}
 }

@@ -1,4 +1,4 @@
-package mysql
+package cdc
 
 import (
 	"os"
@@ -9,7 +9,7 @@ import (
 )
 
 // TestJavaArrayGolden decodes the Object[] streams Java wrote (testdata/javaser) and,
-// where Java wrote no back reference to a value, checks that encodeJavaArray produces
+// where Java wrote no back reference to a value, checks that EncodeJavaArray produces
 // the same bytes.
 func TestJavaArrayGolden(t *testing.T) {
 	tests := []struct {
@@ -31,21 +31,21 @@ func TestJavaArrayGolden(t *testing.T) {
 				t.Fatal(err)
 			}
 			golden := strings.TrimSpace(string(b))
-			got, err := decodeJavaArray(golden)
+			got, err := DecodeJavaArray(golden)
 			if err != nil {
 				t.Fatal(err)
 			}
 			if !reflect.DeepEqual(got, tc.want) {
 				t.Fatalf("decoded %#v, want %#v", got, tc.want)
 			}
-			enc, err := encodeJavaArray(tc.want)
+			enc, err := EncodeJavaArray(tc.want)
 			if err != nil {
 				t.Fatal(err)
 			}
 			if tc.sameBytes && enc != golden {
 				t.Fatalf("encoded\n%s\nwant\n%s", enc, golden)
 			}
-			back, err := decodeJavaArray(enc)
+			back, err := DecodeJavaArray(enc)
 			if err != nil || !reflect.DeepEqual(back, tc.want) {
 				t.Fatalf("round trip: %#v, %v", back, err)
 			}
@@ -66,13 +66,13 @@ func TestJavaArrayBadInput(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := decodeJavaArray(tc.in)
+			_, err := DecodeJavaArray(tc.in)
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("error %v, want one containing %q", err, tc.want)
 			}
 		})
 	}
-	if _, err := encodeJavaArray([]any{uint64(1 << 63)}); err == nil || !strings.Contains(err.Error(), "element 0") {
+	if _, err := EncodeJavaArray([]any{uint64(1 << 63)}); err == nil || !strings.Contains(err.Error(), "element 0") {
 		t.Fatalf("unsigned overflow: %v", err)
 	}
 }
