@@ -92,6 +92,9 @@ func ConfigDef() *connectors.ConfigDef {
 		}
 		def.Define(ck)
 	}
+	for _, k := range cdc.SignalConfigKeys() {
+		def.Define(k)
+	}
 	return def.Merge(cdc.CommonConfigDef())
 }
 
@@ -124,6 +127,8 @@ type Config struct {
 	// (an SCN bump through a DB link, say) is mined in one window.
 	GapSize uint64
 	GapTime time.Duration
+	// Signals is signal.enabled.channels and the Kafka signal channel's keys.
+	Signals cdc.SignalConfig
 }
 
 // BatchSizing is the adaptive SCN window (log.mining.batch.size.*, log.mining.sleep.time.*).
@@ -200,6 +205,9 @@ func ParseConfig(cfg connectors.Config) (*Config, error) {
 	if err := c.checkSignalTable(); err != nil {
 		return nil, err
 	}
+	if c.Signals, err = cdc.ParseSignalConfig(cfg, common.TopicPrefix); err != nil {
+		return nil, err
+	}
 	return c, nil
 }
 
@@ -253,7 +261,7 @@ func (c *Config) StreamConfig() StreamConfig {
 		Modes: c.Modes, Keys: c.Common.KeyColumns, Retention: c.Retention, BufferLimit: c.BufferLimit, SpillDir: c.SpillDir,
 		IncludeSchemaChanges: c.Common.IncludeSchema, TxMetadata: c.Common.TxMetadata,
 		SkipUnchanged: strings.EqualFold(strings.TrimSpace(c.Raw["skip.messages.without.change"]), "true"),
-		SignalTable:   c.Common.SignalTable, Incremental: IncrementalSource{ChunkSize: c.chunkSize(),
+		SignalTable:   c.Common.SignalTable, SourceSignalsOff: !c.Signals.Source, Incremental: IncrementalSource{ChunkSize: c.chunkSize(),
 			DeleteWatermarks: strings.EqualFold(strings.TrimSpace(c.Raw["incremental.snapshot.watermarking.strategy"]), "INSERT_DELETE")}}
 }
 

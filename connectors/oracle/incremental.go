@@ -120,7 +120,7 @@ func (s *Stream) nextChunk(off offsets.Offset) error {
 		inc.window = inc.correlation + "-" + strconv.FormatInt(inc.seq, 10)
 		size := max(s.cfg.Incremental.ChunkSize, 1)
 		if w := s.cfg.Incremental.Watermark; w != nil {
-			if err := w(inc.window+"-open", SignalWindowOpen, ""); err != nil {
+			if err := w(inc.window+"-open", cdc.SignalWindowOpen, ""); err != nil {
 				return &sourceIOError{fmt.Errorf("writing the incremental snapshot open watermark %s-open to %s: %w", inc.window, s.cfg.SignalTable, err)}
 			}
 		}
@@ -145,7 +145,7 @@ func (s *Stream) nextChunk(off offsets.Offset) error {
 				}
 			}
 		} else if w := s.cfg.Incremental.Watermark; w != nil {
-			if err := w(inc.window+"-close", SignalWindowClose, ""); err != nil {
+			if err := w(inc.window+"-close", cdc.SignalWindowClose, ""); err != nil {
 				return &sourceIOError{fmt.Errorf("writing the incremental snapshot close watermark %s-close to %s: %w", inc.window, s.cfg.SignalTable, err)}
 			}
 		}

@@ -1,7 +1,6 @@
 package oracle
 
 import (
-	"encoding/json"
 	"fmt"
 	"regexp"
 	"strings"
@@ -10,25 +9,6 @@ import (
 	"github.com/gonnect/gonnect/connectors/oracle/sqlredo"
 	"github.com/gonnect/gonnect/offsets"
 )
-
-// Signal types of Debezium's source signalling channel.
-const (
-	SignalExecuteSnapshot = "execute-snapshot"
-	SignalStopSnapshot    = "stop-snapshot"
-	SignalPauseSnapshot   = "pause-snapshot"
-	SignalResumeSnapshot  = "resume-snapshot"
-	SignalLog             = "log"
-	SignalWindowOpen      = "snapshot-window-open"
-	SignalWindowClose     = "snapshot-window-close"
-)
-
-// signalData is the DATA column of a signal row.
-type signalData struct {
-	DataCollections []string        `json:"data-collections"`
-	Type            string          `json:"type"`
-	Message         string          `json:"message"`
-	Conditions      json.RawMessage `json:"additional-conditions"`
-}
 
 // signalTableName returns signal.data.collection as SCHEMA.TABLE: Debezium's Oracle
 // form is <database>.<schema>.<table>; the database part names the PDB or database
@@ -49,7 +29,7 @@ func (s *Stream) isSignalTable(name string) bool {
 // signalRow is one parsed row of the signal table.
 type signalRow struct {
 	id, typ, where string
-	data           signalData
+	data           cdc.SignalData
 	valid          bool
 	started        bool // execute-snapshot started a new incremental snapshot
 	stopCurrent    bool // stop-snapshot abandoned the chunk of the current table
@@ -75,16 +55,27 @@ func (s *Stream) readSignal(ch change) *signalRow {
 	if ch.op == cdc.OpDelete {
 		// INSERT_DELETE: deleting a window's open row closes it (Debezium renames
 		// "open" to "close" in the id)
-		sg.id, sg.typ = strings.ReplaceAll(sg.id, "open", "close"), SignalWindowClose
+		sg.id, sg.typ = strings.ReplaceAll(sg.id, "open", "close"), cdc.SignalWindowClose
 		return sg
 	}
-	if data := get("DATA"); strings.TrimSpace(data) != "" {
-		if err := json.Unmarshal([]byte(data), &sg.data); err != nil {
-			s.log.Warn("ignoring a signal whose DATA is not JSON", "signal", sg.id, "type", sg.typ, "position", sg.where, "error", err)
-			sg.valid = false
-		}
+	if s.cfg.SourceSignalsOff && sg.typ != cdc.SignalWindowOpen && sg.typ != cdc.SignalWindowClose {
+		sg.valid = false // signal.enabled.channels leaves the source channel out
+		return sg
 	}
+	s.parseSignalData(sg, get("DATA"), cdc.SignalChannelSource)
 	return sg
+}
+
+// parseSignalData decodes a signal's data into sg; invalid data makes it a no-op
+// with a warning.
+func (s *Stream) parseSignalData(sg *signalRow, data, channel string) {
+	d, err := cdc.Signal{ID: sg.id, Type: sg.typ, Data: data}.ParseData()
+	if err != nil {
+		s.log.Warn("ignoring a signal whose DATA is not JSON", "signal", sg.id, "type", sg.typ, "channel", channel, "position", sg.where, "error", err)
+		sg.valid = false
+		return
+	}
+	sg.data = d
 }
 
 // signalState applies the state change of execute-snapshot and stop-snapshot before
@@ -97,12 +88,12 @@ func (s *Stream) signalState(sg *signalRow) {
 	}
 	d, id, inc := sg.data, sg.id, s.inc
 	switch sg.typ {
-	case SignalExecuteSnapshot:
-		if d.Type != "" && !strings.EqualFold(d.Type, "incremental") {
+	case cdc.SignalExecuteSnapshot:
+		if !d.Incremental() {
 			s.log.Warn("only incremental snapshots can be started by a signal; ignoring", "signal", id, "type", d.Type)
 			return
 		}
-		if len(d.Conditions) > 0 && string(d.Conditions) != "null" && string(d.Conditions) != "[]" {
+		if d.HasConditions() {
 			s.log.Warn("additional-conditions of execute-snapshot are not supported; the whole tables are read", "signal", id)
 		}
 		tables := s.expandCollections(id, d.DataCollections)
@@ -122,7 +113,7 @@ func (s *Stream) signalState(sg *signalRow) {
 			sg.started = true
 			s.log.Info("incremental snapshot requested", "signal", id, "tables", tables)
 		}
-	case SignalStopSnapshot:
+	case cdc.SignalStopSnapshot:
 		if inc == nil {
 			return
 		}
@@ -166,22 +157,22 @@ func (s *Stream) signal(sg *signalRow, ch change, off offsets.Offset) error {
 	}
 	d, id, inc := sg.data, sg.id, s.inc
 	switch sg.typ {
-	case SignalLog:
+	case cdc.SignalLog:
 		s.log.Info("signal: "+d.Message, "signal", id, "position", sg.where)
-	case SignalExecuteSnapshot:
+	case cdc.SignalExecuteSnapshot:
 		if sg.started {
 			return s.nextChunk(off)
 		}
-	case SignalStopSnapshot:
+	case cdc.SignalStopSnapshot:
 		if sg.stopCurrent && inc != nil {
 			return s.nextChunk(off) // the chunk of the stopped table is abandoned
 		}
-	case SignalPauseSnapshot:
+	case cdc.SignalPauseSnapshot:
 		if inc != nil && !inc.paused {
 			inc.paused = true
 			s.log.Info("incremental snapshot paused", "signal", id)
 		}
-	case SignalResumeSnapshot:
+	case cdc.SignalResumeSnapshot:
 		if inc != nil && inc.paused {
 			inc.paused = false
 			s.log.Info("incremental snapshot resumed", "signal", id)
@@ -189,11 +180,11 @@ func (s *Stream) signal(sg *signalRow, ch change, off offsets.Offset) error {
 				return s.nextChunk(off)
 			}
 		}
-	case SignalWindowOpen:
+	case cdc.SignalWindowOpen:
 		if inc != nil && inc.window != "" && id == inc.window+"-open" {
 			inc.open = true
 		}
-	case SignalWindowClose:
+	case cdc.SignalWindowClose:
 		if inc != nil && inc.window != "" && id == inc.window+"-close" {
 			return s.closeWindow(ch, off)
 		}

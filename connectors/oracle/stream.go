@@ -57,6 +57,9 @@ type StreamConfig struct {
 	// SignalTable is signal.data.collection (<database>.<SCHEMA>.<TABLE>); rows
 	// inserted into it are signals ("" disables the source channel).
 	SignalTable string
+	// SourceSignalsOff is signal.enabled.channels without "source": rows of the
+	// signal table then only serve as incremental snapshot watermarks.
+	SourceSignalsOff bool
 	// Incremental reads chunks and writes watermarks for incremental snapshots.
 	Incremental IncrementalSource
 }

@@ -56,8 +56,9 @@ type Task struct {
 	q        *cdc.Queue // run hands records to Poll through it, one at a time
 	kcl      *kgo.Client
 	metrics  *Metrics
-	lastOff  offsets.Offset // offset of the last record queued; owned by run
-	schemaOK bool           // schema snapshot written; owned by run
+	lastOff  offsets.Offset    // offset of the last record queued; owned by run
+	schemaOK bool              // schema snapshot written; owned by run
+	ksig     *cdc.KafkaSignals // the Kafka signal channel (nil when off); owned by run
 }
 
 // NewTask returns an unstarted task that connects through godror.
@@ -382,6 +383,12 @@ func (t *Task) stream(ctx context.Context) error {
 	if err := st.ResumeIncremental(); err != nil {
 		return err // a sourceIOError: retried
 	}
+	if t.ksig, err = t.openKafkaSignals(ctx); err != nil {
+		return err
+	}
+	if t.ksig != nil {
+		defer func() { t.ksig.Close(); t.ksig = nil }()
+	}
 	hb := &cdc.Heartbeat{Interval: time.Duration(t.cfg.Common.Heartbeat) * time.Millisecond, Topic: t.cfg.Common.Topics.Heartbeat(),
 		Prefix: t.cfg.Common.TopicPrefix, Partition: t.part}
 	if q := strings.TrimSpace(t.cfg.Common.HeartbeatQuery); q != "" {
@@ -431,6 +438,9 @@ func (t *Task) stream(ctx context.Context) error {
 			return err
 		}
 		st.EndWindow(to, rows)
+		if err := t.kafkaSignals(ctx, st); err != nil {
+			return err
+		}
 		lastWindow = time.Now()
 		took := float64(time.Since(started).Milliseconds())
 		t.metrics.fetchQueryMs.Set(took)
@@ -463,8 +473,12 @@ func (t *Task) stream(ctx context.Context) error {
 	}
 }
 
-// idle waits d (or until ctx ends), emitting a heartbeat when one is due.
+// idle waits d (or until ctx ends), emitting a heartbeat when one is due and running
+// the Kafka channel's signals.
 func (t *Task) idle(ctx context.Context, hb *cdc.Heartbeat, st *Stream, d time.Duration) error {
+	if err := t.kafkaSignals(ctx, st); err != nil {
+		return err
+	}
 	if rec, err := hb.Due(ctx, t.now(), st.Offset()); err != nil {
 		return &fatalError{fmt.Errorf("heartbeat.action.query: %w", err)}
 	} else if rec != nil {
