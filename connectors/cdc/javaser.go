@@ -54,7 +54,8 @@ type JavaInt int32
 
 // EncodeJavaArray renders vals as Debezium's hex-encoded serialized Object[]; a nil
 // slice is Java's null. Values may be nil, string, []byte (as a String), JavaInt, int32
-// (Integer), int64, uint64 up to 2^63-1 (Long), int16 (Short) and int8 (Byte).
+// (Integer), int64, uint64 up to 2^63-1 (Long), int16 (Short), int8 (Byte) and
+// JavaDecimal (java.math.BigDecimal).
 func EncodeJavaArray(vals []any) (string, error) {
 	var b bytes.Buffer
 	binary.Write(&b, binary.BigEndian, uint16(jsMagic))
@@ -165,6 +166,8 @@ func (w *javaWriter) value(v any) error {
 		w.number(javaShort, int64(x))
 	case int8:
 		w.number(javaByte, int64(x))
+	case JavaDecimal:
+		return w.decimal(x)
 	default:
 		return fmt.Errorf("value of type %T cannot be written as a Java object", v)
 	}
@@ -232,8 +235,8 @@ var ErrJavaStream = errors.New("not a serialized Java Object[] of Gonnect's supp
 
 // DecodeJavaArray reads a hex-encoded serialized Object[] written by Debezium or by
 // EncodeJavaArray. Integer values come back as JavaInt, Long as int64, Short as int16,
-// Byte as int8, strings as string; a serialized null is a nil slice. Other classes
-// (BigDecimal, java.sql.Timestamp, ...) are reported with their name.
+// Byte as int8, BigDecimal as JavaDecimal, strings as string; a serialized null is a
+// nil slice. Other classes (java.sql.Timestamp, ...) are reported with their name.
 func DecodeJavaArray(s string) ([]any, error) {
 	raw, err := hex.DecodeString(s)
 	if err != nil {
@@ -281,7 +284,9 @@ func DecodeJavaArray(s string) ([]any, error) {
 
 type javaClass struct {
 	name   string
-	fields []byte // type codes
+	flags  byte     // SC_* flags
+	fields []byte   // type codes
+	names  []string // field names
 	super  *javaClass
 }
 
@@ -363,11 +368,11 @@ func (r *javaReader) classDesc() (*javaClass, error) {
 		c := &javaClass{name: string(r.take(int(r.u16())))}
 		r.handles = append(r.handles, c)
 		r.u64() // serialVersionUID
-		r.byte1()
+		c.flags = r.byte1()
 		nf := int(r.u16())
 		for i := 0; i < nf && r.err == nil; i++ {
 			code := r.byte1()
-			r.take(int(r.u16()))
+			c.names = append(c.names, string(r.take(int(r.u16()))))
 			if code == 'L' || code == '[' {
 				if _, err := r.value(); err != nil { // the field's class name
 					return nil, err
@@ -398,6 +403,8 @@ func (r *javaReader) value() (any, error) {
 		return nil, r.err
 	case tcReference:
 		return r.ref()
+	case tcArray:
+		return r.byteArray()
 	case tcString, tcLongString:
 		var n int
 		if tc == tcLongString {
@@ -419,6 +426,12 @@ func (r *javaReader) value() (any, error) {
 		}
 		if c == nil {
 			return nil, fmt.Errorf("%w: object without class at byte %d", ErrJavaStream, r.pos)
+		}
+		switch c.name {
+		case javaBigDecimal.name:
+			return r.decimal(c)
+		case javaBigInteger.name:
+			return r.bigInteger(c)
 		}
 		var box *javaBox
 		for _, b := range []*javaBox{&javaInteger, &javaLong, &javaShort, &javaByte} {
