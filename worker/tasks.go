@@ -165,6 +165,7 @@ func (w *Worker) newSourceTask(id TaskID, plugin *connectors.Plugin, connCfg, ta
 		kgo.ProducerLinger(0),
 		kgo.ProducerBatchCompression(kgo.NoCompression()), // compression.type=none
 		kgo.MaxBufferedRecords(16384),
+		kgo.MaxBufferedBytes(32 << 20), // buffer.memory=33554432: encoded records held until acked
 	}
 	opts = append(opts, w.deps.KafkaOpts...)
 	opts = append(opts,
