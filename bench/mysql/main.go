@@ -39,6 +39,7 @@ func main() {
 	bigTx := flag.Int("bigtx", 200_000, "W5: rows changed by one transaction")
 	rate := flag.Int("rate", 5000, "W10: paced rows per second")
 	secs := flag.Int("seconds", 5, "W10: duration of the paced load")
+	flag.StringVar(&memprofile, "memprofile", "", "write a heap profile halfway through W3's catch-up to this file")
 	flag.StringVar(&cpuprofile, "cpuprofile", "", "write a CPU profile of each workload's measured window to this path plus .w1, .w3...")
 	workloads := flag.String("workloads", "w1,w3,w5,w10", "comma-separated workloads to run (W1 always loads the table)")
 	flag.Parse()
@@ -77,6 +78,8 @@ var (
 	brokerAddr string
 	// cpuprofile is the -cpuprofile path prefix.
 	cpuprofile string
+	// memprofile is the -memprofile path.
+	memprofile string
 )
 
 // profile starts a CPU profile of one workload's measured window when -cpuprofile is
@@ -93,6 +96,17 @@ func profile(workload string) func() {
 		fail(err)
 	}
 	return func() { pprof.StopCPUProfile(); f.Close() }
+}
+
+func writeHeapProfile() {
+	f, err := os.Create(memprofile)
+	if err != nil {
+		fail(err)
+	}
+	defer f.Close()
+	if err := pprof.WriteHeapProfile(f); err != nil {
+		fail(err)
+	}
 }
 
 func fail(err error) {
@@ -348,6 +362,9 @@ func runUntil(cfg connectors.Config, offs *cdctest.Offsets, n int, out *pipeline
 		if out != nil {
 			if err := out.produce(context.Background(), rs); err != nil {
 				return task, got, err
+			}
+			if memprofile != "" && got >= n/2 && got-len(rs) < n/2 {
+				writeHeapProfile()
 			}
 		}
 		if len(rs) > 0 {

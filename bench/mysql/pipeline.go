@@ -17,10 +17,12 @@ import (
 )
 
 // producerOpts are the Kafka settings of shared/spec/benchmarks.md §11.1, the same for
-// Gonnect's pipeline and the ceiling: acks=all, idempotent, no compression, linger 5 ms.
+// Gonnect's pipeline and the ceiling: acks=all, idempotent, no compression, linger 5 ms,
+// and the worker's buffer bounds (16384 records, Java's buffer.memory of 32 MiB).
 func producerOpts(broker string) []kgo.Opt {
 	return []kgo.Opt{kgo.SeedBrokers(broker), kgo.RequiredAcks(kgo.AllISRAcks()), kgo.ProducerLinger(5 * time.Millisecond),
-		kgo.ProducerBatchCompression(kgo.NoCompression()), kgo.AllowAutoTopicCreation()}
+		kgo.ProducerBatchCompression(kgo.NoCompression()), kgo.AllowAutoTopicCreation(),
+		kgo.MaxBufferedRecords(16384), kgo.MaxBufferedBytes(32 << 20)}
 }
 
 // pipeline is the produce side of a source task in the worker: records are converted
