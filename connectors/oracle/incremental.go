@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"math/big"
 	"sort"
 	"strconv"
@@ -43,14 +44,18 @@ type IncrementalSource struct {
 	Delete func(id string) error
 }
 
-// Offset keys of a running incremental snapshot: Debezium's collection list and
-// correlation id, and Gonnect's own chunk position. Debezium's
-// incremental_snapshot_primary_key / _maximum_key are hex Java serializations that
-// Gonnect does not write: a Java connector taking over restarts the current table
-// from its first chunk, and Gonnect taking over a Java offset does the same.
+// Offset keys of a running incremental snapshot: Debezium's collection list,
+// correlation id and chunk position (incremental_snapshot_primary_key: the key of the
+// last row sent; incremental_snapshot_maximum_key), the keys as hex Java
+// serializations of Object[] (cdc.EncodeJavaArray) with NUMBER values as
+// java.math.BigDecimal and other values as String, so a switch to or from Debezium
+// resumes at the next chunk. gonnect_incremental_chunk numbers the windows;
+// gonnect_incremental_last_key is only read, from offsets of older Gonnect versions.
 const (
 	OffsetIncrementalCollections = "incremental_snapshot_collections"
 	OffsetIncrementalCorrelation = "incremental_snapshot_correlation_id"
+	OffsetIncrementalPrimaryKey  = "incremental_snapshot_primary_key"
+	OffsetIncrementalMaximumKey  = "incremental_snapshot_maximum_key"
 	offsetIncrementalKey         = "gonnect_incremental_last_key"
 	offsetIncrementalChunk       = "gonnect_incremental_chunk"
 )
@@ -65,6 +70,7 @@ type incremental struct {
 	correlation string   // id of the execute-snapshot signal
 	tables      []string // SCHEMA.TABLE still to read; tables[0] is current
 	lastKey     []any    // key of the last chunk row of tables[0] (nil: start)
+	maxKey      string   // incremental_snapshot_maximum_key of tables[0] as stored ("" unknown)
 	paused      bool
 	seq         int64 // chunks issued so far: window ids are <correlation>-<seq>
 	// the window being reconciled
@@ -74,6 +80,11 @@ type incremental struct {
 	order    []string
 	chunkEnd []any // key of the chunk's last row
 	short    bool  // the chunk was the table's last
+}
+
+// nextTable moves on from tables[0].
+func (inc *incremental) nextTable() {
+	inc.tables, inc.lastKey, inc.maxKey = inc.tables[1:], nil, ""
 }
 
 func (inc *incremental) dropWindow() {
@@ -113,7 +124,7 @@ func (s *Stream) nextChunk(off offsets.Offset) error {
 		v := s.tables.latest(name)
 		if v == nil || len(v.info.Table.PrimaryKey) == 0 {
 			s.log.Warn("skipping a table in the incremental snapshot: unknown or without primary key", "table", name)
-			inc.tables, inc.lastKey = inc.tables[1:], nil
+			inc.nextTable()
 			continue
 		}
 		inc.seq++
@@ -176,9 +187,9 @@ func (s *Stream) closeWindow(ch change, off offsets.Offset) error {
 	inc := s.inc
 	name := inc.tables[0]
 	v := s.tables.latest(name)
-	cur := &incremental{correlation: inc.correlation, tables: append([]string(nil), inc.tables...), seq: inc.seq}
+	cur := &incremental{correlation: inc.correlation, tables: append([]string(nil), inc.tables...), seq: inc.seq, maxKey: inc.maxKey}
 	if inc.short {
-		inc.tables, inc.lastKey = inc.tables[1:], nil
+		inc.nextTable()
 		s.log.Info("incremental snapshot of table completed", "table", name)
 	} else if inc.chunkEnd != nil {
 		inc.lastKey = inc.chunkEnd
@@ -218,7 +229,8 @@ func withoutIncremental(o offsets.Offset) offsets.Offset {
 	out := offsets.Offset{}
 	for k, v := range o {
 		switch k {
-		case OffsetIncrementalCollections, OffsetIncrementalCorrelation, offsetIncrementalKey, offsetIncrementalChunk:
+		case OffsetIncrementalCollections, OffsetIncrementalCorrelation, OffsetIncrementalPrimaryKey, OffsetIncrementalMaximumKey,
+			offsetIncrementalKey, offsetIncrementalChunk:
 		default:
 			out[k] = v
 		}
@@ -250,16 +262,58 @@ func (s *Stream) incrementalKeys(o offsets.Offset, inc *incremental) offsets.Off
 	o[OffsetIncrementalCollections] = string(b)
 	o[OffsetIncrementalCorrelation] = inc.correlation
 	o[offsetIncrementalChunk] = inc.seq
-	if inc.lastKey != nil {
-		k, _ := json.Marshal(keyTexts(inc.lastKey))
-		o[offsetIncrementalKey] = string(k)
+	var info *TableInfo
+	if len(inc.tables) > 0 {
+		if v := s.tables.latest(inc.tables[0]); v != nil {
+			info = v.info
+		}
+	}
+	o[OffsetIncrementalPrimaryKey] = javaKeyHex(info, inc.lastKey)
+	o[OffsetIncrementalMaximumKey] = inc.maxKey
+	if inc.maxKey == "" {
+		o[OffsetIncrementalMaximumKey] = javaKeyHex(nil, nil) // Java's null: Debezium reads the maximum again
 	}
 	return o
 }
 
-// restoreIncremental reads a running incremental snapshot from offset keys. A
-// Java-written offset without Gonnect's key position restarts the current table.
-func restoreIncremental(extra offsets.Offset) (*incremental, error) {
+// javaKeyHex serializes a chunk key as Debezium's Oracle connector does: the JDBC
+// driver's classes for the key columns of ti (BigDecimal for NUMBER and FLOAT,
+// String for the rest); a nil key is Java's null.
+func javaKeyHex(ti *TableInfo, key []any) string {
+	var vals []any
+	if key != nil {
+		vals = make([]any, len(key))
+		for i, v := range key {
+			if v == nil {
+				continue
+			}
+			t := valueText(v)
+			vals[i] = t
+			if ti == nil || i >= len(ti.Table.PrimaryKey) {
+				continue
+			}
+			if c := ti.Table.Column(ti.Table.PrimaryKey[i]); c != nil {
+				switch columnType(c).Name {
+				case "NUMBER", "FLOAT":
+					if d, err := cdc.ParseJavaDecimal(t); err == nil {
+						vals[i] = d
+					}
+				}
+			}
+		}
+	}
+	h, err := cdc.EncodeJavaArray(vals)
+	if err != nil { // not reached: only strings, decimals and nulls are written
+		return ""
+	}
+	return h
+}
+
+// restoreIncremental reads a running incremental snapshot from offset keys written by
+// Gonnect or Debezium. A chunk position the codec cannot read (a key class such as
+// java.sql.Timestamp) restarts the current table from its first row with a warning,
+// which only re-emits rows.
+func restoreIncremental(extra offsets.Offset, log *slog.Logger) (*incremental, error) {
 	raw, ok := extra[OffsetIncrementalCollections].(string)
 	if !ok || raw == "" {
 		return nil, nil
@@ -284,7 +338,22 @@ func restoreIncremental(extra offsets.Offset) (*incremental, error) {
 	if n, err := scnValue(extra[offsetIncrementalChunk]); err == nil {
 		inc.seq = int64(n)
 	}
-	if k, ok := extra[offsetIncrementalKey].(string); ok && k != "" {
+	inc.maxKey, _ = extra[OffsetIncrementalMaximumKey].(string)
+	if h, ok := extra[OffsetIncrementalPrimaryKey].(string); ok && h != "" {
+		key, err := cdc.DecodeJavaArray(h)
+		if err != nil {
+			log.Warn("cannot read the stored incremental snapshot position; the current table is read again from its first row",
+				"tables", inc.tables, "key", OffsetIncrementalPrimaryKey, "error", err)
+			inc.maxKey = ""
+		}
+		for _, v := range key {
+			if v == nil {
+				inc.lastKey = append(inc.lastKey, nil)
+				continue
+			}
+			inc.lastKey = append(inc.lastKey, textValue(fmt.Sprint(v)))
+		}
+	} else if k, ok := extra[offsetIncrementalKey].(string); ok && k != "" {
 		var texts []*string
 		if err := json.Unmarshal([]byte(k), &texts); err != nil {
 			return nil, fmt.Errorf("offset %s: %w", offsetIncrementalKey, err)

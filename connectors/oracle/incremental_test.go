@@ -3,6 +3,7 @@ package oracle_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -125,8 +126,14 @@ func TestIncrementalSnapshotThroughSignalTable(t *testing.T) {
 			// progress in Debezium's offset keys while the snapshot runs, none after
 			r1 := got[1].SourceOffset
 			if r1[oracle.OffsetIncrementalCollections] != `[{"incremental_snapshot_collections_id":"CBS.FINX.ACCOUNTS","incremental_snapshot_collections_additional_condition":null,"incremental_snapshot_collections_surrogate_key":null}]` ||
-				r1[oracle.OffsetIncrementalCorrelation] != "sig-1" || r1["gonnect_incremental_last_key"] != `["7000001"]` {
+				r1[oracle.OffsetIncrementalCorrelation] != "sig-1" || r1[oracle.OffsetIncrementalMaximumKey] != "aced000570" {
 				t.Errorf("offset of the first chunk record: %v", r1)
+			}
+			// the chunk position as Debezium writes it: Object[]{BigDecimal 7000001}
+			if k, err := cdc.DecodeJavaArray(r1[oracle.OffsetIncrementalPrimaryKey].(string)); err != nil || fmt.Sprint(k) != "[7000001]" {
+				t.Errorf("%s = %v (%v), want [7000001]", oracle.OffsetIncrementalPrimaryKey, k, err)
+			} else if _, ok := k[0].(cdc.JavaDecimal); !ok {
+				t.Errorf("%s holds a %T, want java.math.BigDecimal", oracle.OffsetIncrementalPrimaryKey, k[0])
 			}
 			if _, ok := st.Offset()[oracle.OffsetIncrementalCollections]; ok {
 				t.Errorf("final offset still names a running incremental snapshot: %v", st.Offset())

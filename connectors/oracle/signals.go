@@ -130,7 +130,7 @@ func (s *Stream) signalState(sg *signalRow) {
 		for i, t := range inc.tables {
 			if i == 0 && stop[t] {
 				inc.dropWindow()
-				inc.lastKey, sg.stopCurrent = nil, true
+				inc.lastKey, inc.maxKey, sg.stopCurrent = nil, "", true
 				continue
 			}
 			if !stop[t] {
