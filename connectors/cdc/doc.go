@@ -60,6 +60,31 @@
 // event.processing.failure.handling.mode (fail|warn|skip) with the event's position in
 // the message.
 //
-// Tests of connectors can use cdctest: readable golden rendering of records and an
-// in-memory OffsetReader.
+// # Signals
+//
+// The signal model of both connectors: Signal (id, type and raw JSON data, from a
+// row of signal.data.collection or a Kafka record), SignalData (data-collections,
+// type, message, additional-conditions) with ParseData, Incremental and
+// HasConditions, and the Signal* type names (execute-snapshot, stop-snapshot,
+// pause-snapshot, resume-snapshot, log and the two watermark types). What a signal
+// does to a running incremental snapshot stays with the dialect, which owns the
+// snapshot state.
+//
+// The Kafka signal channel: SignalConfigKeys declares signal.kafka.topic,
+// .bootstrap.servers, .groupId and .poll.timeout.ms for a dialect's ConfigDef;
+// ParseSignalConfig reads those and signal.enabled.channels/signal.poll.interval.ms
+// into SignalConfig. KafkaSignals reads partition 0 of the topic from the group's
+// committed offset, keeps the records keyed by topic.prefix, and commits after each
+// Read, so a restarted task runs no signal twice. It belongs to the streaming
+// goroutine, which calls Read when Due, between transactions or mining windows.
+//
+// The incremental snapshot chunk position: Debezium stores
+// incremental_snapshot_primary_key and _maximum_key as the hex of a Java-serialized
+// Object[]. EncodeJavaArray and DecodeJavaArray read and write null, String, Integer
+// (JavaInt), Long, Short, Byte and BigDecimal (JavaDecimal, for Oracle NUMBER keys),
+// golden-tested against bytes OpenJDK wrote; a class outside that set is an error
+// wrapping ErrJavaStream that names it, and the connectors then restart the table.
+//
+// Tests of connectors can use cdctest: readable golden rendering of records, an
+// in-memory OffsetReader and LogBuffer, a log sink to read while a task writes.
 package cdc

@@ -1,13 +1,11 @@
 package mysql
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"log/slog"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -20,28 +18,9 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 )
 
-// logBuffer is a slog destination tests read while the task writes.
-type logBuffer struct {
-	mu sync.Mutex // guards b
-	b  bytes.Buffer
-}
-
-func (l *logBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *logBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
-// startLogged starts the harness's task with its log written to the returned buffer.
-func (h *harness) startLogged() *logBuffer {
+func (h *harness) startLogged() *cdctest.LogBuffer {
 	h.t.Helper()
-	lb := &logBuffer{}
+	lb := &cdctest.LogBuffer{}
 	h.task = NewTask(true)
 	h.task.log = slog.New(slog.NewTextHandler(lb, nil))
 	h.task.now = func() time.Time { return fixedNow }

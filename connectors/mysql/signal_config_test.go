@@ -3,51 +3,10 @@ package mysql
 import (
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/gonnect/gonnect/connectors"
 	"github.com/gonnect/gonnect/connectors/cdc"
 	"github.com/gonnect/gonnect/offsets"
 )
-
-func TestParseSignalConfig(t *testing.T) {
-	tests := []struct {
-		name    string
-		raw     connectors.Config
-		want    cdc.SignalConfig
-		wantErr string
-	}{
-		{name: "defaults", raw: connectors.Config{},
-			want: cdc.SignalConfig{Source: true, KafkaTopic: "srv-signal", KafkaGroup: "kafka-signal", Interval: 5 * time.Second}},
-		{name: "kafka", raw: connectors.Config{"signal.enabled.channels": "source, kafka", "signal.kafka.bootstrap.servers": "a:9092,b:9092",
-			"signal.kafka.topic": "sigs", "signal.kafka.groupId": "g", "signal.poll.interval.ms": "100", "signal.kafka.poll.timeout.ms": "20"},
-			want: cdc.SignalConfig{Source: true, Kafka: true, KafkaTopic: "sigs", KafkaServers: []string{"a:9092", "b:9092"}, KafkaGroup: "g",
-				KafkaWait: 20 * time.Millisecond, Interval: 100 * time.Millisecond}},
-		{name: "kafka without servers", raw: connectors.Config{"signal.enabled.channels": "kafka"},
-			wantErr: "signal.kafka.bootstrap.servers must be set"},
-		{name: "unknown channel", raw: connectors.Config{"signal.enabled.channels": "source,jmx"},
-			wantErr: `signal.enabled.channels: channel "jmx"`},
-		{name: "bad interval", raw: connectors.Config{"signal.poll.interval.ms": "0"}, wantErr: "signal.poll.interval.ms"},
-		{name: "bad poll timeout", raw: connectors.Config{"signal.kafka.poll.timeout.ms": "-1"}, wantErr: "signal.kafka.poll.timeout.ms"},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			got, err := cdc.ParseSignalConfig(tc.raw, "srv")
-			if tc.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
-					t.Fatalf("error %v, want %q", err, tc.wantErr)
-				}
-				return
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			if sprintf("%+v", got) != sprintf("%+v", tc.want) {
-				t.Fatalf("got %+v, want %+v", got, tc.want)
-			}
-		})
-	}
-}
 
 func TestRestoreIncremental(t *testing.T) {
 	key := func(vals ...any) string {

@@ -1,7 +1,6 @@
 package oracle_test
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"log/slog"
@@ -87,24 +86,6 @@ func TestExecuteSignalFromKafkaChannel(t *testing.T) {
 	}
 }
 
-// syncBuffer is a log sink the task's goroutine writes while the test reads it.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // TestTaskKafkaSignalChannel runs the task on I01 with the Kafka channel on kfake
 // (signal.enabled.channels=kafka): a record keyed by another connector's prefix is
 // ignored, the execute-snapshot keyed by topic.prefix starts an incremental snapshot
@@ -136,7 +117,7 @@ func TestTaskKafkaSignalChannel(t *testing.T) {
 	}
 	var mu sync.Mutex
 	var written []string
-	run := func(t *testing.T, logs *syncBuffer, until func() bool) {
+	run := func(t *testing.T, logs *cdctest.LogBuffer, until func() bool) {
 		t.Helper()
 		cat, snap, _ := i01(t)
 		open := func(ctx context.Context, _ *oracle.Config) (oracle.Source, error) {
@@ -181,7 +162,7 @@ func TestTaskKafkaSignalChannel(t *testing.T) {
 		}
 		return -1
 	}
-	first := &syncBuffer{}
+	first := &cdctest.LogBuffer{}
 	run(t, first, func() bool {
 		mu.Lock()
 		defer mu.Unlock()
@@ -202,7 +183,7 @@ func TestTaskKafkaSignalChannel(t *testing.T) {
 	if err := cl.ProduceSync(context.Background(), &kgo.Record{Key: []byte("corebank"), Value: []byte(v)}).FirstErr(); err != nil {
 		t.Fatal(err)
 	}
-	second := &syncBuffer{}
+	second := &cdctest.LogBuffer{}
 	run(t, second, func() bool { return strings.Contains(second.String(), "second run") })
 	mu.Lock()
 	defer mu.Unlock()
