@@ -88,32 +88,14 @@ func (w *javaWriter) utf(s string) {
 	w.b.WriteString(s)
 }
 
-// classDesc writes a class descriptor, or a back reference when already written.
+// classDesc writes the descriptor of a boxed number class (one "value" field) or of
+// a class without fields, or a back reference when already written.
 func (w *javaWriter) classDesc(c javaBox, super *javaBox) {
-	if h, ok := w.classes[c.name]; ok {
-		w.b.WriteByte(tcReference)
-		binary.Write(w.b, binary.BigEndian, jsBaseHandle+h)
-		return
-	}
-	w.classes[c.name] = w.next
-	w.next++
-	w.b.WriteByte(tcClassDesc)
-	w.utf(c.name)
-	binary.Write(w.b, binary.BigEndian, c.suid)
-	w.b.WriteByte(scSerializable)
+	var fields []javaField
 	if c.code != 0 {
-		binary.Write(w.b, binary.BigEndian, uint16(1))
-		w.b.WriteByte(c.code)
-		w.utf("value")
-	} else {
-		binary.Write(w.b, binary.BigEndian, uint16(0))
+		fields = []javaField{{code: c.code, name: "value"}}
 	}
-	w.b.WriteByte(tcEndBlockData)
-	if super == nil {
-		w.b.WriteByte(tcNull)
-		return
-	}
-	w.classDesc(*super, nil)
+	w.desc(c, scSerializable, fields, super)
 }
 
 func (w *javaWriter) number(c javaBox, v int64) {

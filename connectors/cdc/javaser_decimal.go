@@ -78,8 +78,8 @@ func (d JavaDecimal) String() string {
 	return out
 }
 
-// desc writes a class descriptor with explicit fields and flags (super is
-// java.lang.Number), or a back reference when it was already written.
+// desc writes a class descriptor with its flags and fields, then its superclass's
+// (nil: none), or a back reference when it was already written.
 func (w *javaWriter) desc(c javaBox, flags byte, fields []javaField, super *javaBox) {
 	if h, ok := w.classes[c.name]; ok {
 		w.b.WriteByte(tcReference)

@@ -61,6 +61,45 @@ func i01(t *testing.T) (oracle.Catalog, *oracle.MemorySnapshot, oracle.StreamCon
 	return cat, snap, scfg
 }
 
+// watermarkLog records the watermark ids a task writes through its source.
+type watermarkLog struct {
+	mu  sync.Mutex // guards ids
+	ids []string
+}
+
+func (w *watermarkLog) write(_ context.Context, id, _, _ string) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.ids = append(w.ids, id)
+	return nil
+}
+
+func (w *watermarkLog) list() []string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return append([]string(nil), w.ids...)
+}
+
+// startI01Task starts a task over src with I01's signal table and chunk size (plus
+// extra keys), resuming at the start of the recording. The caller stops it.
+func startI01Task(t *testing.T, src oracle.Source, extra connectors.Config, log *slog.Logger) *oracle.Task {
+	t.Helper()
+	raw := taskConfig()
+	raw["signal.data.collection"] = "CBS.FINX.DEBEZIUM_SIGNAL"
+	raw["incremental.snapshot.chunk.size"] = "2"
+	for k, v := range extra {
+		raw[k] = v
+	}
+	offs := &cdctest.Offsets{}
+	offs.Set(offsets.Partition{"server": "corebank"}, offsets.Offset{"scn": "6000000", "commit_scn": "6000000:1:"})
+	open := func(context.Context, *oracle.Config) (oracle.Source, error) { return src, nil }
+	task := oracle.NewTaskWith(open, &cdc.MemoryHistory{}, log)
+	if err := task.Start(context.Background(), raw, cdctest.TaskContext{O: offs}); err != nil {
+		t.Fatal(err)
+	}
+	return task
+}
+
 func accounts(rs []*connectors.SourceRecord) []*connectors.SourceRecord {
 	var out []*connectors.SourceRecord
 	for _, r := range rs {
@@ -192,26 +231,9 @@ func TestIncrementalSnapshotResumesFromOffsets(t *testing.T) {
 func TestTaskIncrementalSnapshotWiring(t *testing.T) {
 	ws := loadRecorded(t, "I01-incremental-snapshot-signals.jsonl")
 	cat, snap, _ := i01(t)
-	var mu sync.Mutex
-	var written []string
-	open := func(ctx context.Context, _ *oracle.Config) (oracle.Source, error) {
-		return oracle.Source{Session: logminer.NewRecorded(ws), Catalog: cat, Snapshot: snap,
-			WriteSignal: func(_ context.Context, id, typ, data string) error {
-				mu.Lock()
-				defer mu.Unlock()
-				written = append(written, id)
-				return nil
-			}}, nil
-	}
-	raw := taskConfig()
-	raw["signal.data.collection"] = "CBS.FINX.DEBEZIUM_SIGNAL"
-	raw["incremental.snapshot.chunk.size"] = "2"
-	offs := &cdctest.Offsets{}
-	offs.Set(offsets.Partition{"server": "corebank"}, offsets.Offset{"scn": "6000000", "commit_scn": "6000000:1:"})
-	task := oracle.NewTaskWith(open, &cdc.MemoryHistory{}, slog.New(slog.DiscardHandler))
-	if err := task.Start(context.Background(), raw, cdctest.TaskContext{O: offs}); err != nil {
-		t.Fatal(err)
-	}
+	wl := &watermarkLog{}
+	task := startI01Task(t, oracle.Source{Session: logminer.NewRecorded(ws), Catalog: cat, Snapshot: snap, WriteSignal: wl.write},
+		nil, slog.New(slog.DiscardHandler))
 	defer task.Stop(context.Background())
 	got := pollUntil(t, task, func(rs []*connectors.SourceRecord) bool { return len(accounts(rs)) >= 8 })
 	var rs []string
@@ -224,9 +246,7 @@ func TestTaskIncrementalSnapshotWiring(t *testing.T) {
 		"corebank.FINX.ACCOUNTS r Struct{ACCT_ID=7000003} incremental\ncorebank.FINX.ACCOUNTS r Struct{ACCT_ID=7000004} incremental" {
 		t.Errorf("chunk records:\n%s", strings.Join(rs, "\n"))
 	}
-	mu.Lock()
-	defer mu.Unlock()
-	if len(written) < 6 || written[0] != "sig-1-1-open" || written[1] != "sig-1-1-close" {
+	if written := wl.list(); len(written) < 6 || written[0] != "sig-1-1-open" || written[1] != "sig-1-1-close" {
 		t.Errorf("watermarks written through the source: %v", written)
 	}
 }
@@ -289,18 +309,7 @@ func TestTaskIncrementalSnapshotSurvivesChunkReadFailure(t *testing.T) {
 	ws := loadRecorded(t, "I01-incremental-snapshot-signals.jsonl")
 	cat, snap, _ := i01(t)
 	flaky := &flakyChunks{MemorySnapshot: snap}
-	open := func(ctx context.Context, _ *oracle.Config) (oracle.Source, error) {
-		return oracle.Source{Session: logminer.NewRecorded(ws), Catalog: cat, Snapshot: flaky}, nil
-	}
-	raw := taskConfig()
-	raw["signal.data.collection"] = "CBS.FINX.DEBEZIUM_SIGNAL"
-	raw["incremental.snapshot.chunk.size"] = "2"
-	offs := &cdctest.Offsets{}
-	offs.Set(offsets.Partition{"server": "corebank"}, offsets.Offset{"scn": "6000000", "commit_scn": "6000000:1:"})
-	task := oracle.NewTaskWith(open, &cdc.MemoryHistory{}, slog.New(slog.DiscardHandler))
-	if err := task.Start(context.Background(), raw, cdctest.TaskContext{O: offs}); err != nil {
-		t.Fatal(err)
-	}
+	task := startI01Task(t, oracle.Source{Session: logminer.NewRecorded(ws), Catalog: cat, Snapshot: flaky}, nil, slog.New(slog.DiscardHandler))
 	defer task.Stop(context.Background())
 	got := pollUntil(t, task, func(rs []*connectors.SourceRecord) bool {
 		n := 0

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -13,11 +12,11 @@ import (
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
 
+	"github.com/gonnect/gonnect/connectors"
 	"github.com/gonnect/gonnect/connectors/cdc"
 	"github.com/gonnect/gonnect/connectors/cdc/cdctest"
 	"github.com/gonnect/gonnect/connectors/oracle"
 	"github.com/gonnect/gonnect/connectors/oracle/logminer"
-	"github.com/gonnect/gonnect/offsets"
 )
 
 // TestExecuteSignalFromKafkaChannel replays I01 with signal.enabled.channels=kafka:
@@ -115,32 +114,13 @@ func TestTaskKafkaSignalChannel(t *testing.T) {
 	if err := cl.ProduceSync(context.Background(), rs...).FirstErr(); err != nil {
 		t.Fatal(err)
 	}
-	var mu sync.Mutex
-	var written []string
+	wl := &watermarkLog{}
 	run := func(t *testing.T, logs *cdctest.LogBuffer, until func() bool) {
 		t.Helper()
 		cat, snap, _ := i01(t)
-		open := func(ctx context.Context, _ *oracle.Config) (oracle.Source, error) {
-			return oracle.Source{Session: logminer.NewRecorded(ws), Catalog: cat, Snapshot: snap,
-				WriteSignal: func(_ context.Context, id, _, _ string) error {
-					mu.Lock()
-					defer mu.Unlock()
-					written = append(written, id)
-					return nil
-				}}, nil
-		}
-		raw := taskConfig()
-		raw["signal.data.collection"] = "CBS.FINX.DEBEZIUM_SIGNAL"
-		raw["incremental.snapshot.chunk.size"] = "2"
-		raw["signal.enabled.channels"] = "kafka"
-		raw["signal.kafka.bootstrap.servers"] = strings.Join(c.ListenAddrs(), ",")
-		raw["signal.poll.interval.ms"] = "10"
-		offs := &cdctest.Offsets{}
-		offs.Set(offsets.Partition{"server": "corebank"}, offsets.Offset{"scn": "6000000", "commit_scn": "6000000:1:"})
-		task := oracle.NewTaskWith(open, &cdc.MemoryHistory{}, slog.New(slog.NewTextHandler(logs, nil)))
-		if err := task.Start(context.Background(), raw, cdctest.TaskContext{O: offs}); err != nil {
-			t.Fatal(err)
-		}
+		task := startI01Task(t, oracle.Source{Session: logminer.NewRecorded(ws), Catalog: cat, Snapshot: snap, WriteSignal: wl.write},
+			connectors.Config{"signal.enabled.channels": "kafka", "signal.kafka.bootstrap.servers": strings.Join(c.ListenAddrs(), ","),
+				"signal.poll.interval.ms": "10"}, slog.New(slog.NewTextHandler(logs, nil)))
 		defer task.Stop(context.Background())
 		deadline := time.Now().Add(10 * time.Second)
 		for !until() {
@@ -164,16 +144,13 @@ func TestTaskKafkaSignalChannel(t *testing.T) {
 	}
 	first := &cdctest.LogBuffer{}
 	run(t, first, func() bool {
-		mu.Lock()
-		defer mu.Unlock()
-		return len(written) > 0 && strings.Contains(first.String(), "hello over kafka") && committed() == 3
+		return len(wl.list()) > 0 && strings.Contains(first.String(), "hello over kafka") && committed() == 3
 	})
-	mu.Lock()
+	written := wl.list()
 	if written[0] != "k-1-1-open" {
 		t.Errorf("watermarks written: %v, want the first to be k-1-1-open", written)
 	}
 	n := len(written)
-	mu.Unlock()
 	if !strings.Contains(first.String(), "key is not the connector's topic.prefix") {
 		t.Errorf("the record keyed by another prefix was not reported:\n%s", first.String())
 	}
@@ -185,9 +162,7 @@ func TestTaskKafkaSignalChannel(t *testing.T) {
 	}
 	second := &cdctest.LogBuffer{}
 	run(t, second, func() bool { return strings.Contains(second.String(), "second run") })
-	mu.Lock()
-	defer mu.Unlock()
-	if len(written) != n || strings.Contains(second.String(), "hello over kafka") {
+	if written = wl.list(); len(written) != n || strings.Contains(second.String(), "hello over kafka") {
 		t.Errorf("a restarted task ran the signals again: watermarks %v; log:\n%s", written[n:], second.String())
 	}
 }
