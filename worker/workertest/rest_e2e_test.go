@@ -187,10 +187,19 @@ func TestWriteDuringRebalanceIs409(t *testing.T) {
 		}
 	}
 	close(release)
-	Eventually(t, 20*time.Second, "create accepted after the rebalance", func() bool {
-		code, _ := call(t, http.MethodPost, c.Workers()[2].URL+"/connectors", body)
-		return code == 201
-	})
+	var lastCode int
+	var lastBody []byte
+	deadline := time.Now().Add(45 * time.Second)
+	for {
+		lastCode, lastBody = call(t, http.MethodPost, c.Workers()[2].URL+"/connectors", body)
+		if lastCode == 201 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("create not accepted after the rebalance; last answer %d %s", lastCode, lastBody)
+		}
+		time.Sleep(100 * time.Millisecond) // retrying a 409 against a deadline
+	}
 	waitRunning(t, c.Workers()[0].URL, "during", 1)
 }
 
