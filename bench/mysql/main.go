@@ -285,6 +285,15 @@ func w10(srv *mysqltest.Server, cfg connectors.Config, offs *cdctest.Offsets, ra
 	if err := srv.Root("GRANT INSERT ON bench.* TO 'cdc'@'%'"); err != nil {
 		return err
 	}
+	// the paced load starts once the task streams live: a marker row written now must
+	// come through first, so task start-up (history recovery, binlog connect) is not
+	// counted as commit-to-Poll latency
+	if _, err := c.Execute("INSERT INTO bench.live VALUES (-1, 0)"); err != nil {
+		return err
+	}
+	if err := awaitMarker(task, 30*time.Second); err != nil {
+		return err
+	}
 	total := rate * secs
 	committed := make([]atomic.Int64, total) // commit acknowledgement time per id, unix µs
 	go func() {
@@ -328,6 +337,26 @@ func w10(srv *mysqltest.Server, cfg connectors.Config, offs *cdctest.Offsets, ra
 		rate, secs, len(lat), p(0.5).Round(time.Microsecond), p(0.99).Round(time.Microsecond), lat[len(lat)-1].Round(time.Microsecond),
 		float64(50*time.Millisecond)/float64(p(0.99)))
 	return nil
+}
+
+// awaitMarker polls until the bench.live row with id -1 arrives.
+func awaitMarker(task *mysql.Task, timeout time.Duration) error {
+	deadline := time.Now().Add(timeout)
+	for time.Now().Before(deadline) {
+		rs, err := task.Poll(context.Background())
+		if err != nil {
+			return err
+		}
+		for _, r := range rs {
+			if r.Topic != "bench.bench.live" {
+				continue
+			}
+			if after, ok := r.Value.(*schemas.Struct).Get("after").(*schemas.Struct); ok && after.Get("id") == int32(-1) {
+				return nil
+			}
+		}
+	}
+	return fmt.Errorf("W10: the task did not stream the marker row within %v", timeout)
 }
 
 func report(name string, events int, took, ceiling, cpu time.Duration) {
