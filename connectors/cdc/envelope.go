@@ -98,9 +98,34 @@ func NewEnvelope(env *schemas.Schema, op Op, before, after, source *schemas.Stru
 	if tx != nil {
 		st.SetIndex(3, tx.Struct())
 	}
-	st.SetIndex(4, string(op))
+	st.SetIndex(4, op.boxed())
 	SetTimestamps(st, 5, now)
 	return st
+}
+
+// The op codes as interface values, boxed once rather than per envelope.
+var (
+	boxCreate   any = string(OpCreate)
+	boxUpdate   any = string(OpUpdate)
+	boxDelete   any = string(OpDelete)
+	boxRead     any = string(OpRead)
+	boxTruncate any = string(OpTruncate)
+)
+
+func (op Op) boxed() any {
+	switch op {
+	case OpCreate:
+		return boxCreate
+	case OpUpdate:
+		return boxUpdate
+	case OpDelete:
+		return boxDelete
+	case OpRead:
+		return boxRead
+	case OpTruncate:
+		return boxTruncate
+	}
+	return string(op)
 }
 
 // SetTimestamps writes now as ms, µs and ns into three consecutive int64 fields starting
