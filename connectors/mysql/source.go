@@ -63,7 +63,7 @@ func (c *connectorKind) source(si sourceInfo) *schemas.Struct {
 	}
 	st.SetIndex(cdc.SourceTsMs, ns/1e6)
 	if si.snapshot != cdc.SnapshotNone {
-		st.SetIndex(cdc.SourceSnapshot, string(si.snapshot))
+		st.SetIndex(cdc.SourceSnapshot, c.boxes.snapshot.get(string(si.snapshot)))
 	}
 	st.SetIndex(cdc.SourceDB, c.boxes.db.get(si.db))
 	st.SetIndex(cdc.SourceTsUs, ns/1e3)
@@ -104,6 +104,7 @@ func (b *strBox) get(s string) any {
 type sourceBoxes struct {
 	version, connector, name any
 	db, table, gtid, file    strBox
+	snapshot                 strBox
 }
 
 // connectorKind is what differs between the MySQL and MariaDB connectors.
