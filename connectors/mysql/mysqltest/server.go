@@ -111,7 +111,13 @@ func start() (*Server, error) {
 		return nil, err
 	}
 	data := filepath.Join(dir, "data")
-	user := []string{}
+	// A private tmpdir: concurrent bootstraps (several test binaries start a server at
+	// once) otherwise collide on /tmp/#sql-temptable-* names and fail.
+	tmp := filepath.Join(dir, "tmp")
+	if err := os.MkdirAll(tmp, 0o700); err != nil {
+		return nil, err
+	}
+	user := []string{"--tmpdir=" + tmp}
 	if os.Geteuid() == 0 {
 		user = []string{"--user=root"}
 	}
