@@ -10,7 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf16"
-	"unicode/utf8"
+
+	"github.com/gonnect/gonnect/schemas"
 )
 
 // This file writes JSON byte-for-byte as Kafka Connect's internal JsonConverter
@@ -190,114 +191,16 @@ func hashMapOrder(keys []string) []string {
 	return keys
 }
 
-const hexDigits = "0123456789ABCDEF"
-
-// appendString appends s as a JSON string the way Jackson escapes it. Invalid UTF-8
-// bytes become U+FFFD, which is what a Java String decoded from them would hold.
-func appendString(b []byte, s string) []byte {
-	b = append(b, '"')
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c >= utf8.RuneSelf {
-			r, size := utf8.DecodeRuneInString(s[i:])
-			if r == utf8.RuneError && size == 1 {
-				b = append(b, "\uFFFD"...)
-			} else {
-				b = append(b, s[i:i+size]...)
-			}
-			i += size
-			continue
-		}
-		switch c {
-		case '"':
-			b = append(b, '\\', '"')
-		case '\\':
-			b = append(b, '\\', '\\')
-		case '\b':
-			b = append(b, '\\', 'b')
-		case '\t':
-			b = append(b, '\\', 't')
-		case '\n':
-			b = append(b, '\\', 'n')
-		case '\f':
-			b = append(b, '\\', 'f')
-		case '\r':
-			b = append(b, '\\', 'r')
-		default:
-			if c < 0x20 {
-				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
-			} else {
-				b = append(b, c)
-			}
-		}
-		i++
-	}
-	return append(b, '"')
-}
+// appendString appends s as a JSON string the way Jackson escapes it.
+func appendString(b []byte, s string) []byte { return schemas.AppendJSONString(b, s) }
 
 // appendJavaFloat renders f as Java's Double.toString (bits 64) or Float.toString
-// (bits 32): plain decimal with at least one fractional digit for 1e-3 <= |f| < 1e7,
-// otherwise d.dddE<exp>. Digits are the shortest that round-trip, which is what
-// Java 19+ prints.
+// (bits 32), with NaN and the infinities as the JSON strings Jackson writes for them.
 func appendJavaFloat(b []byte, f float64, bits int) []byte {
-	switch {
-	case math.IsNaN(f):
-		return append(b, `"NaN"`...)
-	case math.IsInf(f, 1):
-		return append(b, `"Infinity"`...)
-	case math.IsInf(f, -1):
-		return append(b, `"-Infinity"`...)
-	case f == 0:
-		if math.Signbit(f) {
-			return append(b, "-0.0"...)
-		}
-		return append(b, "0.0"...)
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		b = append(b, '"')
+		b = schemas.AppendJavaFloat(b, f, bits)
+		return append(b, '"')
 	}
-	if f < 0 {
-		b = append(b, '-')
-		f = -f
-	}
-	// Shortest digits and decimal exponent: f = 0.d1d2...dn × 10^pointPos.
-	e := strconv.FormatFloat(f, 'e', -1, bits) // "d.ddde±XX"
-	mant, expStr, _ := strings.Cut(e, "e")
-	digits := strings.Replace(mant, ".", "", 1)
-	exp, _ := strconv.Atoi(expStr) // f = d.ddd × 10^exp
-	if len(digits) == 1 {
-		// Java picks, among one- and two-digit decimals that round to f, the one
-		// closest to f: 4.9E-324, not 5.0E-324.
-		mant, expStr, _ = strings.Cut(strconv.FormatFloat(f, 'e', 1, bits), "e")
-		digits = strings.TrimRight(strings.Replace(mant, ".", "", 1), "0")
-		exp, _ = strconv.Atoi(expStr)
-		if digits == "" {
-			digits = "0"
-		}
-	}
-	if f >= 1e-3 && f < 1e7 {
-		if exp >= 0 {
-			intPart := digits
-			frac := ""
-			if len(digits) > exp+1 {
-				intPart, frac = digits[:exp+1], digits[exp+1:]
-			} else {
-				intPart += strings.Repeat("0", exp+1-len(digits))
-			}
-			if frac == "" {
-				frac = "0"
-			}
-			b = append(b, intPart...)
-			b = append(b, '.')
-			return append(b, frac...)
-		}
-		b = append(b, "0."...)
-		b = append(b, strings.Repeat("0", -exp-1)...)
-		return append(b, digits...)
-	}
-	b = append(b, digits[0], '.')
-	if len(digits) > 1 {
-		b = append(b, digits[1:]...)
-	} else {
-		b = append(b, '0')
-	}
-	b = append(b, 'E')
-	return strconv.AppendInt(b, int64(exp), 10)
+	return schemas.AppendJavaFloat(b, f, bits)
 }

@@ -15,65 +15,71 @@ func FormatFloat64(f float64) string { return formatJavaFloat(f, 64) }
 // FormatFloat32 is FormatFloat64 for Java's Float.toString.
 func FormatFloat32(f float32) string { return formatJavaFloat(float64(f), 32) }
 
-func formatJavaFloat(f float64, bits int) string {
+func formatJavaFloat(f float64, bits int) string { return string(AppendJavaFloat(nil, f, bits)) }
+
+// AppendJavaFloat appends f as Java's Double.toString (bits 64) or Float.toString
+// (bits 32) renders it: plain decimal with at least one fractional digit for
+// 1e-3 <= |f| < 1e7, otherwise d.dddE<exp>; the shortest digits that round-trip, as
+// Java 19+ prints, and for one-digit values the closest of the one- and two-digit
+// decimals that round to f (4.9E-324, not 5.0E-324). NaN and the infinities are
+// written unquoted ("NaN", "Infinity", "-Infinity").
+func AppendJavaFloat(b []byte, f float64, bits int) []byte {
 	switch {
 	case math.IsNaN(f):
-		return "NaN"
+		return append(b, "NaN"...)
 	case math.IsInf(f, 1):
-		return "Infinity"
+		return append(b, "Infinity"...)
 	case math.IsInf(f, -1):
-		return "-Infinity"
+		return append(b, "-Infinity"...)
 	case f == 0:
 		if math.Signbit(f) {
-			return "-0.0"
+			return append(b, "-0.0"...)
 		}
-		return "0.0"
+		return append(b, "0.0"...)
 	}
-	// 'e' with shortest precision gives "d.ddde±XX": split digits and exponent.
-	s := strconv.FormatFloat(f, 'e', -1, bits)
-	neg := s[0] == '-'
-	if neg {
-		s = s[1:]
+	if f < 0 {
+		b = append(b, '-')
+		f = -f
 	}
-	ePos := strings.IndexByte(s, 'e')
-	mant, expStr := s[:ePos], s[ePos+1:]
-	exp, _ := strconv.Atoi(expStr)
+	// Shortest digits and decimal exponent: f = d.ddd × 10^exp.
+	mant, expStr, _ := strings.Cut(strconv.FormatFloat(f, 'e', -1, bits), "e")
 	digits := strings.Replace(mant, ".", "", 1)
-	var b strings.Builder
-	if neg {
-		b.WriteByte('-')
-	}
-	abs := math.Abs(f)
-	if abs >= 1e-3 && abs < 1e7 {
-		// plain notation
-		if exp >= 0 {
-			intLen := exp + 1
-			if len(digits) <= intLen {
-				b.WriteString(digits)
-				b.WriteString(strings.Repeat("0", intLen-len(digits)))
-				b.WriteString(".0")
-			} else {
-				b.WriteString(digits[:intLen])
-				b.WriteByte('.')
-				b.WriteString(digits[intLen:])
-			}
-		} else {
-			b.WriteString("0.")
-			b.WriteString(strings.Repeat("0", -exp-1))
-			b.WriteString(digits)
+	exp, _ := strconv.Atoi(expStr)
+	if len(digits) == 1 {
+		mant, expStr, _ = strings.Cut(strconv.FormatFloat(f, 'e', 1, bits), "e")
+		digits = strings.TrimRight(strings.Replace(mant, ".", "", 1), "0")
+		exp, _ = strconv.Atoi(expStr)
+		if digits == "" {
+			digits = "0"
 		}
-		return b.String()
 	}
-	b.WriteByte(digits[0])
-	b.WriteByte('.')
+	if f >= 1e-3 && f < 1e7 {
+		if exp >= 0 {
+			intPart, frac := digits, ""
+			if len(digits) > exp+1 {
+				intPart, frac = digits[:exp+1], digits[exp+1:]
+			} else {
+				intPart += strings.Repeat("0", exp+1-len(digits))
+			}
+			if frac == "" {
+				frac = "0"
+			}
+			b = append(b, intPart...)
+			b = append(b, '.')
+			return append(b, frac...)
+		}
+		b = append(b, "0."...)
+		b = append(b, strings.Repeat("0", -exp-1)...)
+		return append(b, digits...)
+	}
+	b = append(b, digits[0], '.')
 	if len(digits) > 1 {
-		b.WriteString(digits[1:])
+		b = append(b, digits[1:]...)
 	} else {
-		b.WriteByte('0')
+		b = append(b, '0')
 	}
-	b.WriteByte('E')
-	b.WriteString(strconv.Itoa(exp))
-	return b.String()
+	b = append(b, 'E')
+	return strconv.AppendInt(b, int64(exp), 10)
 }
 
 // JavaString renders d as Java's BigDecimal.toString does (Jackson writes decimals

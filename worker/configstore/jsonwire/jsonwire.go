@@ -22,50 +22,14 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
-	"unicode/utf8"
-)
 
-const upperHex = "0123456789ABCDEF"
+	"github.com/gonnect/gonnect/schemas"
+)
 
 // AppendString appends s as a JSON string literal with Jackson's escaping. Invalid
 // UTF-8 bytes are written as U+FFFD, which is what a Java String would hold after
 // decoding them.
-func AppendString(b []byte, s string) []byte {
-	b = append(b, '"')
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			i++
-			switch {
-			case c == '"' || c == '\\':
-				b = append(b, '\\', c)
-			case c >= 0x20:
-				b = append(b, c)
-			case c == '\b':
-				b = append(b, '\\', 'b')
-			case c == '\t':
-				b = append(b, '\\', 't')
-			case c == '\n':
-				b = append(b, '\\', 'n')
-			case c == '\f':
-				b = append(b, '\\', 'f')
-			case c == '\r':
-				b = append(b, '\\', 'r')
-			default:
-				b = append(b, '\\', 'u', '0', '0', upperHex[c>>4], upperHex[c&0xF])
-			}
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			b = utf8.AppendRune(b, utf8.RuneError)
-		} else {
-			b = append(b, s[i:i+size]...)
-		}
-		i += size
-	}
-	return append(b, '"')
-}
+func AppendString(b []byte, s string) []byte { return schemas.AppendJSONString(b, s) }
 
 // Object builds one compact JSON object field by field. The zero value is an empty
 // object ready for use. Fields appear in the order they are added.
