@@ -46,8 +46,20 @@ func TestSourceThenSink(t *testing.T) {
 		{name: "sink", cfg: map[string]string{"connector.class": benchconn.SinkClass, "topics": "t", "expect": strconv.Itoa(n),
 			"value.converter": "org.apache.kafka.connect.converters.ByteArrayConverter"}},
 	} {
-		if _, _, err := harness.CallOK(ctx, "POST", url+"/connectors", map[string]any{"name": tc.name, "config": tc.cfg}); err != nil {
-			t.Fatal(err)
+		// A create right after another may meet the rebalance it started: retry 409
+		// as Connect clients do.
+		for {
+			st, b, _, err := harness.Call(ctx, "POST", url+"/connectors", map[string]any{"name": tc.name, "config": tc.cfg})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if st == 201 {
+				break
+			}
+			if st != 409 || ctx.Err() != nil {
+				t.Fatalf("POST %s: HTTP %d: %s", tc.name, st, b)
+			}
+			time.Sleep(100 * time.Millisecond) // retrying a 409 against the test's deadline
 		}
 		if tc.name == "source" {
 			checkTopic(ctx, t, br.Addr, n, size)
