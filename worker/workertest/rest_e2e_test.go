@@ -177,9 +177,12 @@ func TestWriteDuringRebalanceIs409(t *testing.T) {
 	for _, w := range c.Workers() {
 		var code int
 		var b []byte
-		// The worker learns of the rebalance at its next heartbeat (100 ms).
-		Eventually(t, 3*time.Second, "409 from "+w.URL, func() bool {
-			code, b = call(t, http.MethodPost, w.URL+"/connectors", body)
+		// The worker learns of the rebalance at its next heartbeat (100 ms, later under
+		// load), and a write sent before that is accepted, as in Java. The probe is a
+		// DELETE of a connector that does not exist: 404 before the worker knows, Connect's
+		// 409 once it does, and no side effect either way.
+		Eventually(t, 10*time.Second, "409 from "+w.URL, func() bool {
+			code, b = call(t, http.MethodDelete, w.URL+"/connectors/no-such-connector", nil)
 			return code == 409
 		})
 		if e := decodeError(t, b); e.ErrorCode != 409 || !msgs[e.Message] {
