@@ -1,14 +1,13 @@
 package helm
 
 import (
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-)
 
-var update = flag.Bool("update", false, "rewrite helm/testdata/*.golden.yaml from the current chart")
+	goldenfile "github.com/gonnect/gonnect/internal/golden"
+)
 
 // TestTemplateGolden pins the complete rendering of every CI values file, so that a
 // change to a template shows up as a reviewable diff of testdata/<name>.golden.yaml.
@@ -19,7 +18,7 @@ func TestTemplateGolden(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			got := renderValues(t, f)
 			golden := filepath.Join("testdata", name+".golden.yaml")
-			if *update {
+			if goldenfile.Updating() {
 				if err := os.MkdirAll("testdata", 0o755); err != nil {
 					t.Fatal(err)
 				}

@@ -2,7 +2,6 @@ package offsets
 
 import (
 	"bufio"
-	"flag"
 	"fmt"
 	"math"
 	"os"
@@ -11,27 +10,14 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/gonnect/gonnect/internal/golden"
 )
 
-var update = flag.Bool("update", false, "rewrite golden files under testdata/")
-
 // golden compares got with testdata/<name>, rewriting it under -update.
-func golden(t *testing.T, name string, got []byte) {
+func checkGolden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("reading golden file (run with -update to create it): %v", err)
-	}
-	if string(want) != string(got) {
-		t.Fatalf("%s differs from golden file:\n got: %s\nwant: %s", name, got, want)
-	}
+	golden.Check(t, filepath.Join("testdata", name), got)
 }
 
 // javaReference reads testdata/java-reference.txt, printed by a real JVM running
@@ -137,7 +123,7 @@ func TestEncodeKeyGolden(t *testing.T) {
 		}
 		fmt.Fprintf(&all, "%s: %s\n", tt.name, b)
 	}
-	golden(t, "offset-keys.golden", []byte(all.String()))
+	checkGolden(t, "offset-keys.golden", []byte(all.String()))
 }
 
 func TestEncodeValueGolden(t *testing.T) {
@@ -166,7 +152,7 @@ func TestEncodeValueGolden(t *testing.T) {
 			t.Errorf("%s: round trip changed bytes: %s -> %s", tt.name, b, again)
 		}
 	}
-	golden(t, "offset-values.golden", []byte(all.String()))
+	checkGolden(t, "offset-values.golden", []byte(all.String()))
 	if b, err := EncodeValue(nil); err != nil || b != nil {
 		t.Fatalf("EncodeValue(nil) = %q, %v; want a nil tombstone", b, err)
 	}

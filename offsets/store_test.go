@@ -261,7 +261,7 @@ func TestFileStorePersistsAtomically(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "offsets-file.golden", b)
+	checkGolden(t, "offsets-file.golden", b)
 	entries, _ := os.ReadDir(dir)
 	if len(entries) != 1 {
 		t.Fatalf("directory holds %d files, want only the offsets file (no temp files left)", len(entries))

@@ -3,7 +3,6 @@ package rest
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
 	"io"
 	"log/slog"
 	"net/http"
@@ -14,11 +13,10 @@ import (
 	"strings"
 	"testing"
 
+	goldenfile "github.com/gonnect/gonnect/internal/golden"
 	"github.com/gonnect/gonnect/logging"
 	"github.com/gonnect/gonnect/rest/entities"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
 
 // golden is what a conformance case pins: the status, the Location header and the
 // body (JSON, or null for an empty body).
@@ -84,7 +82,7 @@ func checkGolden(t *testing.T, name string, w *httptest.ResponseRecorder) {
 		got.Body = b
 	}
 	path := filepath.Join("testdata", "conformance", strings.ReplaceAll(name, "/", "_")+".json")
-	if *update {
+	if goldenfile.Updating() {
 		var pretty bytes.Buffer
 		raw, _ := json.Marshal(got)
 		_ = json.Indent(&pretty, raw, "", "  ")

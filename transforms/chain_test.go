@@ -3,17 +3,15 @@ package transforms
 import (
 	"encoding/json"
 	"errors"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/gonnect/gonnect/connectors"
+	"github.com/gonnect/gonnect/internal/golden"
 	"github.com/gonnect/gonnect/schemas"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files under testdata/")
 
 func TestChainPredicatesAndNegate(t *testing.T) {
 	tb := newMySQLTable("dbserver1", "inventory", "customers")
@@ -227,7 +225,7 @@ func TestRegister(t *testing.T) {
 	}
 	b = append(b, '\n')
 	path := filepath.Join("testdata", "plugins.golden.json")
-	if *update {
+	if golden.Updating() {
 		if err := os.MkdirAll("testdata", 0o755); err != nil {
 			t.Fatal(err)
 		}

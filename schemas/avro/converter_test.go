@@ -1,13 +1,10 @@
 package avro
 
 import (
-	"bytes"
 	"context"
 	"encoding/binary"
-	"flag"
 	"math"
 	"math/big"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -15,28 +12,15 @@ import (
 
 	havro "github.com/hamba/avro/v2"
 
+	"github.com/gonnect/gonnect/internal/golden"
 	"github.com/gonnect/gonnect/schemas"
 	"github.com/gonnect/gonnect/schemas/registry"
 	"github.com/gonnect/gonnect/schemas/srtest"
 )
 
-var update = flag.Bool("update", false, "rewrite golden files")
-
-func golden(t *testing.T, name string, got []byte) {
+func checkGolden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Fatalf("%s mismatch\n got: %s\nwant: %s", name, got, want)
-	}
+	golden.Check(t, filepath.Join("testdata", name), got)
 }
 
 // newConverter returns a value (or key) converter on a fresh srfake registry.
@@ -81,7 +65,7 @@ func TestGoldenDebeziumSchemas(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			golden(t, tc.golden, []byte(js))
+			checkGolden(t, tc.golden, []byte(js))
 			if _, err := havro.ParseWithCache(js, "", &havro.SchemaCache{}); err != nil {
 				t.Fatalf("generated schema is not valid Avro: %v", err)
 			}

@@ -3,7 +3,6 @@ package jsonconv
 import (
 	"bytes"
 	"context"
-	"flag"
 	"math"
 	"os"
 	"path/filepath"
@@ -11,26 +10,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gonnect/gonnect/internal/golden"
 	"github.com/gonnect/gonnect/schemas"
 )
 
-var update = flag.Bool("update", false, "rewrite golden files")
-
-func golden(t *testing.T, name string, got []byte) {
+func checkGolden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Fatalf("%s mismatch\n got: %s\nwant: %s", name, got, want)
-	}
+	golden.Check(t, filepath.Join("testdata", name), got)
 }
 
 // orderSchema is the §5.3 example of spec/connect.md.
@@ -76,7 +62,7 @@ func TestGoldenOrder(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			golden(t, tc.golden, b)
+			checkGolden(t, tc.golden, b)
 			if !tc.cfg.SchemasEnable {
 				return
 			}

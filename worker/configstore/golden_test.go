@@ -1,39 +1,20 @@
 package configstore
 
 import (
-	"bytes"
-	"flag"
-	"os"
 	"path/filepath"
 	"reflect"
 	"testing"
 	"time"
 
 	"github.com/gonnect/gonnect/connectors"
+	"github.com/gonnect/gonnect/internal/golden"
 )
 
-var update = flag.Bool("update", false, "rewrite golden files under testdata/")
-
 // golden compares a record with testdata/<name>.golden, whose first line is the key
-// and the rest the exact value bytes ("null" for a tombstone is not used: tombstones
-// have no golden file). With -update it rewrites the file instead.
-func golden(t *testing.T, name string, r Record) {
+// and the rest the exact value bytes (tombstones have no golden file).
+func checkGolden(t *testing.T, name string, r Record) {
 	t.Helper()
-	path := filepath.Join("testdata", name+".golden")
-	got := append([]byte(r.Key+"\n"), r.Value...)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("reading golden file: %v (run with -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s:\n got %q\nwant %q", path, got, want)
-	}
+	golden.Check(t, filepath.Join("testdata", name+".golden"), append([]byte(r.Key+"\n"), r.Value...))
 }
 
 func TestGoldenRecords(t *testing.T) {
@@ -138,7 +119,7 @@ func TestGoldenRecords(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			golden(t, tt.name, tt.record)
+			checkGolden(t, tt.name, tt.record)
 			got, err := tt.decode(tt.record.Value)
 			if err != nil {
 				t.Fatalf("decoding own output: %v", err)

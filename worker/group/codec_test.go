@@ -3,16 +3,15 @@ package group
 import (
 	"bytes"
 	"encoding/hex"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
-)
 
-var update = flag.Bool("update", false, "rewrite golden files in testdata/ from the encoders (never the spec examples)")
+	"github.com/gonnect/gonnect/internal/golden"
+)
 
 // readHex reads a golden .hex file: '#' lines are comments, whitespace is ignored.
 func readHex(t testing.TB, name string) []byte {
@@ -81,7 +80,7 @@ func TestMetadataGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if *update && !tt.spec {
+			if golden.Updating() && !tt.spec {
 				writeHex(t, tt.golden, "JoinGroup connect metadata: "+tt.name, got)
 			}
 			want := readHex(t, tt.golden)
@@ -151,7 +150,7 @@ func TestAssignmentGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if *update && !tt.spec {
+			if golden.Updating() && !tt.spec {
 				writeHex(t, tt.golden, "SyncGroup connect assignment: "+tt.name, got)
 			}
 			want := readHex(t, tt.golden)

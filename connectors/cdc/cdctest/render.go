@@ -8,9 +8,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
-	"flag"
 	"fmt"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -18,12 +16,13 @@ import (
 	"testing"
 
 	"github.com/gonnect/gonnect/connectors"
+	"github.com/gonnect/gonnect/internal/golden"
 	"github.com/gonnect/gonnect/offsets"
 	"github.com/gonnect/gonnect/schemas"
 )
 
 // Update is the -update flag: rewrite golden files instead of comparing.
-var Update = flag.Bool("update", false, "rewrite golden files under testdata/")
+var Update = golden.Update
 
 // Value renders a Connect value as plain JSON-able data: structs become ordered
 // objects (see orderedObject), bytes become base64 strings, decimals their text.
@@ -188,23 +187,7 @@ func Golden(t testing.TB, name string, got any) {
 		t.Fatalf("rendering %s: %v", name, err)
 	}
 	b = append(b, '\n')
-	path := filepath.Join("testdata", name)
-	if *Update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("reading golden %s (run with -update to create it): %v", path, err)
-	}
-	if !bytes.Equal(want, b) {
-		t.Errorf("%s differs from golden file (run with -update after reviewing):\n--- got\n%s\n--- want\n%s", path, b, want)
-	}
+	golden.Check(t, filepath.Join("testdata", name), b)
 }
 
 // Offsets is an in-memory connectors.OffsetReader plus a writer, safe for concurrent
