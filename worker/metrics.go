@@ -12,7 +12,7 @@ type taskMetrics struct {
 	pollMaxNanos                atomic.Int64
 	commitOK, commitFail        atomic.Int64
 	commitNanos, commitMaxNanos atomic.Int64
-	lastBatchSize, maxBatchSize atomic.Int64
+	maxBatchSize                atomic.Int64
 }
 
 func (m *taskMetrics) observePoll(n int, d time.Duration) {
@@ -20,7 +20,6 @@ func (m *taskMetrics) observePoll(n int, d time.Duration) {
 	m.pollBatches.Add(1)
 	m.pollNanos.Add(int64(d))
 	storeMax(&m.pollMaxNanos, int64(d))
-	m.lastBatchSize.Store(int64(n))
 	storeMax(&m.maxBatchSize, int64(n))
 }
 
