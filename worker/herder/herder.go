@@ -225,8 +225,46 @@ func (h *Herder) safe(fn func() error) (err error) {
 	return fn()
 }
 
-// do queues fn to the herder goroutine and waits for its result or ctx.
+// rebalanceWait bounds how long a request that met a rebalance waits for it to settle
+// before answering 409.
+const rebalanceWait = 30 * time.Second
+
+// do queues fn to the herder goroutine and waits for its result or ctx. A request that
+// meets an unresolved rebalance (entities.ErrRebalanceNeeded, returned before fn has
+// changed anything) waits for the rebalance to settle and runs again, as Java's herder
+// holds queued requests while its member rejoins; it answers 409 only when the
+// rebalance outlasts rebalanceWait or the request's own deadline.
 func (h *Herder) do(ctx context.Context, fn func() error) error {
+	deadline := time.Now().Add(rebalanceWait)
+	for {
+		err := h.doOnce(ctx, fn)
+		if !errors.Is(err, entities.ErrRebalanceNeeded) || !h.waitSettled(ctx, deadline) {
+			return err
+		}
+	}
+}
+
+// waitSettled waits until this worker is not rebalancing; false when ctx ends or the
+// deadline passes first.
+func (h *Herder) waitSettled(ctx context.Context, deadline time.Time) bool {
+	t := time.NewTicker(10 * time.Millisecond)
+	defer t.Stop()
+	for {
+		if !h.getView().rebalancing {
+			return true
+		}
+		if time.Now().After(deadline) {
+			return false
+		}
+		select {
+		case <-ctx.Done():
+			return false
+		case <-t.C:
+		}
+	}
+}
+
+func (h *Herder) doOnce(ctx context.Context, fn func() error) error {
 	r := request{fn: fn, done: make(chan error, 1)}
 	select {
 	case h.requests <- r:

@@ -133,11 +133,11 @@ func offsetOf(t *testing.T, url, connector, task string) float64 {
 	return -1
 }
 
-// TestWriteDuringRebalanceIs409 holds a rebalance open (kfake keeps one existing
+// TestWriteDuringRebalanceWaits holds a rebalance open (kfake keeps one existing
 // member's JoinGroup until released, so the group waits in PreparingRebalance) and
-// checks that a write sent to any worker meanwhile gets Connect's 409, and that the
-// same write succeeds once the rebalance completes.
-func TestWriteDuringRebalanceIs409(t *testing.T) {
+// checks that a write sent meanwhile is held, not refused, and completes with 201 once
+// the rebalance does, as Java's herder holds requests while its member rejoins.
+func TestWriteDuringRebalanceWaits(t *testing.T) {
 	c := NewCluster(t, 2)
 	leaderAndFollowers(t, c.Workers())
 	members := map[string]bool{}
@@ -169,39 +169,34 @@ func TestWriteDuringRebalanceIs409(t *testing.T) {
 	case <-time.After(20 * time.Second):
 		t.Fatal("no existing member rejoined")
 	}
-	body := map[string]any{"name": "during", "config": seqConfig("during", 1)}
-	msgs := map[string]bool{
-		"Cannot complete request momentarily due to stale configuration (typically caused by a concurrent config change)": true,
-		"Cannot complete request momentarily due to no known leader URL, likely because a rebalance was underway.":        true,
-	}
-	for _, w := range c.Workers() {
-		var code int
-		var b []byte
-		// The worker learns of the rebalance at its next heartbeat (100 ms, later under
-		// load), and a write sent before that is accepted, as in Java. The probe is a
-		// DELETE of a connector that does not exist: 404 before the worker knows, Connect's
-		// 409 once it does, and no side effect either way.
-		Eventually(t, 10*time.Second, "409 from "+w.URL, func() bool {
-			code, b = call(t, http.MethodDelete, w.URL+"/connectors/no-such-connector", nil)
-			return code == 409
+	// Each existing worker learns of the rebalance at its next heartbeat.
+	for _, w := range c.Workers()[:2] {
+		Eventually(t, 10*time.Second, "worker "+w.URL+" rebalancing", func() bool {
+			return metricValue(t, w.URL, "kafka_connect_worker_rebalance_rebalancing") == 1
 		})
-		if e := decodeError(t, b); e.ErrorCode != 409 || !msgs[e.Message] {
-			t.Fatalf("worker %d: 409 with error %+v", w.Index, e)
-		}
+	}
+	type answer struct {
+		code int
+		body []byte
+	}
+	done := make(chan answer, 1)
+	go func() {
+		code, b := call(t, http.MethodPost, c.Workers()[0].URL+"/connectors", map[string]any{"name": "during", "config": seqConfig("during", 1)})
+		done <- answer{code, b}
+	}()
+	select {
+	case a := <-done:
+		t.Fatalf("write answered while the rebalance was held: %d %s", a.code, a.body)
+	case <-time.After(300 * time.Millisecond):
 	}
 	close(release)
-	var lastCode int
-	var lastBody []byte
-	deadline := time.Now().Add(45 * time.Second)
-	for {
-		lastCode, lastBody = call(t, http.MethodPost, c.Workers()[2].URL+"/connectors", body)
-		if lastCode == 201 {
-			break
+	select {
+	case a := <-done:
+		if a.code != 201 {
+			t.Fatalf("write after the rebalance: %d %s, want 201", a.code, a.body)
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("create not accepted after the rebalance; last answer %d %s", lastCode, lastBody)
-		}
-		time.Sleep(100 * time.Millisecond) // retrying a 409 against a deadline
+	case <-time.After(45 * time.Second):
+		t.Fatal("write still held 45 s after the rebalance was released")
 	}
 	waitRunning(t, c.Workers()[0].URL, "during", 1)
 }
