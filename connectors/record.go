@@ -71,8 +71,26 @@ func (r *Record) Clone() *Record {
 type SourceRecord struct {
 	SourcePartition offsets.Partition
 	SourceOffset    offsets.Offset
+	// LazyOffset, when SourceOffset is nil, is the offset rendered on demand
+	// (offsets.Lazy): the runtime builds the map only for the records it commits.
+	LazyOffset offsets.Lazy
 	Record
 }
+
+// Offset returns the record's source offset: SourceOffset, or LazyOffset rendered,
+// or nil when it has neither.
+func (r *SourceRecord) Offset() offsets.Offset {
+	if r.SourceOffset != nil {
+		return r.SourceOffset
+	}
+	if r.LazyOffset != nil {
+		return r.LazyOffset.Offset()
+	}
+	return nil
+}
+
+// HasOffset says whether the record carries an offset in either form.
+func (r *SourceRecord) HasOffset() bool { return r.SourceOffset != nil || r.LazyOffset != nil }
 
 // SinkRecord is a record consumed for a sink task.
 type SinkRecord struct {

@@ -11,6 +11,16 @@ type Partition = map[string]any
 // Offset is a position within a source partition, e.g. {"file":"binlog.000003","pos":4711}.
 type Offset = map[string]any
 
+// Lazy is an offset a source task renders only when the runtime needs the map: for
+// the one record per partition whose offset is committed at a flush, or for an error
+// message. A task whose every record moves the offset (a binlog reader, say) hands a
+// small value implementing Lazy instead of building a map per record, and the runtime
+// builds one map per partition and flush. Offset must return the same map contents
+// every time it is called and must be safe to call from any goroutine.
+type Lazy interface {
+	Offset() Offset
+}
+
 // Entry pairs a partition with its offset. A nil Offset is a tombstone: the stored
 // offset is removed (an offset reset).
 type Entry struct {

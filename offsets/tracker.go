@@ -37,8 +37,9 @@ type partQueue struct {
 	// ready is the offset of the last record of the acknowledged prefix collapsed
 	// since the last Committable (hasReady). Collapsing on Ack keeps memory bounded
 	// by the records in flight, not by the records since the last offset flush.
-	ready    Offset
-	hasReady bool
+	ready     Offset
+	readyLazy Lazy // rendered by Committable when ready is nil
+	hasReady  bool
 }
 
 type pendingState uint8
@@ -55,6 +56,7 @@ type Pending struct {
 	t      *Tracker
 	q      *partQueue // nil when the record carries no partition or offset
 	offset Offset
+	lazy   Lazy // the offset when offset is nil
 	state  pendingState
 }
 
@@ -71,10 +73,20 @@ func NewTracker() *Tracker {
 // to commit). Submit never blocks. p must not be modified afterwards (partition
 // maps are values; tasks may reuse one map for all records of a partition).
 func (t *Tracker) Submit(p Partition, o Offset) *Pending {
+	pd := &Pending{}
+	t.Track(pd, p, o, nil)
+	return pd
+}
+
+// Track is Submit into a Pending the caller allocated (a task keeps them beside its
+// records, one allocation per batch instead of one per record), with the offset
+// either as a map (o) or, when o is nil, rendered later from lazy. pd must not be
+// copied or reused until it has been acknowledged or dropped and Committable has run.
+func (t *Tracker) Track(pd *Pending, p Partition, o Offset, lazy Lazy) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	pd := &Pending{t: t, offset: o}
-	if p != nil && o != nil {
+	*pd = Pending{t: t, offset: o, lazy: lazy}
+	if p != nil && (o != nil || lazy != nil) {
 		ptr := reflect.ValueOf(p).UnsafePointer()
 		q := t.lastQueue
 		if ptr != t.lastMap || q == nil || t.parts[q.key] != q {
@@ -93,7 +105,6 @@ func (t *Tracker) Submit(p Partition, o Offset) *Pending {
 		t.idle = make(chan struct{})
 	}
 	t.outstanding++
-	return pd
 }
 
 // Ack marks the record acknowledged by Kafka (or deliberately skipped under
@@ -116,7 +127,7 @@ func (pd *Pending) Ack() {
 // collapse moves the acknowledged head of the queue into ready. Callers hold mu.
 func (q *partQueue) collapse() {
 	for q.head < len(q.recs) && q.recs[q.head].state == stateAcked {
-		q.ready, q.hasReady = q.recs[q.head].offset, true
+		q.ready, q.readyLazy, q.hasReady = q.recs[q.head].offset, q.recs[q.head].lazy, true
 		q.recs[q.head] = nil
 		q.head++
 	}
@@ -167,8 +178,12 @@ func (t *Tracker) Committable() []Entry {
 	for key, q := range t.parts {
 		q.collapse() // a Drop at the head may have uncovered acknowledged records
 		if q.hasReady {
-			out = append(out, Entry{Partition: q.partition, Offset: q.ready})
-			q.ready, q.hasReady = nil, false
+			o := q.ready
+			if o == nil {
+				o = q.readyLazy.Offset()
+			}
+			out = append(out, Entry{Partition: q.partition, Offset: o})
+			q.ready, q.readyLazy, q.hasReady = nil, nil, false
 		}
 		if q.head == len(q.recs) {
 			delete(t.parts, key)

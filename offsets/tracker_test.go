@@ -240,3 +240,53 @@ func TestTrackerSamePartitionWhateverIntegerType(t *testing.T) {
 		t.Fatalf("committable %v, want one entry", got)
 	}
 }
+
+// countingLazy is an offset {"n": n} that counts how often it is rendered.
+type countingLazy struct {
+	n        int
+	rendered *int
+}
+
+func (l countingLazy) Offset() Offset { *l.rendered++; return Offset{"n": l.n} }
+
+// TestTrackerLazyOffsets: records tracked with lazy offsets into caller-owned Pendings
+// commit the same acknowledged prefix as map offsets, and the tracker renders one
+// offset per partition and flush (the committed one), not one per record.
+func TestTrackerLazyOffsets(t *testing.T) {
+	tr := NewTracker()
+	rendered := 0
+	pa, pb := Partition{"p": "a"}, Partition{"p": "b"}
+	pds := make([]Pending, 6)
+	for i := range pds {
+		p := pa
+		if i%2 == 1 {
+			p = pb
+		}
+		tr.Track(&pds[i], p, nil, countingLazy{n: i, rendered: &rendered})
+	}
+	// a: 0,2,4 acked; b: 1 and 5 acked, 3 in flight.
+	for _, i := range []int{4, 0, 2, 1, 5} {
+		pds[i].Ack()
+	}
+	got := committedPositions(tr.Committable())
+	if want := map[string]any{"a": 4, "b": 1}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("committable %v, want %v", got, want)
+	}
+	if rendered != 2 {
+		t.Fatalf("rendered %d offsets for one flush of two partitions, want 2", rendered)
+	}
+	pds[3].Ack()
+	if got, want := committedPositions(tr.Committable()), (map[string]any{"b": 5}); !reflect.DeepEqual(got, want) {
+		t.Fatalf("after the gap closed: %v, want %v", got, want)
+	}
+	if err := tr.AwaitAll(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	// A map offset wins over a lazy one when a record carries both.
+	var pd Pending
+	tr.Track(&pd, pa, Offset{"n": 99}, countingLazy{n: -1, rendered: &rendered})
+	pd.Ack()
+	if got, want := committedPositions(tr.Committable()), (map[string]any{"a": 99}); !reflect.DeepEqual(got, want) {
+		t.Fatalf("map and lazy: %v, want %v", got, want)
+	}
+}

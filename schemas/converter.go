@@ -11,7 +11,9 @@ type Converter interface {
 	// A nil value with a nil schema becomes a nil (tombstone) payload. With a schema,
 	// it depends on the format, as in Java: AvroConverter and the String, ByteArray
 	// and number converters return nil; JsonConverter with schemas.enable writes an
-	// envelope whose payload is null (or the schema default).
+	// envelope whose payload is null (or the schema default). The result may share
+	// memory with v (a string's bytes, a []byte passed through) and must be treated as
+	// read-only.
 	FromConnect(ctx context.Context, topic string, s *Schema, v any) ([]byte, error)
 	// ToConnect deserializes b, which came from topic.
 	ToConnect(ctx context.Context, topic string, b []byte) (*Schema, any, error)

@@ -7,6 +7,7 @@ import (
 	"math"
 	"strings"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // StringConverter is Java's org.apache.kafka.connect.storage.StringConverter: any
@@ -25,13 +26,17 @@ func NewStringConverter(encoding string) (*StringConverter, error) {
 }
 
 // FromConnect writes v's string rendering (a string as is, other values as
-// Connect's Values.convertToString); nil stays nil.
+// Connect's Values.convertToString); nil stays nil. A string is returned without a
+// copy: its bytes are the result (read-only, as the Converter contract says).
 func (*StringConverter) FromConnect(_ context.Context, _ string, s *Schema, v any) ([]byte, error) {
 	if v == nil {
 		return nil, nil
 	}
 	if str, ok := v.(string); ok {
-		return []byte(str), nil
+		if str == "" {
+			return []byte{}, nil
+		}
+		return unsafe.Slice(unsafe.StringData(str), len(str)), nil
 	}
 	str, err := ValueString(s, v)
 	if err != nil {

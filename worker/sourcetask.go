@@ -9,6 +9,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unsafe"
 
 	"github.com/twmb/franz-go/pkg/kgo"
 
@@ -54,7 +55,25 @@ type sourceTask struct {
 
 	uncommitted map[string]offsets.Entry // owned by the run goroutine
 	abandoned   atomic.Bool              // set by StopTasks when the graceful stop timed out
+
+	// ctx is run's context, set before the first record is produced; the producer
+	// callback (onProduced) reads it.
+	ctx context.Context
 }
+
+// sendSlot is the runtime's state for one record in flight. The slots of one poll
+// are a single allocation, so the runtime allocates nothing per record beyond what
+// the converters return. kr must stay the first field: the producer hands the same
+// *kgo.Record back to onProduced, which recovers its slot from that pointer.
+type sendSlot struct {
+	kr      kgo.Record
+	pd      offsets.Pending
+	src     *connectors.SourceRecord
+	tracked bool // pd was handed to the tracker
+}
+
+// slotOf returns the slot whose kr is kr (every record this task produces is one).
+func slotOf(kr *kgo.Record) *sendSlot { return (*sendSlot)(unsafe.Pointer(kr)) }
 
 // partitionKey is a canonical string for a source partition (sorted keys).
 func partitionKey(p offsets.Partition) string {
@@ -84,6 +103,7 @@ func (t *sourceTask) run(ctx context.Context, tc connectors.TaskContext) (err er
 	if err := safeCall(func() error { return t.task.Start(ctx, t.cfg, tc) }); err != nil {
 		return fmt.Errorf("task start: %w", err)
 	}
+	t.ctx = ctx
 	t.state.running()
 	nextFlush := time.Now().Add(t.flushInterval)
 	for {
@@ -120,8 +140,9 @@ func (t *sourceTask) run(ctx context.Context, tc connectors.TaskContext) (err er
 			return fmt.Errorf("poll: %w", err)
 		}
 		t.metrics.observePoll(len(recs), time.Since(start))
-		for _, r := range recs {
-			if err := t.send(ctx, r); err != nil {
+		slots := make([]sendSlot, len(recs))
+		for i, r := range recs {
+			if err := t.send(ctx, r, &slots[i]); err != nil {
 				if ctx.Err() != nil {
 					return nil
 				}
@@ -131,9 +152,10 @@ func (t *sourceTask) run(ctx context.Context, tc connectors.TaskContext) (err er
 	}
 }
 
-// send transforms, converts and produces one record. A record that a transform drops
-// or that is skipped under errors.tolerance=all counts as done at once.
-func (t *sourceTask) send(ctx context.Context, r *connectors.SourceRecord) error {
+// send transforms, converts and produces one record, through slot. A record that a
+// transform drops or that is skipped under errors.tolerance=all counts as done at once.
+func (t *sourceTask) send(ctx context.Context, r *connectors.SourceRecord, slot *sendSlot) error {
+	slot.src = r
 	t.tol.src = r // positions are rendered from the source offset only on errors
 	rec := &r.Record
 	if t.chain != nil {
@@ -147,12 +169,13 @@ func (t *sourceTask) send(ctx context.Context, r *connectors.SourceRecord) error
 			return err
 		}
 		if out == nil || err != nil {
-			t.skip(ctx, r)
+			t.skip(ctx, slot)
 			return nil
 		}
 		rec = out
 	}
-	kr := &kgo.Record{Topic: rec.Topic}
+	kr := &slot.kr
+	kr.Topic = rec.Topic
 	if rec.KafkaPartition != nil {
 		// The connector chose the partition (CDC schema changes and heartbeats use 0):
 		// the partitioner honours it instead of hashing the key.
@@ -185,7 +208,7 @@ func (t *sourceTask) send(ctx context.Context, r *connectors.SourceRecord) error
 		})
 	}
 	if errors.Is(err, errTolerated) {
-		t.skip(ctx, r)
+		t.skip(ctx, slot)
 		return nil
 	}
 	if err != nil {
@@ -196,50 +219,63 @@ func (t *sourceTask) send(ctx context.Context, r *connectors.SourceRecord) error
 			return fmt.Errorf("creating topic %q: %w", rec.Topic, err)
 		}
 	}
-	var pending *offsets.Pending
-	if r.SourcePartition != nil && r.SourceOffset != nil {
-		pending = t.tracker.Submit(r.SourcePartition, r.SourceOffset)
-	}
+	t.track(slot)
 	t.metrics.active.Add(1)
-	t.producer.Produce(ctx, kr, func(kr *kgo.Record, perr error) {
-		t.metrics.active.Add(-1)
-		if perr != nil {
-			if ctx.Err() != nil && errors.Is(perr, context.Canceled) {
-				return // stopping: the record stays unacked and is redelivered after restart
-			}
-			if t.tol.policy.TolerateAll {
-				t.tol.c.skipped.Add(1)
-				t.log.Error("failed to send record; skipped under errors.tolerance=all", "topic", kr.Topic, "position", offsetJSON(r), "error", perr)
-				if pending != nil {
-					pending.Ack()
-				}
-				return
-			}
-			t.fail(fmt.Errorf("%s stage failed for record at topic %q position %s: %w", StageKafkaProduce, kr.Topic, offsetJSON(r), perr))
-			return
-		}
-		t.metrics.written.Add(1)
-		t.active.used(kr.Topic)
-		if pending != nil {
-			pending.Ack()
-		}
-		if rc, ok := t.task.(connectors.RecordCommitter); ok {
-			md := &connectors.RecordMetadata{Topic: kr.Topic, Partition: kr.Partition, Offset: kr.Offset}
-			if cerr := safeCall(func() error { return rc.CommitRecord(ctx, r, md) }); cerr != nil {
-				t.log.Warn("CommitRecord failed", "error", cerr)
-			}
-		}
-	})
+	t.producer.Produce(ctx, kr, t.onProduced)
 	return nil
 }
 
-// skip accounts for a record that will not be produced: its offset may be committed.
-func (t *sourceTask) skip(ctx context.Context, r *connectors.SourceRecord) {
-	if r.SourcePartition != nil && r.SourceOffset != nil {
-		t.tracker.Submit(r.SourcePartition, r.SourceOffset).Ack()
+// track hands the slot's record to the offset tracker when it carries a partition
+// and an offset (records without either are never committed).
+func (t *sourceTask) track(slot *sendSlot) {
+	r := slot.src
+	if r.SourcePartition != nil && r.HasOffset() {
+		t.tracker.Track(&slot.pd, r.SourcePartition, r.SourceOffset, r.LazyOffset)
+		slot.tracked = true
+	}
+}
+
+// onProduced is the producer callback of every record this task sends.
+func (t *sourceTask) onProduced(kr *kgo.Record, perr error) {
+	slot := slotOf(kr)
+	r := slot.src
+	t.metrics.active.Add(-1)
+	if perr != nil {
+		if t.ctx.Err() != nil && errors.Is(perr, context.Canceled) {
+			return // stopping: the record stays unacked and is redelivered after restart
+		}
+		if t.tol.policy.TolerateAll {
+			t.tol.c.skipped.Add(1)
+			t.log.Error("failed to send record; skipped under errors.tolerance=all", "topic", kr.Topic, "position", offsetJSON(r), "error", perr)
+			if slot.tracked {
+				slot.pd.Ack()
+			}
+			return
+		}
+		t.fail(fmt.Errorf("%s stage failed for record at topic %q position %s: %w", StageKafkaProduce, kr.Topic, offsetJSON(r), perr))
+		return
+	}
+	t.metrics.written.Add(1)
+	t.active.used(kr.Topic)
+	if slot.tracked {
+		slot.pd.Ack()
 	}
 	if rc, ok := t.task.(connectors.RecordCommitter); ok {
-		_ = safeCall(func() error { return rc.CommitRecord(ctx, r, nil) })
+		md := &connectors.RecordMetadata{Topic: kr.Topic, Partition: kr.Partition, Offset: kr.Offset}
+		if cerr := safeCall(func() error { return rc.CommitRecord(t.ctx, r, md) }); cerr != nil {
+			t.log.Warn("CommitRecord failed", "error", cerr)
+		}
+	}
+}
+
+// skip accounts for a record that will not be produced: its offset may be committed.
+func (t *sourceTask) skip(ctx context.Context, slot *sendSlot) {
+	t.track(slot)
+	if slot.tracked {
+		slot.pd.Ack()
+	}
+	if rc, ok := t.task.(connectors.RecordCommitter); ok {
+		_ = safeCall(func() error { return rc.CommitRecord(ctx, slot.src, nil) })
 	}
 }
 
@@ -288,9 +324,10 @@ func offsetJSON(r *connectors.SourceRecord) string {
 	if r.Position != "" {
 		return r.Position
 	}
-	b, err := json.Marshal(r.SourceOffset)
+	o := r.Offset()
+	b, err := json.Marshal(o)
 	if err != nil {
-		return fmt.Sprint(r.SourceOffset)
+		return fmt.Sprint(o)
 	}
 	return string(b)
 }

@@ -2,7 +2,6 @@ package worker
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -159,14 +158,10 @@ func (t *tolerance) describe(r *connectors.Record) string {
 // position is the record's Position, or for the source record being sent its source
 // offset as JSON (computed only when an error needs it).
 func (t *tolerance) position(r *connectors.Record) string {
-	if r.Position != "" || t.src == nil || t.src.SourceOffset == nil {
+	if r.Position != "" || t.src == nil || !t.src.HasOffset() {
 		return r.Position
 	}
-	b, err := json.Marshal(t.src.SourceOffset)
-	if err != nil {
-		return fmt.Sprint(t.src.SourceOffset)
-	}
-	return string(b)
+	return offsetJSON(t.src)
 }
 
 func describe(r *connectors.Record) string {
