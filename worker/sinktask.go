@@ -266,31 +266,43 @@ func fatalFetchError(fs kgo.Fetches) error {
 
 // deliver converts and transforms one poll's records and hands them to Put.
 func (t *sinkTask) deliver(ctx context.Context, fs kgo.Fetches) error {
-	var batch []*connectors.SinkRecord
+	n := fs.NumRecords()
+	if n == 0 {
+		return nil
+	}
+	// The fetch's SinkRecords are one allocation; Put receives pointers into it.
+	slots := make([]sinkSlot, n)
+	batch := make([]*connectors.SinkRecord, 0, n)
+	used := 0
 	var lastErr error
 	// Offsets advance only once Put accepted the batch (or the record was filtered or
 	// tolerated as part of it): a failed Put must never let them be committed.
 	next := map[connectors.TopicPartition]int64{}
-	fs.EachRecord(func(kr *kgo.Record) {
-		if lastErr != nil {
+	fs.EachPartition(func(p kgo.FetchTopicPartition) {
+		if lastErr != nil || len(p.Records) == 0 {
 			return
 		}
-		tp := connectors.TopicPartition{Topic: kr.Topic, Partition: kr.Partition}
-		t.metrics.polled.Add(1)
-		t.active.used(kr.Topic)
-		sr, err := t.convert(ctx, kr)
-		if err == nil && sr != nil {
-			batch = append(batch, sr)
+		t.metrics.polled.Add(int64(len(p.Records)))
+		t.active.used(p.Topic)
+		for _, kr := range p.Records {
+			slot := &slots[used]
+			used++
+			sr, err := t.convert(ctx, kr, slot)
+			if err == nil && sr != nil {
+				batch = append(batch, sr)
+			}
+			if err != nil && !errors.Is(err, errTolerated) {
+				lastErr = err
+				return
+			}
+			if err != nil && t.dlq != nil {
+				var te *ToleratedError
+				if errors.As(err, &te) {
+					t.dlq.send(t.id, kr, te)
+				}
+			}
 		}
-		if err != nil && !errors.Is(err, errTolerated) {
-			lastErr = err
-			return
-		}
-		var te *ToleratedError
-		if errors.As(err, &te) && t.dlq != nil {
-			t.dlq.send(t.id, kr, te)
-		}
-		next[tp] = kr.Offset + 1
+		next[connectors.TopicPartition{Topic: p.Topic, Partition: p.Partition}] = p.Records[len(p.Records)-1].Offset + 1
 	})
 	if lastErr != nil {
 		return lastErr
@@ -332,11 +344,25 @@ func (t *sinkTask) put(ctx context.Context, batch []*connectors.SinkRecord) erro
 }
 
 // convert builds the SinkRecord for kr; errors follow errors.tolerance.
-func (t *sinkTask) convert(ctx context.Context, kr *kgo.Record) (*connectors.SinkRecord, error) {
-	pos := kr.Topic + "-" + strconv.Itoa(int(kr.Partition)) + "-" + strconv.FormatInt(kr.Offset, 10)
-	p := kr.Partition
-	sr := &connectors.SinkRecord{
-		Record:      connectors.Record{Topic: kr.Topic, KafkaPartition: &p, Timestamp: kr.Timestamp, Position: pos},
+// sinkSlot holds one fetched record's SinkRecord and the partition its
+// KafkaPartition points at, so converting a record allocates only what the converters
+// return.
+type sinkSlot struct {
+	sr   connectors.SinkRecord
+	part int32
+}
+
+func (t *sinkTask) convert(ctx context.Context, kr *kgo.Record, slot *sinkSlot) (*connectors.SinkRecord, error) {
+	var buf [64]byte
+	pos := append(buf[:0], kr.Topic...)
+	pos = append(pos, '-')
+	pos = strconv.AppendInt(pos, int64(kr.Partition), 10)
+	pos = append(pos, '-')
+	pos = strconv.AppendInt(pos, kr.Offset, 10)
+	slot.part = kr.Partition
+	sr := &slot.sr
+	*sr = connectors.SinkRecord{
+		Record:      connectors.Record{Topic: kr.Topic, KafkaPartition: &slot.part, Timestamp: kr.Timestamp, Position: string(pos)},
 		KafkaOffset: kr.Offset, OriginalTopic: kr.Topic, OriginalPartition: kr.Partition, OriginalOffset: kr.Offset,
 	}
 	rec := &sr.Record
