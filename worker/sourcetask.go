@@ -139,9 +139,13 @@ func (t *sourceTask) run(ctx context.Context, tc connectors.TaskContext) (err er
 			}
 			return fmt.Errorf("poll: %w", err)
 		}
-		t.metrics.observePoll(len(recs), time.Since(start))
+		polled := time.Now()
+		t.metrics.observePoll(len(recs), polled.Sub(start))
 		slots := make([]sendSlot, len(recs))
 		for i, r := range recs {
+			// A record without a timestamp is stamped with the time its poll returned
+			// (one clock read per poll; the producer would read the clock per record).
+			slots[i].kr.Timestamp = polled
 			if err := t.send(ctx, r, &slots[i]); err != nil {
 				if ctx.Err() != nil {
 					return nil

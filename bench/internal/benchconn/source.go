@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"time"
+	"unsafe"
 
 	"github.com/gonnect/gonnect/connectors"
 	"github.com/gonnect/gonnect/offsets"
@@ -71,7 +72,6 @@ type sourceTask struct {
 	size      int
 	batch     int
 	next      int64
-	buf       []byte
 }
 
 func (t *sourceTask) Start(ctx context.Context, cfg connectors.Config, tc connectors.TaskContext) error {
@@ -113,17 +113,18 @@ func (t *sourceTask) Poll(ctx context.Context) ([]*connectors.SourceRecord, erro
 	out := make([]*connectors.SourceRecord, n)
 	recs := make([]connectors.SourceRecord, n)
 	seqs := make([]seqOffset, n)
-	// The batch's keys and values are one string; each record's are substrings.
-	t.buf = t.buf[:0]
+	// The batch's keys and values are one string; each record's are substrings. The
+	// bytes are written once into a fresh buffer that nothing modifies afterwards.
+	buf := make([]byte, 0, int(n)*(KeyBytes+t.size+8))
 	ends := make([]int, 2*n)
 	for i := range recs {
 		seq := t.next + int64(i)
-		t.buf = AppendKey(t.buf, seq)
-		ends[2*i] = len(t.buf)
-		t.buf = AppendValue(t.buf, seq, t.size)
-		ends[2*i+1] = len(t.buf)
+		buf = AppendKey(buf, seq)
+		ends[2*i] = len(buf)
+		buf = AppendValue(buf, seq, t.size)
+		ends[2*i+1] = len(buf)
 	}
-	slab := string(t.buf)
+	slab := unsafe.String(unsafe.SliceData(buf), len(buf))
 	start := 0
 	for i := range recs {
 		seq := t.next
