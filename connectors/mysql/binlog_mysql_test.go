@@ -42,7 +42,7 @@ COMMIT; -- XID 8
 -- by this server as a replica (its events keep that source's server_id, 556677;
 -- 5f2c...:1-6 are in PREVIOUS_GTIDS too)
 BEGIN;
-INSERT INTO inv.docs VALUES (4, '"just a string"'), (5, '{"e": {}, "z": []}');
+INSERT INTO inv.docs VALUES (4, '"a <b> & c"'), (5, '{"e": {}, "z": []}');
 COMMIT; -- XID 9
 `
 
@@ -93,7 +93,7 @@ func buildMySQLJSONGTIDBinlog() []byte {
 		w.query(31, "inv", "BEGIN")
 		w.tableMap(88, "inv", "docs", types, []bool{false, true})
 		w.rows(evWriteRowsV2, 88, []fixtureRow{
-			{id: 4, doc: jsonBinary("just a string")},
+			{id: 4, doc: jsonBinary("a <b> & c")},
 			{id: 5, doc: jsonBinary(map[string]any{"e": map[string]any{}, "z": []any{}})},
 		})
 		w.xid(9)
@@ -169,7 +169,7 @@ func TestMySQLBinlogFixture(t *testing.T) {
 		}
 	}
 	want := []any{`{"id":7,"name":"café","tags":["x",true,null],"price":12.5}`, `[1,-2,70000,3.25,"x",false]`, nil,
-		`{"a":"b","big":5000000000,"nested":{"k":[true]}}`, `"just a string"`, `{"e":{},"z":[]}`}
+		`{"a":"b","big":5000000000,"nested":{"k":[true]}}`, `"a <b> & c"`, `{"e":{},"z":[]}`}
 	if len(docs) != len(want) {
 		t.Fatalf("JSON values %q, want %q", docs, want)
 	}

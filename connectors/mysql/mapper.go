@@ -169,7 +169,7 @@ func (mp mapper) mapType(c *cdc.Column) (*schemas.Builder, cdc.ValueConverter, e
 	case "SET":
 		return cdc.EnumSchema(strings.Join(c.EnumValues, ","), true), toSet(c.EnumValues), nil
 	case "JSON":
-		return cdc.Semantic(schemas.String, cdc.JSONName), toString, nil
+		return cdc.Semantic(schemas.String, cdc.JSONName), toJSONText, nil
 	case "BINARY", "VARBINARY", "TINYBLOB", "BLOB", "MEDIUMBLOB", "LONGBLOB":
 		return mp.binarySchema(), mp.toBinary(), nil
 	case "YEAR":
@@ -256,6 +256,65 @@ func toString(v any) (any, error) {
 		return s, nil
 	}
 	return fmt.Sprint(v), nil
+}
+
+// toJSONText is a JSON column's text. The binlog decoder renders binary JSON with Go's
+// HTML-safe escapes (\u003c, \u003e, \u0026 for <, >, & and \u2028, \u2029);
+// Debezium writes those characters as they are, so they are put back. Escape pairs
+// are consumed whole, so a string holding a literal backslash-u sequence (written
+// "\\u003c") is left alone; text without escapes is returned untouched.
+func toJSONText(v any) (any, error) {
+	s, err := toString(v)
+	if err != nil {
+		return nil, err
+	}
+	str := s.(string)
+	if !strings.Contains(str, `\u`) {
+		return s, nil
+	}
+	return unescapeHTMLSafe(str), nil
+}
+
+// unescapeHTMLSafe replaces the escapes of JSON text's HTML-safe form by the
+// characters themselves (see toJSONText).
+func unescapeHTMLSafe(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c != '\\' || i+1 >= len(s) {
+			b.WriteByte(c)
+			continue
+		}
+		if s[i+1] == 'u' && i+6 <= len(s) {
+			switch s[i+2 : i+6] {
+			case "003c":
+				b.WriteByte('<')
+				i += 5
+				continue
+			case "003e":
+				b.WriteByte('>')
+				i += 5
+				continue
+			case "0026":
+				b.WriteByte('&')
+				i += 5
+				continue
+			case "2028":
+				b.WriteString("\u2028")
+				i += 5
+				continue
+			case "2029":
+				b.WriteString("\u2029")
+				i += 5
+				continue
+			}
+		}
+		b.WriteByte(c) // any other escape pair is copied as it is
+		b.WriteByte(s[i+1])
+		i++
+	}
+	return b.String()
 }
 
 func asInt64(v any) (int64, error) {
