@@ -275,6 +275,9 @@ func toJSONText(v any) (any, error) {
 	return unescapeHTMLSafe(str), nil
 }
 
+// htmlSafeEscapes are the \uXXXX escapes Go's HTML-safe JSON writes, by hex digits.
+var htmlSafeEscapes = map[string]string{"003c": "<", "003e": ">", "0026": "&", "2028": "\u2028", "2029": "\u2029"}
+
 // unescapeHTMLSafe replaces the escapes of JSON text's HTML-safe form by the
 // characters themselves (see toJSONText).
 func unescapeHTMLSafe(s string) string {
@@ -287,25 +290,8 @@ func unescapeHTMLSafe(s string) string {
 			continue
 		}
 		if s[i+1] == 'u' && i+6 <= len(s) {
-			switch s[i+2 : i+6] {
-			case "003c":
-				b.WriteByte('<')
-				i += 5
-				continue
-			case "003e":
-				b.WriteByte('>')
-				i += 5
-				continue
-			case "0026":
-				b.WriteByte('&')
-				i += 5
-				continue
-			case "2028":
-				b.WriteString("\u2028")
-				i += 5
-				continue
-			case "2029":
-				b.WriteString("\u2029")
+			if r, ok := htmlSafeEscapes[s[i+2:i+6]]; ok {
+				b.WriteString(r)
 				i += 5
 				continue
 			}
