@@ -105,21 +105,74 @@ func (t *sourceTask) run(ctx context.Context, tc connectors.TaskContext) (err er
 	}
 	t.ctx = ctx
 	t.state.running()
-	nextFlush := time.Now().Add(t.flushInterval)
+
+	// The connector is polled on its own goroutine, one batch ahead of the loop that
+	// converts and produces, so a task's Poll and the runtime's work on the previous
+	// batch overlap (Java polls on the task thread; connectors already accept Commit
+	// and CommitRecord from other threads while Poll runs). The poller stops before
+	// the final commit below.
+	pctx, stopPoll := context.WithCancel(ctx)
+	batches := make(chan polledBatch, 1)
+	pollDone := make(chan struct{})
+	go func() {
+		defer close(pollDone)
+		t.pollLoop(pctx, batches)
+	}()
+	defer func() {
+		stopPoll()
+		<-pollDone
+	}()
+
+	flush := time.NewTicker(t.flushInterval)
+	defer flush.Stop()
 	for {
-		if err := t.state.waitRunnable(ctx); err != nil {
-			return nil
-		}
 		select {
+		case <-ctx.Done():
+			return nil
 		case err := <-t.failure:
 			return err
-		default:
-		}
-		if time.Now().After(nextFlush) {
+		case <-flush.C:
 			if err := t.commitOffsets(ctx); err != nil {
 				t.log.Error("offset commit failed; offsets will be retried at the next flush", "error", err)
 			}
-			nextFlush = time.Now().Add(t.flushInterval)
+		case b, ok := <-batches:
+			if !ok {
+				return nil // the poller stopped: ctx ended
+			}
+			if b.err != nil {
+				return b.err
+			}
+			slots := make([]sendSlot, len(b.recs))
+			for i, r := range b.recs {
+				// A record without a timestamp is stamped with the time its poll
+				// returned (one clock read per poll instead of one per record).
+				slots[i].kr.Timestamp = b.at
+				if err := t.send(ctx, r, &slots[i]); err != nil {
+					if ctx.Err() != nil {
+						return nil
+					}
+					return err
+				}
+			}
+		}
+	}
+}
+
+// polledBatch is what one Poll returned, or the error that ends the task.
+type polledBatch struct {
+	recs []*connectors.SourceRecord
+	at   time.Time
+	err  error
+}
+
+// pollLoop polls the task while it is not paused and hands each non-empty batch to
+// out, until ctx ends or Poll fails with a non-retriable error (handed over as the
+// batch's err). It closes out when it returns.
+func (t *sourceTask) pollLoop(ctx context.Context, out chan<- polledBatch) {
+	defer close(out)
+	for {
+		if err := t.state.waitRunnable(ctx); err != nil {
+			return
 		}
 		var recs []*connectors.SourceRecord
 		start := time.Now()
@@ -129,29 +182,30 @@ func (t *sourceTask) run(ctx context.Context, tc connectors.TaskContext) (err er
 			return perr
 		})
 		if ctx.Err() != nil {
-			return nil
+			return
 		}
+		var b polledBatch
 		if err != nil {
 			var retriable *connectors.RetriableError
 			if errors.As(err, &retriable) {
 				t.log.Warn("source task poll failed with a retriable error; polling again", "error", err)
 				continue
 			}
-			return fmt.Errorf("poll: %w", err)
-		}
-		polled := time.Now()
-		t.metrics.observePoll(len(recs), polled.Sub(start))
-		slots := make([]sendSlot, len(recs))
-		for i, r := range recs {
-			// A record without a timestamp is stamped with the time its poll returned
-			// (one clock read per poll; the producer would read the clock per record).
-			slots[i].kr.Timestamp = polled
-			if err := t.send(ctx, r, &slots[i]); err != nil {
-				if ctx.Err() != nil {
-					return nil
-				}
-				return err
+			b.err = fmt.Errorf("poll: %w", err)
+		} else {
+			b.recs, b.at = recs, time.Now()
+			t.metrics.observePoll(len(recs), b.at.Sub(start))
+			if len(recs) == 0 {
+				continue
 			}
+		}
+		select {
+		case out <- b:
+		case <-ctx.Done():
+			return
+		}
+		if b.err != nil {
+			return
 		}
 	}
 }

@@ -175,10 +175,19 @@ func (h *Herder) Run(ctx context.Context, rejoin func()) error {
 	defer retry.Stop()
 	keyCheck := time.NewTicker(max(min(h.cfg.KeyTTL/4, time.Minute), time.Second))
 	defer keyCheck.Stop()
+	cleanUp := time.NewTicker(10 * time.Second)
+	defer cleanUp.Stop()
 	for {
 		select {
 		case <-keyCheck.C:
 			h.rotateSessionKey(ctx)
+		case <-cleanUp.C:
+			// A status written by a worker that had not yet seen a deletion (or a
+			// smaller task count) can land after the leader's tombstone: the leader
+			// sweeps again now and then.
+			if h.getView().leader {
+				h.statuses.CleanUp(ctx, h.snap)
+			}
 		case <-ctx.Done():
 			h.shutdown()
 			return nil

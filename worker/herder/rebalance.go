@@ -152,6 +152,12 @@ func (h *Herder) revoke(conns []string, tasks []worker.TaskID) {
 		h.w.StopTasks(tasks)
 		for _, id := range tasks {
 			delete(h.tasks, id)
+			if !h.snap.Contains(id.Connector) || id.Task >= h.snap.TaskCount(id.Connector) {
+				// The task was removed from the config (connector deleted or tasks.max
+				// lowered): an UNASSIGNED status now would resurrect the status the
+				// leader tombstones for it.
+				continue
+			}
 			h.statuses.TaskState(id, worker.Unassigned, nil, true)
 		}
 	}
