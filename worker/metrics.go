@@ -6,8 +6,18 @@ import (
 )
 
 // taskMetrics are the counters of one task; the Prometheus collector reads them.
+// Counters written per record sit on separate cache lines by the goroutine that writes
+// them (the task's, the producer's), so the two never contend for one line.
 type taskMetrics struct {
-	polled, written, active     atomic.Int64
+	// Written by the task's goroutines.
+	polled, sent atomic.Int64
+	_            [48]byte
+	// Written by the producer's callback goroutine (source tasks): records
+	// acknowledged (written) and completions of any outcome (done); the active count
+	// is sent - done. Sink tasks count written per Put.
+	written, done atomic.Int64
+	_             [48]byte
+
 	pollBatches, pollNanos      atomic.Int64
 	pollMaxNanos                atomic.Int64
 	commitOK, commitFail        atomic.Int64
@@ -41,3 +51,6 @@ func storeMax(a *atomic.Int64, v int64) {
 		}
 	}
 }
+
+// activeRecords is the number of records handed to the producer and not yet completed.
+func (m *taskMetrics) activeRecords() int64 { return m.sent.Load() - m.done.Load() }

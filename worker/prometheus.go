@@ -90,7 +90,7 @@ func (c workerCollector) Collect(ch chan<- prometheus.Metric) {
 		} else {
 			counter(descPollTotal, float64(m.polled.Load()), l...)
 			counter(descWriteTotal, float64(m.written.Load()), l...)
-			gauge(descActiveCount, float64(m.active.Load()), l...)
+			gauge(descActiveCount, float64(m.activeRecords()), l...)
 			gauge(descPollAvg, avg, l...)
 			gauge(descPollMax, float64(m.pollMaxNanos.Load())/1e6, l...)
 		}

@@ -56,6 +56,9 @@ type sourceTask struct {
 	uncommitted map[string]offsets.Entry // owned by the run goroutine
 	abandoned   atomic.Bool              // set by StopTasks when the graceful stop timed out
 
+	// ensured is the last topic topics.ensure accepted (run goroutine only).
+	ensured string
+
 	// ctx is run's context, set before the first record is produced; the producer
 	// callback (onProduced) reads it.
 	ctx context.Context
@@ -272,13 +275,14 @@ func (t *sourceTask) send(ctx context.Context, r *connectors.SourceRecord, slot 
 	if err != nil {
 		return err
 	}
-	if t.topics != nil {
+	if t.topics != nil && rec.Topic != t.ensured {
 		if err := t.topics.ensure(ctx, rec.Topic); err != nil {
 			return fmt.Errorf("creating topic %q: %w", rec.Topic, err)
 		}
+		t.ensured = rec.Topic
 	}
 	t.track(slot)
-	t.metrics.active.Add(1)
+	t.metrics.sent.Add(1)
 	t.producer.Produce(ctx, kr, t.onProduced)
 	return nil
 }
@@ -297,7 +301,7 @@ func (t *sourceTask) track(slot *sendSlot) {
 func (t *sourceTask) onProduced(kr *kgo.Record, perr error) {
 	slot := slotOf(kr)
 	r := slot.src
-	t.metrics.active.Add(-1)
+	t.metrics.done.Add(1)
 	if perr != nil {
 		if t.ctx.Err() != nil && errors.Is(perr, context.Canceled) {
 			return // stopping: the record stays unacked and is redelivered after restart

@@ -1,6 +1,9 @@
 package worker
 
-import "sync"
+import (
+	"sync"
+	"sync/atomic"
+)
 
 // TopicListener is an optional StatusListener ability, found by type assertion: it is
 // told the first time a task run produces to (source) or consumes from (sink) a topic,
@@ -19,6 +22,8 @@ type topicTracker struct {
 
 	mu   sync.Mutex // guards seen; producer callbacks and the task goroutine both call used
 	seen map[string]bool
+	// last is a topic already seen: the per-record fast path, taken without the lock.
+	last atomic.Pointer[string]
 }
 
 // newTopicTracker returns a tracker for task id, or nil when the status listener does
@@ -36,6 +41,10 @@ func (t *topicTracker) used(topic string) {
 	if t == nil {
 		return
 	}
+	if last := t.last.Load(); last != nil && *last == topic {
+		return
+	}
+	defer t.last.Store(&topic)
 	t.mu.Lock()
 	first := !t.seen[topic]
 	t.seen[topic] = true
