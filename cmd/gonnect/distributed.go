@@ -9,6 +9,7 @@ import (
 
 	"github.com/gonnect/gonnect/connectors"
 	"github.com/gonnect/gonnect/connectors/filestream"
+	"github.com/gonnect/gonnect/internal/memlimit"
 	"github.com/gonnect/gonnect/logging"
 	"github.com/gonnect/gonnect/schemas/converters"
 	"github.com/gonnect/gonnect/transforms"
@@ -38,7 +39,7 @@ func startDistributed(ctx context.Context, file string, overrides map[string]str
 	if err != nil {
 		return err
 	}
-	setupLogging(stderr)
+	setupProcess(stderr)
 	log := logging.Logger("org.apache.kafka.connect.runtime")
 	for _, w := range warnings {
 		log.Warn(w)
@@ -61,9 +62,20 @@ func startDistributed(ctx context.Context, file string, overrides map[string]str
 // kafkaVersion is the Kafka Connect version Gonnect reports (GET / and plugins).
 const kafkaVersion = "3.9.0"
 
-func setupLogging(stderr io.Writer) {
+// setupProcess sets up logging and the Go runtime's memory limit (from the
+// container's cgroup limit unless GOMEMLIMIT is set).
+func setupProcess(stderr io.Writer) {
 	logging.Default.SetOutput(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	slog.SetDefault(logging.Logger("root"))
+	log := logging.Logger("org.apache.kafka.connect.runtime")
+	switch r, err := memlimit.ApplyFromSystem(); {
+	case err != nil:
+		log.Debug("no memory limit for the Go runtime", "reason", err)
+	case r.FromEnv:
+		log.Info("Go runtime memory limit from GOMEMLIMIT", "bytes", r.Limit)
+	default:
+		log.Info("Go runtime memory limit set from the cgroup memory limit", "bytes", r.Limit, "cgroup_limit", r.CgroupLimit, "ratio", memlimit.Ratio)
+	}
 }
 
 // buildRegistry lists every plugin this binary carries (explicit, no init()).

@@ -35,7 +35,7 @@ func runStandalone(ctx context.Context, args []string, stdout, stderr io.Writer)
 		}
 		conns = append(conns, c)
 	}
-	setupLogging(stderr)
+	setupProcess(stderr)
 	log := logging.Logger("org.apache.kafka.connect.runtime")
 	for _, w := range warnings {
 		log.Warn(w)
