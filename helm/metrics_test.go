@@ -22,7 +22,8 @@ import (
 // TestMonitoringMetricsExist checks every series the dashboard and the alert rules read:
 // kafka_connect_* on a running worker's GET /metrics (with a source and a sink
 // connector running, so per-connector and per-task series exist), debezium_metrics_* in
-// the descriptions of the MySQL connector's collector.
+// the descriptions of the MySQL connector's collector (and the lag series in the
+// Oracle connector's).
 func TestMonitoringMetricsExist(t *testing.T) {
 	names := metricNames(monitoringExprs(t))
 	var worker, debezium, oracleNames []string
@@ -51,11 +52,15 @@ func TestMonitoringMetricsExist(t *testing.T) {
 	})
 
 	t.Run("oracle series described by the Oracle connector", func(t *testing.T) {
-		described := describedNames(oracle.NewMetrics("c", "0"))
+		described := describedNames(oracle.NewMetrics("c"))
 		for _, n := range oracleNames {
 			if !described[n] {
 				t.Errorf("%s is not a series the Oracle connector exports", n)
 			}
+		}
+		// The lag alert and panel cover Oracle pipelines through Debezium's series.
+		if !described["debezium_metrics_MilliSecondsBehindSource"] {
+			t.Error("the Oracle connector does not export debezium_metrics_MilliSecondsBehindSource, which the lag alert reads")
 		}
 	})
 

@@ -9,6 +9,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kfake"
 
 	"github.com/gonnect/gonnect/connectors"
+	"github.com/gonnect/gonnect/internal/promtest"
 	"github.com/gonnect/gonnect/offsets"
 )
 
@@ -35,7 +36,7 @@ func TestTaskMetricsRegistered(t *testing.T) {
 	}
 	defer k.Close()
 	plain := prometheus.NewGauge(prometheus.GaugeOpts{Name: "debezium_metrics_Connected", Help: "h"})
-	labelled := prometheus.NewGauge(prometheus.GaugeOpts{Name: "gonnect_oracle_logminer_current_scn", Help: "h",
+	labelled := prometheus.NewGauge(prometheus.GaugeOpts{Name: "gonnect_example_self_labelled", Help: "h",
 		ConstLabels: prometheus.Labels{"connector": "b", "task": "0"}})
 	reg := connectors.NewRegistry()
 	reg.Add(&connectors.Plugin{Class: "t.A", NewConnector: func() connectors.Connector { return nil },
@@ -52,24 +53,14 @@ func TestTaskMetricsRegistered(t *testing.T) {
 	if err := w.StartTask(b, connectors.Config{"connector.class": "t.B"}, connectors.Config{}, TargetStarted); err != nil {
 		t.Fatal(err)
 	}
-	fams, err := prom.Gather()
+	got, err := promtest.SeriesLabels(prom)
 	if err != nil {
 		t.Fatal(err)
-	}
-	got := map[string]map[string]string{}
-	for _, f := range fams {
-		for _, m := range f.Metric {
-			l := map[string]string{}
-			for _, p := range m.Label {
-				l[p.GetName()] = p.GetValue()
-			}
-			got[f.GetName()] = l
-		}
 	}
 	if l := got["debezium_metrics_Connected"]; l["connector"] != "a" || l["task"] != "0" {
 		t.Errorf("plain collector labels = %v, want connector=a task=0", l)
 	}
-	if l := got["gonnect_oracle_logminer_current_scn"]; l["connector"] != "b" || l["task"] != "0" {
+	if l := got["gonnect_example_self_labelled"]; l["connector"] != "b" || l["task"] != "0" {
 		t.Errorf("self-labelled collector labels = %v", l)
 	}
 	w.StopTasks([]TaskID{a, b})

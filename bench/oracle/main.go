@@ -182,7 +182,7 @@ func newStream(bound int64, sink func(*connectors.SourceRecord) error) *oracle.S
 	scfg.BufferLimit, scfg.SpillDir, scfg.Sink = bound, os.TempDir(), sink
 	fixed := time.Unix(0, 0)
 	scfg.Now = func() time.Time { return fixed }
-	st, err := oracle.NewStream(scfg, cat, oracle.Position{}, slog.New(slog.DiscardHandler), oracle.NewMetrics("bench", "0"))
+	st, err := oracle.NewStream(scfg, cat, oracle.Position{}, slog.New(slog.DiscardHandler), oracle.NewMetrics("bench"))
 	if err != nil {
 		fail(err)
 	}

@@ -44,7 +44,7 @@ func TestLargeTransactionSpillsAndStaysBounded(t *testing.T) {
 		lastKey = key
 		return nil
 	}
-	m := oracle.NewMetrics("t", "0")
+	m := oracle.NewMetrics("t")
 	st, err := oracle.NewStream(scfg, cat, oracle.Position{}, slog.New(slog.DiscardHandler), m)
 	if err != nil {
 		t.Fatal(err)

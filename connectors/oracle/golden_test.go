@@ -25,7 +25,7 @@ func TestGoldenRecords(t *testing.T) {
 		t.Run(sc.name, func(t *testing.T) {
 			cfg := sc.cfg
 			cfg.Now = func() time.Time { return time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC) }
-			st, err := oracle.NewStream(cfg, sc.catalog(), oracle.Position{}, slog.New(slog.DiscardHandler), oracle.NewMetrics("t", "0"))
+			st, err := oracle.NewStream(cfg, sc.catalog(), oracle.Position{}, slog.New(slog.DiscardHandler), oracle.NewMetrics("t"))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -92,7 +92,7 @@ func TestHandoverOfTransactionsOpenAtSnapshotSCN(t *testing.T) {
 		t.Fatal(err)
 	}
 	newStream := func(t *testing.T, pos oracle.Position) *oracle.Stream {
-		st, err := oracle.NewStream(cfg.StreamConfig(), cat, pos, slog.New(slog.DiscardHandler), oracle.NewMetrics("t", "0"))
+		st, err := oracle.NewStream(cfg.StreamConfig(), cat, pos, slog.New(slog.DiscardHandler), oracle.NewMetrics("t"))
 		if err != nil {
 			t.Fatal(err)
 		}

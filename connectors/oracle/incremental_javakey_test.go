@@ -75,7 +75,7 @@ func TestIncrementalSnapshotSwitchWithDebezium(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			st, err := oracle.NewStream(scfg, cat, pos, slog.New(slog.DiscardHandler), oracle.NewMetrics("t", "0"))
+			st, err := oracle.NewStream(scfg, cat, pos, slog.New(slog.DiscardHandler), oracle.NewMetrics("t"))
 			if err != nil {
 				t.Fatal(err)
 			}

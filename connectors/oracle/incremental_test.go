@@ -130,7 +130,7 @@ func TestIncrementalSnapshotThroughSignalTable(t *testing.T) {
 			snap.Reads = nil
 			cfg := scfg
 			cfg.Incremental.Watermark = tt.watermark
-			st, err := oracle.NewStream(cfg, cat, oracle.Position{}, slog.New(slog.DiscardHandler), oracle.NewMetrics("t", "0"))
+			st, err := oracle.NewStream(cfg, cat, oracle.Position{}, slog.New(slog.DiscardHandler), oracle.NewMetrics("t"))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -187,7 +187,7 @@ func TestIncrementalSnapshotThroughSignalTable(t *testing.T) {
 func TestIncrementalSnapshotResumesFromOffsets(t *testing.T) {
 	ws := loadRecorded(t, "I01-incremental-snapshot-signals.jsonl")
 	cat, _, scfg := i01(t)
-	st, err := oracle.NewStream(scfg, cat, oracle.Position{}, slog.New(slog.DiscardHandler), oracle.NewMetrics("t", "0"))
+	st, err := oracle.NewStream(scfg, cat, oracle.Position{}, slog.New(slog.DiscardHandler), oracle.NewMetrics("t"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -198,7 +198,7 @@ func TestIncrementalSnapshotResumesFromOffsets(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			st, err := oracle.NewStream(scfg, cat, pos, slog.New(slog.DiscardHandler), oracle.NewMetrics("t", "0"))
+			st, err := oracle.NewStream(scfg, cat, pos, slog.New(slog.DiscardHandler), oracle.NewMetrics("t"))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -263,7 +263,7 @@ func TestIncrementalSnapshotInsertDeleteWatermarks(t *testing.T) {
 	var calls []string
 	scfg.Incremental.Watermark = func(id, typ, _ string) error { calls = append(calls, "insert "+id+" "+typ); return nil }
 	scfg.Incremental.Delete = func(id string) error { calls = append(calls, "delete "+id); return nil }
-	st, err := oracle.NewStream(scfg, cat, oracle.Position{}, slog.New(slog.DiscardHandler), oracle.NewMetrics("t", "0"))
+	st, err := oracle.NewStream(scfg, cat, oracle.Position{}, slog.New(slog.DiscardHandler), oracle.NewMetrics("t"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -344,7 +344,7 @@ func TestIncrementalSnapshotStopCurrentTable(t *testing.T) {
 	ws := loadRecorded(t, "I03-stop-current-table.jsonl")
 	cat, snap, scfg := i01(t)
 	snap.Rows["FINX.BRANCHES"] = snapshotRows()["FINX.BRANCHES"]
-	st, err := oracle.NewStream(scfg, cat, oracle.Position{}, slog.New(slog.DiscardHandler), oracle.NewMetrics("t", "0"))
+	st, err := oracle.NewStream(scfg, cat, oracle.Position{}, slog.New(slog.DiscardHandler), oracle.NewMetrics("t"))
 	if err != nil {
 		t.Fatal(err)
 	}

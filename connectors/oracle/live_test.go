@@ -91,7 +91,7 @@ func TestLiveOracle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := oracle.NewStream(cfg.StreamConfig(), cat, oracle.Position{SCN: start}, slog.Default(), oracle.NewMetrics("live", "0"))
+	st, err := oracle.NewStream(cfg.StreamConfig(), cat, oracle.Position{SCN: start}, slog.Default(), oracle.NewMetrics("live"))
 	if err != nil {
 		t.Fatal(err)
 	}

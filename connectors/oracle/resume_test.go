@@ -137,7 +137,7 @@ func replayFrom(t *testing.T, sc scenario, off offsets.Offset, history []*cdc.Hi
 			t.Fatalf("ParsePosition(%v): %v", off, err)
 		}
 	}
-	st, err := oracle.NewStream(sc.cfg, sc.catalog(), pos, slog.New(slog.DiscardHandler), oracle.NewMetrics("t", "0"))
+	st, err := oracle.NewStream(sc.cfg, sc.catalog(), pos, slog.New(slog.DiscardHandler), oracle.NewMetrics("t"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -246,7 +246,7 @@ func TestResumeFromEveryOffset(t *testing.T) {
 // emitted by the end of that window.
 func windowCounts(t *testing.T, sc scenario) []int {
 	t.Helper()
-	st, err := oracle.NewStream(sc.cfg, sc.catalog(), oracle.Position{}, slog.New(slog.DiscardHandler), oracle.NewMetrics("t", "0"))
+	st, err := oracle.NewStream(sc.cfg, sc.catalog(), oracle.Position{}, slog.New(slog.DiscardHandler), oracle.NewMetrics("t"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -63,7 +63,7 @@ func TestExecuteSignalFromKafkaChannel(t *testing.T) {
 			scfg.SourceSignalsOff = true
 			var watermarks []string
 			scfg.Incremental.Watermark = func(id, _, _ string) error { watermarks = append(watermarks, id); return nil }
-			st, err := oracle.NewStream(scfg, cat, oracle.Position{}, slog.New(slog.DiscardHandler), oracle.NewMetrics("t", "0"))
+			st, err := oracle.NewStream(scfg, cat, oracle.Position{}, slog.New(slog.DiscardHandler), oracle.NewMetrics("t"))
 			if err != nil {
 				t.Fatal(err)
 			}

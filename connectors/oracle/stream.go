@@ -404,7 +404,9 @@ func (s *Stream) commit(r *logminer.Row) error {
 	s.pos.Commit.Record(r.Thread, r.SCN, r.XID)
 	s.pos.TxID, s.pos.TxSeq = r.TxID(), seq
 	if !r.Timestamp.IsZero() {
-		s.metrics.lagMs.Set(float64(s.cfg.Now().Sub(commitTs).Milliseconds()))
+		lag := float64(s.cfg.Now().Sub(commitTs).Milliseconds())
+		s.metrics.lagMs.Set(lag)
+		s.metrics.behindMs.Set(lag)
 	}
 	return nil
 }

@@ -23,7 +23,7 @@ func TestTransactionMetadata(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := oracle.NewStream(cfg.StreamConfig(), cat, oracle.Position{}, slog.New(slog.DiscardHandler), oracle.NewMetrics("t", "0"))
+	st, err := oracle.NewStream(cfg.StreamConfig(), cat, oracle.Position{}, slog.New(slog.DiscardHandler), oracle.NewMetrics("t"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,7 +106,7 @@ func TestStreamFailsLoudly(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				st, err := oracle.NewStream(cfg.StreamConfig(), cat, oracle.Position{}, slog.New(slog.DiscardHandler), oracle.NewMetrics("t", "0"))
+				st, err := oracle.NewStream(cfg.StreamConfig(), cat, oracle.Position{}, slog.New(slog.DiscardHandler), oracle.NewMetrics("t"))
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -155,7 +155,7 @@ func TestSkipMessagesWithoutChange(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			st, err := oracle.NewStream(cfg.StreamConfig(), cat, oracle.Position{}, slog.New(slog.DiscardHandler), oracle.NewMetrics("t", "0"))
+			st, err := oracle.NewStream(cfg.StreamConfig(), cat, oracle.Position{}, slog.New(slog.DiscardHandler), oracle.NewMetrics("t"))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -206,7 +206,7 @@ func TestUnknownDataObjectIsResolved(t *testing.T) {
 				}
 				return tt.owner, tt.table, tt.found, nil
 			}
-			st, err := oracle.NewStream(scfg, cat, oracle.Position{}, slog.New(slog.DiscardHandler), oracle.NewMetrics("t", "0"))
+			st, err := oracle.NewStream(scfg, cat, oracle.Position{}, slog.New(slog.DiscardHandler), oracle.NewMetrics("t"))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -165,7 +165,7 @@ func (t *Task) Start(ctx context.Context, raw connectors.Config, tc connectors.T
 	t.part = offsets.Partition{"server": cfg.Common.TopicPrefix}
 	t.log = t.log.With("connector", raw["name"], "task", raw["task.id"], "server", cfg.Common.TopicPrefix)
 	if t.metrics == nil {
-		t.metrics = NewMetrics(raw["name"], raw["task.id"])
+		t.metrics = NewMetrics(cfg.Common.TopicPrefix)
 	}
 	stored, err := tc.Offsets().Offsets(ctx, []offsets.Partition{t.part})
 	if err != nil {

@@ -92,7 +92,7 @@ func New(scenario, tables io.Reader, log *slog.Logger) (*Replay, error) {
 			return snap.ReadChunk(context.Background(), ti, after, n)
 		}
 	}
-	st, err := oracle.NewStream(scfg, catalog, oracle.Position{}, log, oracle.NewMetrics("replay", "0"))
+	st, err := oracle.NewStream(scfg, catalog, oracle.Position{}, log, oracle.NewMetrics("replay"))
 	if err != nil {
 		return nil, err
 	}
