@@ -42,7 +42,7 @@ COMMIT; -- XID 8
 -- by this server as a replica (its events keep that source's server_id, 556677;
 -- 5f2c...:1-6 are in PREVIOUS_GTIDS too)
 BEGIN;
-INSERT INTO inv.docs VALUES (4, '"a <b> & c"'), (5, '{"e": {}, "z": []}');
+INSERT INTO inv.docs VALUES (4, '"a <b> & c"'), (5, '{"e": {}, "z": [], "d": 12345678.0, "s": 1.5e-05}');
 COMMIT; -- XID 9
 `
 
@@ -94,7 +94,7 @@ func buildMySQLJSONGTIDBinlog() []byte {
 		w.tableMap(88, "inv", "docs", types, []bool{false, true})
 		w.rows(evWriteRowsV2, 88, []fixtureRow{
 			{id: 4, doc: jsonBinary("a <b> & c")},
-			{id: 5, doc: jsonBinary(map[string]any{"e": map[string]any{}, "z": []any{}})},
+			{id: 5, doc: jsonBinary(map[string]any{"e": map[string]any{}, "z": []any{}, "d": 12345678.0, "s": 1.5e-05})},
 		})
 		w.xid(9)
 	})
@@ -169,7 +169,10 @@ func TestMySQLBinlogFixture(t *testing.T) {
 		}
 	}
 	want := []any{`{"id":7,"name":"café","tags":["x",true,null],"price":12.5}`, `[1,-2,70000,3.25,"x",false]`, nil,
-		`{"a":"b","big":5000000000,"nested":{"k":[true]}}`, `"a <b> & c"`, `{"e":{},"z":[]}`}
+		`{"a":"b","big":5000000000,"nested":{"k":[true]}}`, `"a <b> & c"`,
+		// Doubles Java prints in E notation: their exact value in plain notation, as
+		// Debezium's JsonStringFormatter writes them.
+		`{"d":12345678,"e":{},"s":0.000015000000000000000380012861456169304119612206704914569854736328125,"z":[]}`}
 	if len(docs) != len(want) {
 		t.Fatalf("JSON values %q, want %q", docs, want)
 	}

@@ -84,19 +84,3 @@ func FuzzDDL(f *testing.F) {
 		}
 	})
 }
-
-func TestUnescapeHTMLSafeJSON(t *testing.T) {
-	for _, tc := range []struct{ in, want string }{
-		{`{"a":"x \u003cb\u003e \u0026 y"}`, `{"a":"x <b> & y"}`},
-		{`"\u2028\u2029"`, "\"\u2028\u2029\""},
-		{`"\\u003c"`, `"\\u003c"`},                         // a literal backslash before u003c stays
-		{`"\\\u003c"`, `"\\<"`},                            // an escaped backslash, then an escape
-		{`"\u0001 \n \" \u00e9"`, `"\u0001 \n \" \u00e9"`}, // other escapes are kept
-		{`"tail \`, `"tail \`},
-		{`"short \u00`, `"short \u00`},
-	} {
-		if got := unescapeHTMLSafe(tc.in); got != tc.want {
-			t.Errorf("unescapeHTMLSafe(%s) = %s, want %s", tc.in, got, tc.want)
-		}
-	}
-}

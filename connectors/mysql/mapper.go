@@ -258,51 +258,6 @@ func toString(v any) (any, error) {
 	return fmt.Sprint(v), nil
 }
 
-// toJSONText is a JSON column's text. The binlog decoder renders binary JSON with Go's
-// HTML-safe escapes (\u003c, \u003e, \u0026 for <, >, & and \u2028, \u2029);
-// Debezium writes those characters as they are, so they are put back. Escape pairs
-// are consumed whole, so a string holding a literal backslash-u sequence (written
-// "\\u003c") is left alone; text without escapes is returned untouched.
-func toJSONText(v any) (any, error) {
-	s, err := toString(v)
-	if err != nil {
-		return nil, err
-	}
-	str := s.(string)
-	if !strings.Contains(str, `\u`) {
-		return s, nil
-	}
-	return unescapeHTMLSafe(str), nil
-}
-
-// htmlSafeEscapes are the \uXXXX escapes Go's HTML-safe JSON writes, by hex digits.
-var htmlSafeEscapes = map[string]string{"003c": "<", "003e": ">", "0026": "&", "2028": "\u2028", "2029": "\u2029"}
-
-// unescapeHTMLSafe replaces the escapes of JSON text's HTML-safe form by the
-// characters themselves (see toJSONText).
-func unescapeHTMLSafe(s string) string {
-	var b strings.Builder
-	b.Grow(len(s))
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c != '\\' || i+1 >= len(s) {
-			b.WriteByte(c)
-			continue
-		}
-		if s[i+1] == 'u' && i+6 <= len(s) {
-			if r, ok := htmlSafeEscapes[s[i+2:i+6]]; ok {
-				b.WriteString(r)
-				i += 5
-				continue
-			}
-		}
-		b.WriteByte(c) // any other escape pair is copied as it is
-		b.WriteByte(s[i+1])
-		i++
-	}
-	return b.String()
-}
-
 func asInt64(v any) (int64, error) {
 	switch x := v.(type) {
 	case int8:

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	gmysql "github.com/go-mysql-org/go-mysql/mysql"
 	"github.com/go-mysql-org/go-mysql/replication"
 	"github.com/gonnect/gonnect/connectors/cdc"
 	"github.com/pingcap/tidb/pkg/parser/ast"
@@ -70,6 +71,7 @@ func (s *streamer) rows(ctx context.Context, et replication.EventType, e *replic
 			}
 		}
 	}
+	markBinlogJSON(e)
 	evTs := time.Unix(int64(h.Timestamp), 0)
 	for i, r := 0, 0; i+step-1 < len(e.Rows); i, r = i+step, r+1 {
 		if r < skipRows {
@@ -172,3 +174,27 @@ func (s *streamer) gtidSetString() string {
 
 // cfgFilterDML is gtid.source.filter.dml.events.
 func (t *Task) cfgFilterDML() bool { return true }
+
+// markBinlogJSON wraps the values of MySQL binary JSON columns (binlog type JSON;
+// MariaDB logs its JSON as text of another type) as binlogJSON, so the mapper writes
+// them in Debezium's text (jsontext.go).
+func markBinlogJSON(e *replication.RowsEvent) {
+	if e.Table == nil {
+		return
+	}
+	for c, t := range e.Table.ColumnType {
+		if t != gmysql.MYSQL_TYPE_JSON {
+			continue
+		}
+		for _, row := range e.Rows {
+			if c < len(row) {
+				switch v := row[c].(type) {
+				case string:
+					row[c] = binlogJSON(v)
+				case []byte:
+					row[c] = binlogJSON(v)
+				}
+			}
+		}
+	}
+}

@@ -24,5 +24,5 @@ COMMIT; -- XID 8
 -- by this server as a replica (its events keep that source's server_id, 556677;
 -- 5f2c...:1-6 are in PREVIOUS_GTIDS too)
 BEGIN;
-INSERT INTO inv.docs VALUES (4, '"a <b> & c"'), (5, '{"e": {}, "z": []}');
+INSERT INTO inv.docs VALUES (4, '"a <b> & c"'), (5, '{"e": {}, "z": [], "d": 12345678.0, "s": 1.5e-05}');
 COMMIT; -- XID 9
