@@ -398,7 +398,7 @@ func runUntil(cfg connectors.Config, offs *cdctest.Offsets, n int, out *pipeline
 		}
 		if len(rs) > 0 {
 			last := rs[len(rs)-1]
-			offs.Set(last.SourcePartition, last.SourceOffset)
+			offs.Set(last.SourcePartition, last.Offset())
 		}
 	}
 	return task, got, nil

@@ -21,9 +21,11 @@ type Change struct {
 	After  []any // row values in column order (c, u, r)
 	Source *schemas.Struct
 	Tx     *TxBlock
-	// Partition and Offset are attached to every record produced.
-	Partition offsets.Partition
-	Offset    offsets.Offset
+	// Partition and Offset are attached to every record produced; LazyOffset, when
+	// Offset is nil, is an offset the runtime renders only if it commits it.
+	Partition  offsets.Partition
+	Offset     offsets.Offset
+	LazyOffset offsets.Lazy
 	Now       time.Time // connector clock (envelope ts_*, record timestamp)
 }
 
@@ -42,7 +44,7 @@ func (ts *TableSchema) Records(ch Change, o EmitOptions) ([]*connectors.SourceRe
 		return nil, nil
 	}
 	mk := func(key *schemas.Struct, env *schemas.Struct, hs connectors.Headers) *connectors.SourceRecord {
-		r := &connectors.SourceRecord{SourcePartition: ch.Partition, SourceOffset: ch.Offset}
+		r := &connectors.SourceRecord{SourcePartition: ch.Partition, SourceOffset: ch.Offset, LazyOffset: ch.LazyOffset}
 		r.Topic = ts.Topic
 		if key != nil {
 			r.KeySchema, r.Key = ts.Key, key

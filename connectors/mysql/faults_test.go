@@ -112,8 +112,8 @@ func TestHeartbeats(t *testing.T) {
 	h.poll("a heartbeat past the busy inserts", func(rs []*connectors.SourceRecord) bool {
 		hb := onTopic(rs, "__debezium-heartbeat.srv")
 		later = hb[len(hb)-1]
-		p0, _ := parsePosition(first.SourceOffset)
-		p1, _ := parsePosition(later.SourceOffset)
+		p0, _ := parsePosition(first.Offset())
+		p1, _ := parsePosition(later.Offset())
 		return p1.GTIDs != p0.GTIDs && p1.Event == 0
 	})
 	if k := later.Key.(*schemas.Struct).Get("serverName"); k != "srv" {

@@ -82,7 +82,7 @@ func (h *harness) poll(what string, pred func([]*connectors.SourceRecord) bool) 
 		}
 		for _, r := range rs {
 			h.got = append(h.got, r)
-			h.offsets.Set(r.SourcePartition, r.SourceOffset)
+			h.offsets.Set(r.SourcePartition, r.Offset())
 		}
 	}
 	return h.got

@@ -141,7 +141,7 @@ func TestStreamUpdateTxRecord(t *testing.T) {
 		{name: "source.gtid", got: source.Get("gtid"), want: "0-1-101"},
 		{name: "source.table", got: source.Get("table"), want: "t"},
 		{name: "source.connector", got: source.Get("connector"), want: "mariadb"},
-		{name: "offset.gtids", got: rs[0].SourceOffset["gtids"], want: "0-1-100"},
+		{name: "offset.gtids", got: rs[0].Offset()["gtids"], want: "0-1-100"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			if c.got != c.want {

@@ -50,6 +50,10 @@ func (p position) String() string {
 	return s
 }
 
+// Offset implements offsets.Lazy: a binlog event's records carry a pointer to a copy
+// of the position, and the map is built only for the records whose offset is committed.
+func (p *position) Offset() offsets.Offset { return p.offset() }
+
 // offset renders the position as Debezium's offset map.
 func (p position) offset() offsets.Offset {
 	o := offsets.Offset{keyFile: p.File, keyPos: p.Pos}

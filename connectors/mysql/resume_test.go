@@ -69,7 +69,7 @@ func TestFilePositionMode(t *testing.T) {
 	snap := h.pollTopic(topic, 1)
 	h.stop()
 	off := map[string]any{}
-	for k, v := range snap[0].SourceOffset {
+	for k, v := range snap[0].Offset() {
 		if k != "gtids" {
 			off[k] = v
 		}
@@ -82,7 +82,7 @@ func TestFilePositionMode(t *testing.T) {
 	if describe(recs[0]) != "c Struct{id=2} after=Struct{id=2}" || describe(recs[1]) != "c Struct{id=3} after=Struct{id=3}" {
 		t.Fatalf("got %s, %s", describe(recs[0]), describe(recs[1]))
 	}
-	if _, ok := recs[1].SourceOffset["gtids"]; !ok {
+	if _, ok := recs[1].Offset()["gtids"]; !ok {
 		t.Fatal("offsets do not pick up GTIDs after a file/position start")
 	}
 }

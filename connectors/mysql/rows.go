@@ -91,14 +91,15 @@ func (s *streamer) rows(ctx context.Context, et replication.EventType, e *replic
 			s.observe(id, ts, after)
 		}
 		now := t.now()
-		off := s.cur
+		off := new(position) // escapes into the records as their lazy offset
+		*off = s.cur
 		off.Event, off.Row = s.txEvents, r+1
 		si := sourceInfo{ts: evTs, db: id.Catalog, table: id.Table, serverID: int64(h.ServerID), gtid: s.gtid,
 			file: s.file, pos: int64(h.LogPos) - int64(h.EventSize), row: r, thread: s.thread}
 		if t.cfg.IncludeQuery {
 			si.query = s.query
 		}
-		ch := cdc.Change{Op: op, Before: before, After: after, Source: t.kind.source(si), Partition: t.part, Offset: off.offset(), Now: now}
+		ch := cdc.Change{Op: op, Before: before, After: after, Source: t.kind.source(si), Partition: t.part, LazyOffset: off, Now: now}
 		if s.tx != nil {
 			if !s.tx.Active() {
 				txID := s.gtid

@@ -94,7 +94,7 @@ func TestParallelSnapshot(t *testing.T) {
 	if m := small[1].Value.(*schemas.Struct).Get("source").(*schemas.Struct).Get("snapshot"); m != "last" {
 		t.Fatalf("last marker %v", m)
 	}
-	if _, ok := small[1].SourceOffset["snapshot"]; ok {
+	if _, ok := small[1].Offset()["snapshot"]; ok {
 		t.Fatal("the last snapshot record still marks the snapshot as running")
 	}
 }

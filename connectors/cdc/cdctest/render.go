@@ -163,15 +163,15 @@ func Record(r *connectors.SourceRecord, withSchemas bool, m Masker) any {
 	if withSchemas {
 		o = append(o, kv{"keySchema", SchemaSummary(r.KeySchema)}, kv{"valueSchema", SchemaSummary(r.ValueSchema)})
 	}
-	if r.SourceOffset != nil {
-		keys := make([]string, 0, len(r.SourceOffset))
-		for k := range r.SourceOffset {
+	if so := r.Offset(); so != nil {
+		keys := make([]string, 0, len(so))
+		for k := range so {
 			keys = append(keys, k)
 		}
 		sort.Strings(keys)
 		off := orderedObject{}
 		for _, k := range keys {
-			off = append(off, kv{k, r.SourceOffset[k]})
+			off = append(off, kv{k, so[k]})
 		}
 		o = append(o, kv{"offset", mask("offset", off, m)})
 	}
