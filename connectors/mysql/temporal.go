@@ -131,7 +131,7 @@ func wallClock(v any) (time.Time, bool, error) {
 	if strings.HasPrefix(s, "0000-00-00") {
 		return time.Time{}, false, nil
 	}
-	t, err := time.ParseInLocation("2006-01-02 15:04:05.999999999", s, time.UTC)
+	t, err := parseDatetimeUTC(s)
 	if err != nil {
 		return time.Time{}, false, fmt.Errorf("%q is not a datetime", s)
 	}
@@ -178,7 +178,7 @@ func toZoned(p int) cdc.ValueConverter {
 				return zeroDate{"1970-01-01T00:00:00Z"}, nil
 			}
 			var err error
-			if t, err = time.ParseInLocation("2006-01-02 15:04:05.999999999", s, time.UTC); err != nil {
+			if t, err = parseDatetimeUTC(s); err != nil {
 				return nil, fmt.Errorf("%q is not a timestamp", s)
 			}
 		}
@@ -187,21 +187,24 @@ func toZoned(p int) cdc.ValueConverter {
 }
 
 func formatZoned(t time.Time, p int) string {
-	base := t.UTC().Format("2006-01-02T15:04:05")
-	if p > 0 {
-		frac := fmt.Sprintf("%09d", t.Nanosecond())[:p]
-		return base + "." + frac + "Z"
+	var buf [40]byte
+	b := appendISOUTC(buf[:0], t)
+	ns := t.Nanosecond()
+	n := 0 // fraction digits
+	switch {
+	case p > 0:
+		n = min(p, 9)
+	case ns == 0:
+	case ns%1e6 == 0: // Java's ISO_OFFSET_DATE_TIME: 3, 6 or 9 digits
+		n = 3
+	case ns%1e3 == 0:
+		n = 6
+	default:
+		n = 9
 	}
-	if ns := t.Nanosecond(); ns != 0 {
-		// Java's ISO_OFFSET_DATE_TIME: 3, 6 or 9 digits
-		f := fmt.Sprintf("%09d", ns)
-		switch {
-		case ns%1e6 == 0:
-			f = f[:3]
-		case ns%1e3 == 0:
-			f = f[:6]
-		}
-		return base + "." + f + "Z"
+	if n > 0 {
+		b = append(b, '.')
+		b = appendPadded(b, ns, 9)[:len(b)+n]
 	}
-	return base + "Z"
+	return string(append(b, 'Z'))
 }

@@ -1,0 +1,88 @@
+package mysql
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"testing"
+	"time"
+)
+
+// TestParseDatetimeMatchesTimeParse: the hand-written parser agrees with
+// time.ParseInLocation on random valid datetimes with 0 to 9 fraction digits, and both
+// refuse (or the fast path steps aside for) malformed text.
+func TestParseDatetimeMatchesTimeParse(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for i := 0; i < 20000; i++ {
+		ts := time.Unix(rng.Int64N(253402300799)-62135596800+62135596800, int64(rng.IntN(1e9))).UTC()
+		ts = ts.AddDate(-rng.IntN(1900), 0, 0)
+		digits := rng.IntN(10)
+		s := ts.Format("2006-01-02 15:04:05")
+		if digits > 0 {
+			s += fmt.Sprintf(".%09d", ts.Nanosecond())[:digits+1]
+		}
+		want, werr := time.ParseInLocation("2006-01-02 15:04:05.999999999", s, time.UTC)
+		got, gerr := parseDatetimeUTC(s)
+		if (werr != nil) != (gerr != nil) || !got.Equal(want) {
+			t.Fatalf("%q: got %v, %v; time.Parse %v, %v", s, got, gerr, want, werr)
+		}
+		if _, ok := parseDatetimeFast(s); !ok {
+			t.Fatalf("%q: the fast path stepped aside for canonical text", s)
+		}
+	}
+	for _, s := range []string{"2024-02-30 00:00:00", "2023-02-29 10:00:00", "2024-13-01 00:00:00", "2024-01-01 24:00:00",
+		"2024-01-01 00:60:00", "2024-01-01 00:00:60", "2024-01-01T00:00:00", "2024-01-01 00:00:00.", "2024-01-01 00:00:00.1234567890",
+		"2024-1-01 00:00:00", "abcd-01-01 00:00:00", "2024-01-01 00:00:00Z", "2024-01-01"} {
+		_, werr := time.ParseInLocation("2006-01-02 15:04:05.999999999", s, time.UTC)
+		_, gerr := parseDatetimeUTC(s)
+		if (werr != nil) != (gerr != nil) {
+			t.Errorf("%q: parseDatetimeUTC error %v, time.Parse error %v", s, gerr, werr)
+		}
+		if werr != nil {
+			if _, ok := parseDatetimeFast(s); ok {
+				t.Errorf("%q: the fast path accepted text time.Parse refuses", s)
+			}
+		}
+	}
+	if got, _ := parseDatetimeUTC("2024-02-29 23:59:59.5"); !got.Equal(time.Date(2024, 2, 29, 23, 59, 59, 5e8, time.UTC)) {
+		t.Errorf("leap day with a fraction: %v", got)
+	}
+}
+
+// referenceZoned is formatZoned as it was written with time.Format and fmt.
+func referenceZoned(t time.Time, p int) string {
+	base := t.UTC().Format("2006-01-02T15:04:05")
+	if p > 0 {
+		return base + "." + fmt.Sprintf("%09d", t.Nanosecond())[:p] + "Z"
+	}
+	if ns := t.Nanosecond(); ns != 0 {
+		f := fmt.Sprintf("%09d", ns)
+		switch {
+		case ns%1e6 == 0:
+			f = f[:3]
+		case ns%1e3 == 0:
+			f = f[:6]
+		}
+		return base + "." + f + "Z"
+	}
+	return base + "Z"
+}
+
+func TestFormatZonedMatchesReference(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for i := 0; i < 20000; i++ {
+		ns := rng.IntN(1e9)
+		switch i % 4 {
+		case 0:
+			ns = 0
+		case 1:
+			ns -= ns % 1e6
+		case 2:
+			ns -= ns % 1e3
+		}
+		ts := time.Unix(rng.Int64N(253402300799), int64(ns))
+		p := rng.IntN(7)
+		if got, want := formatZoned(ts, p), referenceZoned(ts, p); got != want {
+			t.Fatalf("formatZoned(%v, %d) = %s, want %s", ts, p, got, want)
+		}
+	}
+}
