@@ -136,6 +136,10 @@ func (t *sourceTask) run(ctx context.Context, tc connectors.TaskContext) (err er
 			return err
 		case <-flush.C:
 			if err := t.commitOffsets(ctx); err != nil {
+				var pe *PanicError
+				if errors.As(err, &pe) {
+					return err // the connector's LazyOffset panicked: it fails every flush
+				}
 				t.log.Error("offset commit failed; offsets will be retried at the next flush", "error", err)
 			}
 		case b, ok := <-batches:
@@ -356,7 +360,12 @@ func (t *sourceTask) awaitOutstanding(ctx context.Context) {
 func (t *sourceTask) commitOffsets(ctx context.Context) error {
 	// Entries the tracker released stay in t.uncommitted until a write succeeds, so a
 	// failed write is retried at the next flush rather than lost.
-	for _, e := range t.tracker.Committable() {
+	// Committable renders LazyOffsets: connector code, contained like a panic in Poll.
+	var ready []offsets.Entry
+	if err := safeCall(func() error { ready = t.tracker.Committable(); return nil }); err != nil {
+		return fmt.Errorf("rendering source offsets: %w", err)
+	}
+	for _, e := range ready {
 		t.uncommitted[partitionKey(e.Partition)] = e
 	}
 	if len(t.uncommitted) == 0 {
@@ -386,7 +395,10 @@ func offsetJSON(r *connectors.SourceRecord) string {
 	if r.Position != "" {
 		return r.Position
 	}
-	o := r.Offset()
+	var o offsets.Offset
+	if perr := safeCall(func() error { o = r.Offset(); return nil }); perr != nil {
+		return "<offset unavailable: " + perr.Error() + ">" // a LazyOffset panicked
+	}
 	b, err := json.Marshal(o)
 	if err != nil {
 		return fmt.Sprint(o)
