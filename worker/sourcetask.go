@@ -151,6 +151,9 @@ func (t *sourceTask) run(ctx context.Context, tc connectors.TaskContext) (err er
 			}
 			slots := make([]sendSlot, len(b.recs))
 			for i, r := range b.recs {
+				if r == nil {
+					return fmt.Errorf("poll: the task returned a nil record at index %d of a batch of %d", i, len(b.recs))
+				}
 				// A record without a timestamp is stamped with the time its poll
 				// returned (one clock read per poll instead of one per record).
 				slots[i].kr.Timestamp = b.at
