@@ -6,8 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/twmb/franz-go/pkg/kfake"
-
 	"github.com/gonnect/gonnect/connectors"
 	"github.com/gonnect/gonnect/offsets"
 	"github.com/gonnect/gonnect/schemas"
@@ -76,22 +74,8 @@ func TestSourceOffsetsCommittedForAcknowledgedRecords(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			k, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.AllowAutoTopicCreation())
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer k.Close()
-			reg := connectors.NewRegistry()
-			reg.Add(&connectors.Plugin{Class: "test.Counting", NewConnector: func() connectors.Connector { return nil },
-				NewSourceTask: func() connectors.SourceTask { task := tc.task; return &task }})
-			st := newStatusLog()
-			store := offsets.NewMemoryStore()
-			w := newTestWorker(t, reg, store, st, k.ListenAddrs())
-			id := TaskID{"counting", 0}
-			conn := connectors.Config{"connector.class": "test.Counting", "errors.tolerance": tc.tolerance}
-			if err := w.StartTask(id, conn, connectors.Config{}, TargetStarted); err != nil {
-				t.Fatal(err)
-			}
+			w, st, store, id := startSourceTask(t, "counting", connectors.Config{"errors.tolerance": tc.tolerance},
+				func() connectors.SourceTask { task := tc.task; return &task })
 			committed := func() any {
 				o, err := store.Get(context.Background(), "counting", []offsets.Partition{{"p": "x"}})
 				if err != nil || o[0] == nil {
@@ -110,7 +94,7 @@ func TestSourceOffsetsCommittedForAcknowledgedRecords(t *testing.T) {
 				t.Fatalf("committed offset i = %v, want %d", got, tc.want)
 			}
 			if (st.last(id) == Failed) != tc.failed {
-				t.Fatalf("task states %v, want failed=%v", st.tasks[id], tc.failed)
+				t.Fatalf("last task state %s, want failed=%v", st.last(id), tc.failed)
 			}
 		})
 	}
