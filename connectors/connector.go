@@ -4,9 +4,15 @@
 //
 // Concurrency contract, the same for every connector:
 //   - The worker calls a Connector's methods from one goroutine at a time.
-//   - The worker calls a Task's Start, Poll/Put and Stop from the task's own goroutine,
-//     one at a time; Stop is called after the ctx given to Poll has been cancelled.
-//   - CommitRecord may be called from a producer callback goroutine, concurrently with Poll.
+//   - The worker calls a Task's Start, Poll/Put and Stop one at a time, never two at
+//     once (a source task's Poll runs on a goroutine of its own, one batch ahead of the
+//     worker converting and producing the previous one); Stop is called after the ctx
+//     given to Poll has been cancelled and Poll has returned.
+//   - A source task's CommitRecord (from a producer callback goroutine), Commit (after
+//     an offset flush), and the Offset method of its records' LazyOffset may run
+//     concurrently with Poll, as Java's SourceTask.commit and commitRecord do.
+//   - Records, their values and the slice Poll returns belong to the worker once Poll
+//     returns: the task must not reuse or modify them.
 //   - Cancelling a ctx means "stop what you are doing and return promptly".
 package connectors
 

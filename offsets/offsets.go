@@ -16,7 +16,9 @@ type Offset = map[string]any
 // message. A task whose every record moves the offset (a binlog reader, say) hands a
 // small value implementing Lazy instead of building a map per record, and the runtime
 // builds one map per partition and flush. Offset must return the same map contents
-// every time it is called and must be safe to call from any goroutine.
+// every time it is called and must be safe to call from any goroutine. A nil map means
+// the record has nothing to commit, as a nil SourceOffset does: it never resets the
+// stored offset.
 type Lazy interface {
 	Offset() Offset
 }

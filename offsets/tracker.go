@@ -182,7 +182,9 @@ func (t *Tracker) Committable() []Entry {
 			if o == nil {
 				o = q.readyLazy.Offset()
 			}
-			out = append(out, Entry{Partition: q.partition, Offset: o})
+			if o != nil { // a Lazy that renders nil has nothing to commit (never a tombstone)
+				out = append(out, Entry{Partition: q.partition, Offset: o})
+			}
 			q.ready, q.readyLazy, q.hasReady = nil, nil, false
 		}
 		if q.head == len(q.recs) {

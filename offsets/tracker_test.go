@@ -290,3 +290,23 @@ func TestTrackerLazyOffsets(t *testing.T) {
 		t.Fatalf("map and lazy: %v, want %v", got, want)
 	}
 }
+
+// nilLazy renders no offset.
+type nilLazy struct{}
+
+func (nilLazy) Offset() Offset { return nil }
+
+// TestTrackerLazyNilIsNoOffset: a Lazy that renders nil commits nothing for its
+// partition (it is not a tombstone that would reset the stored offset).
+func TestTrackerLazyNilIsNoOffset(t *testing.T) {
+	tr := NewTracker()
+	var a, b Pending
+	tr.Track(&a, Partition{"p": "x"}, nil, nilLazy{})
+	tr.Track(&b, Partition{"p": "y"}, Offset{"n": 1}, nil)
+	a.Ack()
+	b.Ack()
+	got := tr.Committable()
+	if len(got) != 1 || got[0].Partition["p"] != "y" {
+		t.Fatalf("committable %v, want only partition y", got)
+	}
+}

@@ -9,9 +9,11 @@ import (
 // Counters written per record sit on separate cache lines by the goroutine that writes
 // them (the task's, the producer's), so the two never contend for one line.
 type taskMetrics struct {
-	// Written by the task's goroutines.
-	polled, sent atomic.Int64
-	_            [48]byte
+	// Written by the task's poll goroutine (polled) and its send loop (sent).
+	polled atomic.Int64
+	_      [56]byte
+	sent   atomic.Int64
+	_      [56]byte
 	// Written by the producer's callback goroutine (source tasks): records
 	// acknowledged (written) and completions of any outcome (done); the active count
 	// is sent - done. Sink tasks count written per Put.
@@ -53,4 +55,9 @@ func storeMax(a *atomic.Int64, v int64) {
 }
 
 // activeRecords is the number of records handed to the producer and not yet completed.
-func (m *taskMetrics) activeRecords() int64 { return m.sent.Load() - m.done.Load() }
+// done is read first: a record sent and completed between the two reads then counts
+// in neither, never in done alone (which would make the gauge negative).
+func (m *taskMetrics) activeRecords() int64 {
+	d := m.done.Load()
+	return m.sent.Load() - d
+}

@@ -98,8 +98,11 @@ func (t *sourceTask) run(ctx context.Context, tc connectors.TaskContext) (err er
 			cancel()
 			return
 		}
-		if cerr := t.commitOffsets(cctx); cerr != nil && err == nil && ctx.Err() == nil {
-			err = cerr
+		if cerr := t.commitOffsets(cctx); cerr != nil {
+			t.log.Warn("final offset commit failed; records since the last commit will be redelivered after a restart", "error", cerr)
+			if err == nil && ctx.Err() == nil {
+				err = cerr
+			}
 		}
 		cancel()
 	}()
@@ -129,7 +132,18 @@ func (t *sourceTask) run(ctx context.Context, tc connectors.TaskContext) (err er
 	flush := time.NewTicker(t.flushInterval)
 	defer flush.Stop()
 	for {
+		// While the task is paused, batches polled before the pause are held, not
+		// produced: PAUSED means nothing more reaches Kafka, as in Java. Offsets of
+		// records already sent keep committing.
+		in := batches
+		paused, switched := t.state.pausedNow()
+		if paused {
+			in = nil
+			t.state.showCurrent() // the poller may be blocked in Poll or handing over a batch
+		}
 		select {
+		case <-switched:
+			t.state.showCurrent()
 		case <-ctx.Done():
 			return nil
 		case err := <-t.failure:
@@ -142,7 +156,7 @@ func (t *sourceTask) run(ctx context.Context, tc connectors.TaskContext) (err er
 				}
 				t.log.Error("offset commit failed; offsets will be retried at the next flush", "error", err)
 			}
-		case b, ok := <-batches:
+		case b, ok := <-in:
 			if !ok {
 				return nil // the poller stopped: ctx ended
 			}

@@ -54,7 +54,9 @@ type taskState struct {
 	paused  bool
 	changed chan struct{} // closed and replaced on every change
 	report  func(State)
-	shown   State // last state reported; touched only by the task goroutine
+
+	reportMu sync.Mutex // serializes reports; guards shown
+	shown    State      // last state reported
 }
 
 func newTaskState(paused bool, report func(State)) *taskState {
@@ -81,7 +83,28 @@ func (s *taskState) running() {
 	}
 }
 
+// show reports st unless it was the last state reported. Safe from any goroutine: a
+// source task's poller and its send loop both report.
 func (s *taskState) show(st State) {
+	s.reportMu.Lock()
+	defer s.reportMu.Unlock()
+	if s.shown != st {
+		s.shown = st
+		s.report(st)
+	}
+}
+
+// showCurrent reports RUNNING or PAUSED as the switch stands now (read under the
+// report lock, so a report from another goroutine cannot leave a stale state shown).
+func (s *taskState) showCurrent() {
+	s.reportMu.Lock()
+	defer s.reportMu.Unlock()
+	s.mu.Lock()
+	st := Running
+	if s.paused {
+		st = Paused
+	}
+	s.mu.Unlock()
 	if s.shown != st {
 		s.shown = st
 		s.report(st)
@@ -95,15 +118,22 @@ func (s *taskState) waitRunnable(ctx context.Context) error {
 		s.mu.Lock()
 		paused, changed := s.paused, s.changed
 		s.mu.Unlock()
+		s.showCurrent()
 		if !paused {
-			s.show(Running)
 			return ctx.Err()
 		}
-		s.show(Paused)
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
 		case <-changed:
 		}
 	}
+}
+
+// pausedNow reports whether the task is paused and the channel closed at the next
+// change of that state, without blocking or reporting a state.
+func (s *taskState) pausedNow() (bool, <-chan struct{}) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.paused, s.changed
 }
