@@ -20,6 +20,9 @@ func TestConnectorRequestsTaskReconfiguration(t *testing.T) {
 		c.StartWorkerWith(reg)
 	}
 	url := c.Workers()[0].URL
+	// The wanted task count is process-wide: start from one task whatever an earlier
+	// run of this test (go test -count=N) left.
+	connectortest.SetDynamicTasks("dyn", 1)
 	cfg := seqConfig("dyn", 4)
 	cfg["connector.class"] = connectortest.DynamicClass
 	mustWrite(t, http.MethodPut, url+"/connectors/dyn/config", cfg, 201, nil)
