@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strconv"
 	"time"
-	"unsafe"
 
 	"github.com/gonnect/gonnect/connectors"
 	"github.com/gonnect/gonnect/offsets"
@@ -17,11 +16,12 @@ const SourceClass = "io.gonnect.bench.SyntheticSourceConnector"
 
 // SourcePlugin returns the synthetic source. Keys: topic (required), records (records
 // per task, required), payload.bytes (value size, default 200), batch.size (records
-// per poll, default 1000). Task i emits string keys AppendKey(n) and string values
-// AppendValue(n, payload.bytes) for n = 0..records-1, with source partition
+// per poll, default 1000). Task i emits, for n = 0..records-1, string key
+// AppendKey(n % PoolSize) and value AppendValue(n % PoolSize, payload.bytes) (the
+// pool the franz-go peer cycles through, encoded once at Start), with source partition
 // {"task":"<i>"} and offset {"seq":n}; once done, Poll idles (returns nil every
-// second) until the task is stopped. The records are built as Poll is called, so the
-// source's own cost is part of the worker's measured CPU.
+// second) until the task is stopped. The SourceRecords themselves are built as Poll is
+// called, so the Connect record model's cost is part of the worker's measured CPU.
 func SourcePlugin() *connectors.Plugin {
 	return &connectors.Plugin{
 		Class: SourceClass, Version: "bench",
@@ -72,6 +72,8 @@ type sourceTask struct {
 	size      int
 	batch     int
 	next      int64
+	keys      []string // the pool: record seq is keys[seq%len], vals[seq%len]
+	vals      []string
 }
 
 func (t *sourceTask) Start(ctx context.Context, cfg connectors.Config, tc connectors.TaskContext) error {
@@ -84,6 +86,13 @@ func (t *sourceTask) Start(ctx context.Context, cfg connectors.Config, tc connec
 	t.size = int(p["payload.bytes"].(int32))
 	t.batch = int(p["batch.size"].(int32))
 	t.partition = offsets.Partition{"task": cfg["task.index"]}
+	// The pre-encoded pool the franz-go peer cycles through too (PoolSize).
+	t.keys = make([]string, min(t.records, PoolSize))
+	t.vals = make([]string, len(t.keys))
+	for i := range t.keys {
+		t.keys[i] = string(AppendKey(nil, int64(i)))
+		t.vals[i] = string(AppendValue(nil, int64(i), t.size))
+	}
 	offs, err := tc.Offsets().Offsets(ctx, []offsets.Partition{t.partition})
 	if err != nil {
 		return err
@@ -113,30 +122,17 @@ func (t *sourceTask) Poll(ctx context.Context) ([]*connectors.SourceRecord, erro
 	out := make([]*connectors.SourceRecord, n)
 	recs := make([]connectors.SourceRecord, n)
 	seqs := make([]seqOffset, n)
-	// The batch's keys and values are one string; each record's are substrings. The
-	// bytes are written once into a fresh buffer that nothing modifies afterwards.
-	buf := make([]byte, 0, int(n)*(KeyBytes+t.size+8))
-	ends := make([]int, 2*n)
-	for i := range recs {
-		seq := t.next + int64(i)
-		buf = AppendKey(buf, seq)
-		ends[2*i] = len(buf)
-		buf = AppendValue(buf, seq, t.size)
-		ends[2*i+1] = len(buf)
-	}
-	slab := unsafe.String(unsafe.SliceData(buf), len(buf))
-	start := 0
 	for i := range recs {
 		seq := t.next
 		t.next++
 		seqs[i] = seqOffset(seq)
+		j := seq % int64(len(t.keys))
 		recs[i] = connectors.SourceRecord{
 			SourcePartition: t.partition,
 			LazyOffset:      &seqs[i],
-			Record: connectors.Record{Topic: t.topic, KeySchema: schemas.StringSchema, Key: slab[start:ends[2*i]],
-				ValueSchema: schemas.StringSchema, Value: slab[ends[2*i]:ends[2*i+1]]},
+			Record: connectors.Record{Topic: t.topic, KeySchema: schemas.StringSchema, Key: t.keys[j],
+				ValueSchema: schemas.StringSchema, Value: t.vals[j]},
 		}
-		start = ends[2*i+1]
 		out[i] = &recs[i]
 	}
 	return out, nil

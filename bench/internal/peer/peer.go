@@ -25,10 +25,6 @@ const (
 	ConsumeRole = "peer-consume"
 )
 
-// poolSize is how many distinct records the producer pre-encodes and cycles through,
-// so its memory stays small and records keep the worker's sizes.
-const poolSize = 1 << 16
-
 // ProducerOpts are the settings both sides produce with: acks=all, idempotent (kgo's
 // default), linger 0, the worker's buffer of 16384 records, and the given
 // compression.type (none or lz4).
@@ -68,7 +64,7 @@ func Produce(ctx context.Context, args []string) error {
 	if err := errors.Join(err1, err2); err != nil {
 		return err
 	}
-	keys := make([][]byte, min(n, poolSize))
+	keys := make([][]byte, min(n, benchconn.PoolSize))
 	vals := make([][]byte, len(keys))
 	for i := range keys {
 		keys[i] = benchconn.AppendKey(nil, int64(i))
