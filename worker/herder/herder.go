@@ -247,19 +247,30 @@ func (h *Herder) do(ctx context.Context, fn func() error) error {
 	deadline := time.Now().Add(rebalanceWait)
 	for {
 		err := h.doOnce(ctx, fn)
-		if !errors.Is(err, entities.ErrRebalanceNeeded) || !h.waitSettled(ctx, deadline) {
+		if !unsettled(err) || !h.waitSettled(ctx, deadline) {
 			return err
 		}
 	}
 }
 
-// waitSettled waits until this worker is not rebalancing; false when ctx ends or the
-// deadline passes first.
+// unsettled reports the answers a request gets while this worker's membership is not
+// settled: a rebalance under way, or no leader known yet (a worker that has not had
+// its first assignment). Both are returned before a request changes anything.
+func unsettled(err error) bool {
+	if errors.Is(err, entities.ErrRebalanceNeeded) {
+		return true
+	}
+	var nl *entities.NotLeaderError
+	return errors.As(err, &nl) && nl.LeaderURL == ""
+}
+
+// waitSettled waits until this worker is not rebalancing and knows the leader; false
+// when ctx ends or the deadline passes first.
 func (h *Herder) waitSettled(ctx context.Context, deadline time.Time) bool {
 	t := time.NewTicker(10 * time.Millisecond)
 	defer t.Stop()
 	for {
-		if !h.getView().rebalancing {
+		if v := h.getView(); !v.rebalancing && (v.leader || v.leaderURL != "") {
 			return true
 		}
 		if time.Now().After(deadline) {

@@ -63,3 +63,33 @@ func TestWriteDuringEndlessRebalanceIs409(t *testing.T) {
 		t.Fatal("a refused write reached the config topic")
 	}
 }
+
+// TestWriteWaitsForFirstAssignment: a worker that has not had its first assignment
+// (no leader known) holds a write until it knows the leader, instead of answering
+// Connect's "no known leader URL" 409 at once.
+func TestWriteWaitsForFirstAssignment(t *testing.T) {
+	h, _ := standalone(t)
+	ctx := context.Background()
+	eventually(t, "leadership", func() bool { return h.getView().leader })
+	h.updateView(func(v *view) { v.leader, v.leaderURL = false, "" })
+
+	done := make(chan error, 1)
+	go func() {
+		_, _, err := h.PutConnectorConfig(ctx, "early", map[string]string{"name": "early", "connector.class": "FileStreamSource", "file": "/dev/null", "topic": "t"}, false, nil)
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		t.Fatalf("write answered before a leader was known: %v", err)
+	case <-time.After(300 * time.Millisecond):
+	}
+	h.updateView(func(v *view) { v.leader = true })
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("write once the leader is known: %v", err)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("write still waiting after the leader became known")
+	}
+}
