@@ -13,6 +13,7 @@ import (
 // callbacks): membership changes need a rebalance, a changed config restarts the
 // connector where it runs, target states apply locally.
 func (h *Herder) onConfigUpdate(ctx context.Context, u configstore.Update) {
+	prev := h.snap
 	h.snap = h.configs.Snapshot()
 	switch u.Kind {
 	case configstore.ConnectorAdded, configstore.ConnectorRemoved:
@@ -28,8 +29,16 @@ func (h *Herder) onConfigUpdate(ctx context.Context, u configstore.Update) {
 			}
 			return
 		}
-		// New task configs: the tasks running here stop, and the next assignment
-		// (which still lists them) starts them with the new configs, as Java does.
+		if n := h.snap.TaskCount(u.Connector); n > 0 && n == prev.TaskCount(u.Connector) {
+			// The same task set with new configs: the assignment cannot change, so
+			// every worker restarts the tasks it runs with their new configs and no
+			// rebalance is needed (Java rebalances here; each rebalance makes every
+			// member rejoin, and requests wait for it).
+			h.restartLocalTasks(u.Connector)
+			return
+		}
+		// The task count changed: the tasks running here stop, and the next
+		// assignment starts the new set with the new configs, as Java does.
 		h.stopLocal(u.Connector, false)
 		h.requestRebalance("task configs committed")
 	case configstore.ConnectorChanged:
@@ -79,6 +88,26 @@ func (h *Herder) stopLocal(name string, instance bool) {
 		h.w.StopConnector(name)
 		delete(h.connectors, name)
 		delete(h.needTasks, name)
+	}
+}
+
+// restartLocalTasks restarts the tasks of a connector running here with the task
+// configs of the current snapshot.
+func (h *Herder) restartLocalTasks(name string) {
+	var ids []worker.TaskID
+	for id := range h.tasks {
+		if id.Connector == name {
+			ids = append(ids, id)
+		}
+	}
+	if len(ids) == 0 {
+		return
+	}
+	h.w.StopTasks(ids)
+	for _, id := range ids {
+		if !h.startTask(id) {
+			delete(h.tasks, id)
+		}
 	}
 }
 
