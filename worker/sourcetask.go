@@ -73,6 +73,7 @@ type sendSlot struct {
 	pd      offsets.Pending
 	src     *connectors.SourceRecord
 	tracked bool // pd was handed to the tracker
+	skip    bool // dropped by a transform or skipped under errors.tolerance=all
 }
 
 // slotOf returns the slot whose kr is kr (every record this task produces is one).
@@ -112,11 +113,11 @@ func (t *sourceTask) run(ctx context.Context, tc connectors.TaskContext) (err er
 	t.ctx = ctx
 	t.state.running()
 
-	// The connector is polled on its own goroutine, one batch ahead of the loop that
-	// converts and produces, so a task's Poll and the runtime's work on the previous
-	// batch overlap (Java polls on the task thread; connectors already accept Commit
-	// and CommitRecord from other threads while Poll runs). The poller stops before
-	// the final commit below.
+	// The connector is polled, and its records transformed and converted, on a
+	// goroutine of their own, one batch ahead of the loop that produces, so Poll and
+	// conversion overlap with producing the previous batch (Java does all of it on the
+	// task thread; connectors already accept Commit and CommitRecord from other threads
+	// while Poll runs). The poller stops before the final commit below.
 	pctx, stopPoll := context.WithCancel(ctx)
 	batches := make(chan polledBatch, 1)
 	pollDone := make(chan struct{})
@@ -160,33 +161,28 @@ func (t *sourceTask) run(ctx context.Context, tc connectors.TaskContext) (err er
 			if !ok {
 				return nil // the poller stopped: ctx ended
 			}
-			if b.err != nil {
-				return b.err
-			}
-			slots := make([]sendSlot, len(b.recs))
-			for i, r := range b.recs {
-				if r == nil {
-					return fmt.Errorf("poll: the task returned a nil record at index %d of a batch of %d", i, len(b.recs))
-				}
-				// A record without a timestamp is stamped with the time its poll
-				// returned (one clock read per poll instead of one per record).
-				slots[i].kr.Timestamp = b.at
-				if err := t.send(ctx, r, &slots[i]); err != nil {
+			for i := range b.slots[:b.n] {
+				if err := t.dispatch(ctx, &b.slots[i]); err != nil {
 					if ctx.Err() != nil {
 						return nil
 					}
 					return err
 				}
 			}
+			if b.err != nil {
+				return b.err
+			}
 		}
 	}
 }
 
-// polledBatch is what one Poll returned, or the error that ends the task.
+// polledBatch is one Poll's records, transformed and converted into slots[:n], and,
+// when err is set, the error that ends the task once those n are sent (Poll failed,
+// or the record at index n could not be transformed or converted).
 type polledBatch struct {
-	recs []*connectors.SourceRecord
-	at   time.Time
-	err  error
+	slots []sendSlot
+	n     int
+	err   error
 }
 
 // pollLoop polls the task while it is not paused and hands each non-empty batch to
@@ -217,10 +213,30 @@ func (t *sourceTask) pollLoop(ctx context.Context, out chan<- polledBatch) {
 			}
 			b.err = fmt.Errorf("poll: %w", err)
 		} else {
-			b.recs, b.at = recs, time.Now()
-			t.metrics.observePoll(len(recs), b.at.Sub(start))
+			at := time.Now()
+			t.metrics.observePoll(len(recs), at.Sub(start))
 			if len(recs) == 0 {
 				continue
+			}
+			// Transforms and converters run here, beside the send loop producing the
+			// previous batch.
+			b.slots = make([]sendSlot, len(recs))
+			for i, r := range recs {
+				if r == nil {
+					b.err = fmt.Errorf("poll: the task returned a nil record at index %d of a batch of %d", i, len(recs))
+					break
+				}
+				// A record without a timestamp is stamped with the time its poll
+				// returned (one clock read per poll instead of one per record).
+				b.slots[i].kr.Timestamp = at
+				if perr := t.prepare(ctx, r, &b.slots[i]); perr != nil {
+					if ctx.Err() != nil {
+						return
+					}
+					b.err = perr
+					break
+				}
+				b.n = i + 1
 			}
 		}
 		select {
@@ -234,9 +250,10 @@ func (t *sourceTask) pollLoop(ctx context.Context, out chan<- polledBatch) {
 	}
 }
 
-// send transforms, converts and produces one record, through slot. A record that a
-// transform drops or that is skipped under errors.tolerance=all counts as done at once.
-func (t *sourceTask) send(ctx context.Context, r *connectors.SourceRecord, slot *sendSlot) error {
+// prepare transforms and converts one record into slot, on the poll goroutine. A
+// record that a transform drops or that is skipped under errors.tolerance=all is
+// marked skip (dispatch counts it as done at once); an error fails the task.
+func (t *sourceTask) prepare(ctx context.Context, r *connectors.SourceRecord, slot *sendSlot) error {
 	slot.src = r
 	t.tol.src = r // positions are rendered from the source offset only on errors
 	rec := &r.Record
@@ -251,7 +268,7 @@ func (t *sourceTask) send(ctx context.Context, r *connectors.SourceRecord, slot 
 			return err
 		}
 		if out == nil || err != nil {
-			t.skip(ctx, slot)
+			slot.skip = true
 			return nil
 		}
 		rec = out
@@ -290,17 +307,25 @@ func (t *sourceTask) send(ctx context.Context, r *connectors.SourceRecord, slot 
 		})
 	}
 	if errors.Is(err, errTolerated) {
+		slot.skip = true
+		return nil
+	}
+	return err
+}
+
+// dispatch produces a prepared slot, in poll order, on the send loop (or counts a
+// skipped record as done).
+func (t *sourceTask) dispatch(ctx context.Context, slot *sendSlot) error {
+	if slot.skip {
 		t.skip(ctx, slot)
 		return nil
 	}
-	if err != nil {
-		return err
-	}
-	if t.topics != nil && rec.Topic != t.ensured {
-		if err := t.topics.ensure(ctx, rec.Topic); err != nil {
-			return fmt.Errorf("creating topic %q: %w", rec.Topic, err)
+	kr := &slot.kr
+	if t.topics != nil && kr.Topic != t.ensured {
+		if err := t.topics.ensure(ctx, kr.Topic); err != nil {
+			return fmt.Errorf("creating topic %q: %w", kr.Topic, err)
 		}
-		t.ensured = rec.Topic
+		t.ensured = kr.Topic
 	}
 	t.track(slot)
 	t.metrics.sent.Add(1)

@@ -75,7 +75,8 @@ type tolerance struct {
 	policy ErrorPolicy
 	log    *slog.Logger
 	c      *toleranceCounters
-	// src is the source record being sent (task goroutine only), for positions.
+	// src is the source record being transformed or converted (a source task's poll
+	// goroutine only), for positions.
 	src *connectors.SourceRecord
 }
 
