@@ -6,7 +6,7 @@
 //   - The worker calls a Connector's methods from one goroutine at a time.
 //   - The worker calls a Task's Start, Poll/Put and Stop one at a time, never two at
 //     once (a source task's Poll runs on a goroutine of its own, one batch ahead of the
-//     worker converting and producing the previous one); Stop is called after the ctx
+//     worker producing the previous one); Stop is called after the ctx
 //     given to Poll has been cancelled and Poll has returned.
 //   - A source task's CommitRecord (from a producer callback goroutine), Commit (after
 //     an offset flush), and the Offset method of its records' LazyOffset may run
