@@ -26,7 +26,7 @@ type Change struct {
 	Partition  offsets.Partition
 	Offset     offsets.Offset
 	LazyOffset offsets.Lazy
-	Now       time.Time // connector clock (envelope ts_*, record timestamp)
+	Now        time.Time // connector clock (envelope ts_*, record timestamp)
 }
 
 // EmitOptions are the record-shaping knobs shared by every connector.
