@@ -164,9 +164,9 @@ func checkMonitoring(t *testing.T, r *rendered) {
 		}
 	}
 	want := map[string][]string{
-		"GonnectConnectorFailed": {`kafka_connect_connector_status{status="failed"}`},
-		"GonnectTaskFailed":      {`kafka_connect_connector_task_status{status="failed"}`},
-		"GonnectSourceLag": {`max by (namespace, connector, plugin) (debezium_metrics_MilliSecondsBehindSource{context="streaming"}) > 120000`},
+		"GonnectConnectorFailed":      {`kafka_connect_connector_status{status="failed"}`},
+		"GonnectTaskFailed":           {`kafka_connect_connector_task_status{status="failed"}`},
+		"GonnectSourceLag":            {`max by (namespace, connector, plugin) (debezium_metrics_MilliSecondsBehindSource{context="streaming"}) > 120000`},
 		"GonnectHeartbeatsStopped":    {`kafka_connect_source_task_metrics_source_record_write_total`},
 		"GonnectOffsetCommitsFailing": {`kafka_connect_connector_task_metrics_offset_commit_failure_total`},
 		"GonnectRebalanceLoop": {`kafka_connect_worker_rebalance_completed_rebalances_total`,
