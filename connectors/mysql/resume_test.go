@@ -108,8 +108,12 @@ func TestSnapshotResumesAtTable(t *testing.T) {
 	h.got = nil
 	h.start()
 	recs := h.pollTopic(tb, 50)
-	if n := len(onTopic(h.got, ta)); n != 0 {
-		t.Fatalf("the finished table was read again: %d records", n)
+	// Snapshot reads of the finished table would be op "r"; the update below may
+	// already stream in the same poll as b's last rows.
+	for _, r := range onTopic(h.got, ta) {
+		if d := describe(r); strings.HasPrefix(d, "r ") {
+			t.Fatalf("the finished table was read again: %s", d)
+		}
 	}
 	if m := recs[49].Value.(*schemas.Struct).Get("source").(*schemas.Struct).Get("snapshot"); m != "last" {
 		t.Fatalf("marker %v", m)
