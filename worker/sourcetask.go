@@ -130,7 +130,9 @@ func (t *sourceTask) run(ctx context.Context, tc connectors.TaskContext) (err er
 		<-pollDone
 	}()
 
-	flush := time.NewTicker(t.flushInterval)
+	// offset.flush.interval.ms may be 0 (flush as often as possible); a ticker needs
+	// a positive period.
+	flush := time.NewTicker(max(t.flushInterval, time.Millisecond))
 	defer flush.Stop()
 	for {
 		// While the task is paused, batches polled before the pause are held, not
