@@ -74,28 +74,21 @@ func (s *taskState) set(paused bool) {
 	s.changed = make(chan struct{})
 }
 
+// running reports RUNNING once the task has started, unless it starts paused (the
+// first wait reports PAUSED then).
 func (s *taskState) running() {
 	s.mu.Lock()
 	paused := s.paused
 	s.mu.Unlock()
 	if !paused {
-		s.show(Running)
+		s.showCurrent()
 	}
 }
 
-// show reports st unless it was the last state reported. Safe from any goroutine: a
-// source task's poller and its send loop both report.
-func (s *taskState) show(st State) {
-	s.reportMu.Lock()
-	defer s.reportMu.Unlock()
-	if s.shown != st {
-		s.shown = st
-		s.report(st)
-	}
-}
-
-// showCurrent reports RUNNING or PAUSED as the switch stands now (read under the
-// report lock, so a report from another goroutine cannot leave a stale state shown).
+// showCurrent reports RUNNING or PAUSED as the switch stands now, unless that was the
+// last state reported. Safe from any goroutine (a source task's poller and its send
+// loop both report): the switch is read under the report lock, so a report from
+// another goroutine cannot leave a stale state shown.
 func (s *taskState) showCurrent() {
 	s.reportMu.Lock()
 	defer s.reportMu.Unlock()

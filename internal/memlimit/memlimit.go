@@ -99,7 +99,7 @@ var ErrNoLimit = errors.New("no GOMEMLIMIT and no cgroup memory limit")
 // Apply sets the runtime's memory limit to Ratio of the cgroup limit read from
 // fsys (os.DirFS("/") in production), unless GOMEMLIMIT is set in getenv.
 func Apply(fsys fs.FS, getenv func(string) string) (Result, error) {
-	if v := getenv("GOMEMLIMIT"); v != "" && v != "off" {
+	if getenv("GOMEMLIMIT") != "" { // including "off": the operator chose
 		return Result{FromEnv: true, Limit: debug.SetMemoryLimit(-1)}, nil
 	}
 	cg, ok := CgroupLimit(fsys)

@@ -78,6 +78,19 @@ func TestApply(t *testing.T) {
 		t.Fatalf("GOMEMLIMIT set, yet the runtime limit changed to %d", got)
 	}
 
+	r, err = Apply(cg, func(k string) string {
+		if k == "GOMEMLIMIT" {
+			return "off"
+		}
+		return ""
+	})
+	if err != nil || !r.FromEnv {
+		t.Fatalf("with GOMEMLIMIT=off: %+v, %v; want the operator's choice kept", r, err)
+	}
+	if got := debug.SetMemoryLimit(-1); got != prev {
+		t.Fatalf("GOMEMLIMIT=off, yet the runtime limit changed to %d", got)
+	}
+
 	if _, err := Apply(fstest.MapFS{}, noEnv); err != ErrNoLimit {
 		t.Fatalf("no limit anywhere: %v, want ErrNoLimit", err)
 	}

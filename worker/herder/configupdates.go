@@ -72,13 +72,7 @@ func (h *Herder) onConfigUpdate(ctx context.Context, u configstore.Update) {
 // stopLocal stops the tasks of a connector running here (and, with instance, the
 // connector itself) and forgets them, so the next assignment starts them afresh.
 func (h *Herder) stopLocal(name string, instance bool) {
-	var ids []worker.TaskID
-	for id := range h.tasks {
-		if id.Connector == name {
-			ids = append(ids, id)
-		}
-	}
-	if len(ids) > 0 {
+	if ids := h.localTasks(name); len(ids) > 0 {
 		h.w.StopTasks(ids)
 		for _, id := range ids {
 			delete(h.tasks, id)
@@ -91,15 +85,21 @@ func (h *Herder) stopLocal(name string, instance bool) {
 	}
 }
 
-// restartLocalTasks restarts the tasks of a connector running here with the task
-// configs of the current snapshot.
-func (h *Herder) restartLocalTasks(name string) {
+// localTasks lists the tasks of a connector running here.
+func (h *Herder) localTasks(name string) []worker.TaskID {
 	var ids []worker.TaskID
 	for id := range h.tasks {
 		if id.Connector == name {
 			ids = append(ids, id)
 		}
 	}
+	return ids
+}
+
+// restartLocalTasks restarts the tasks of a connector running here with the task
+// configs of the current snapshot.
+func (h *Herder) restartLocalTasks(name string) {
+	ids := h.localTasks(name)
 	if len(ids) == 0 {
 		return
 	}
