@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -200,10 +199,14 @@ func TestRollingRestartLosesNothing(t *testing.T) {
 		old := c.Workers()[i]
 		nw := c.StartWorker()
 		old.Stop()
-		Eventually(t, 30*time.Second, fmt.Sprintf("running after restart %d", i), func() bool {
-			s, _ := getStatus(nw.URL, "roll")
-			return allRunning(s, 2)
-		})
+		var last status
+		for deadline := time.Now().Add(30 * time.Second); !allRunning(last, 2); {
+			if time.Now().After(deadline) {
+				t.Fatalf("timed out waiting for running after restart %d; last status %+v", i, last)
+			}
+			time.Sleep(20 * time.Millisecond) // polling against a deadline
+			last, _ = getStatus(nw.URL, "roll")
+		}
 	}
 	seen := consumeSeqs(t, c, "roll", 2, 300)
 	checkNoGaps(t, seen)
