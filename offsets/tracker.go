@@ -24,7 +24,8 @@ type Tracker struct {
 	idle        chan struct{} // closed while outstanding == 0
 
 	// lastMap/lastQueue cache the queue of the partition map submitted last: tasks
-	// usually reuse one map per partition, and this saves building its key per record.
+	// usually reuse one map per partition, and this saves building its key and a map
+	// lookup per record. Committable clears them when it deletes that queue.
 	lastMap   unsafe.Pointer
 	lastQueue *partQueue
 }
@@ -32,14 +33,26 @@ type Tracker struct {
 type partQueue struct {
 	partition Partition
 	key       string
-	recs      []*Pending // recs[head:] are waiting, oldest first
-	head      int
+	// ents[head:] are the records not yet collapsed, oldest first; ents[i] is the
+	// record with sequence number base+i. The tracker keeps its own copy of each
+	// record's offset here, so it holds no pointer to a Pending: a caller may reuse a
+	// Pending's memory as soon as it was acknowledged or dropped.
+	ents []entry
+	base uint64
+	head int
 	// ready is the offset of the last record of the acknowledged prefix collapsed
 	// since the last Committable (hasReady). Collapsing on Ack keeps memory bounded
 	// by the records in flight, not by the records since the last offset flush.
 	ready     Offset
 	readyLazy Lazy // rendered by Committable when ready is nil
 	hasReady  bool
+}
+
+// entry is the tracker's copy of one submitted record of a partition.
+type entry struct {
+	offset Offset
+	lazy   Lazy // the offset when offset is nil
+	state  pendingState
 }
 
 type pendingState uint8
@@ -50,14 +63,14 @@ const (
 	stateDropped
 )
 
-// Pending is one submitted record. Exactly one of Ack or Drop should be called;
-// further calls are ignored.
+// Pending is the handle of one submitted record. Exactly one of Ack or Drop should
+// be called; further calls are ignored. After that call the tracker no longer refers
+// to the Pending, so its memory may be reused (Track into it again).
 type Pending struct {
-	t      *Tracker
-	q      *partQueue // nil when the record carries no partition or offset
-	offset Offset
-	lazy   Lazy // the offset when offset is nil
-	state  pendingState
+	t     *Tracker
+	q     *partQueue // nil when the record carries no partition or offset
+	seq   uint64     // the record's sequence number in q
+	state pendingState
 }
 
 // NewTracker returns an empty Tracker.
@@ -85,11 +98,11 @@ func (t *Tracker) Submit(p Partition, o Offset) *Pending {
 func (t *Tracker) Track(pd *Pending, p Partition, o Offset, lazy Lazy) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	*pd = Pending{t: t, offset: o, lazy: lazy}
+	*pd = Pending{t: t}
 	if p != nil && (o != nil || lazy != nil) {
 		ptr := reflect.ValueOf(p).UnsafePointer()
 		q := t.lastQueue
-		if ptr != t.lastMap || q == nil || t.parts[q.key] != q {
+		if ptr != t.lastMap || q == nil {
 			key := trackKey(p)
 			q = t.parts[key]
 			if q == nil {
@@ -98,8 +111,11 @@ func (t *Tracker) Track(pd *Pending, p Partition, o Offset, lazy Lazy) {
 			}
 			t.lastMap, t.lastQueue = ptr, q
 		}
-		q.recs = append(q.recs, pd)
-		pd.q = q
+		if o != nil {
+			lazy = nil // a map offset wins over a lazy one
+		}
+		pd.q, pd.seq = q, q.base+uint64(len(q.ents))
+		q.ents = append(q.ents, entry{offset: o, lazy: lazy})
 	}
 	if t.outstanding == 0 {
 		t.idle = make(chan struct{})
@@ -110,53 +126,54 @@ func (t *Tracker) Track(pd *Pending, p Partition, o Offset, lazy Lazy) {
 // Ack marks the record acknowledged by Kafka (or deliberately skipped under
 // errors.tolerance=all, or filtered out by a transform: anything after which its
 // offset may be committed). Safe from any goroutine.
-func (pd *Pending) Ack() {
-	t := pd.t
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if pd.state != statePending {
-		return
-	}
-	pd.state = stateAcked
-	if q := pd.q; q != nil && q.head < len(q.recs) && q.recs[q.head] == pd {
-		q.collapse()
-	}
-	t.settle()
-}
-
-// collapse moves the acknowledged head of the queue into ready. Callers hold mu.
-func (q *partQueue) collapse() {
-	for q.head < len(q.recs) && q.recs[q.head].state == stateAcked {
-		q.ready, q.readyLazy, q.hasReady = q.recs[q.head].offset, q.recs[q.head].lazy, true
-		q.recs[q.head] = nil
-		q.head++
-	}
-	if q.head > 64 && q.head > len(q.recs)/2 {
-		q.recs = append(q.recs[:0], q.recs[q.head:]...)
-		q.head = 0
-	}
-}
+func (pd *Pending) Ack() { pd.finish(stateAcked) }
 
 // Drop forgets the record as if it had never been submitted, for a record that
 // will not be sent after all (e.g. it is going to be retried and submitted again).
 // Dropping an acknowledged record does nothing. Safe from any goroutine.
-func (pd *Pending) Drop() {
+func (pd *Pending) Drop() { pd.finish(stateDropped) }
+
+// finish settles a pending record as acked or dropped.
+func (pd *Pending) finish(st pendingState) {
 	t := pd.t
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if pd.state != statePending {
 		return
 	}
-	pd.state = stateDropped
+	pd.state = st
 	if q := pd.q; q != nil {
-		for i := len(q.recs) - 1; i >= q.head; i-- { // usually the newest
-			if q.recs[i] == pd {
-				q.recs = append(q.recs[:i], q.recs[i+1:]...)
-				break
-			}
+		i := int(pd.seq - q.base)
+		q.ents[i].state = st
+		if i == q.head {
+			q.collapse()
 		}
 	}
 	t.settle()
+}
+
+// collapse moves the settled head of the queue into ready: an acknowledged record
+// becomes the committable offset, a dropped one is passed over as if it had never
+// been submitted. Callers hold mu.
+func (q *partQueue) collapse() {
+	for q.head < len(q.ents) {
+		e := &q.ents[q.head]
+		if e.state == statePending {
+			break
+		}
+		if e.state == stateAcked {
+			q.ready, q.readyLazy, q.hasReady = e.offset, e.lazy, true
+		}
+		*e = entry{}
+		q.head++
+	}
+	if q.head > 64 && q.head > len(q.ents)/2 {
+		n := copy(q.ents, q.ents[q.head:])
+		clear(q.ents[n:])
+		q.ents = q.ents[:n]
+		q.base += uint64(q.head)
+		q.head = 0
+	}
 }
 
 // settle counts one record out. Callers hold mu.
@@ -176,7 +193,6 @@ func (t *Tracker) Committable() []Entry {
 	defer t.mu.Unlock()
 	var out []Entry
 	for key, q := range t.parts {
-		q.collapse() // a Drop at the head may have uncovered acknowledged records
 		if q.hasReady {
 			o := q.ready
 			if o == nil {
@@ -187,8 +203,11 @@ func (t *Tracker) Committable() []Entry {
 			}
 			q.ready, q.readyLazy, q.hasReady = nil, nil, false
 		}
-		if q.head == len(q.recs) {
+		if q.head == len(q.ents) {
 			delete(t.parts, key)
+			if t.lastQueue == q {
+				t.lastMap, t.lastQueue = nil, nil
+			}
 		}
 	}
 	return out
@@ -207,7 +226,7 @@ func (t *Tracker) Stats() TrackerStats {
 	defer t.mu.Unlock()
 	s := TrackerStats{Outstanding: t.outstanding, Partitions: len(t.parts)}
 	for _, q := range t.parts {
-		s.LargestQueue = max(s.LargestQueue, len(q.recs)-q.head)
+		s.LargestQueue = max(s.LargestQueue, len(q.ents)-q.head)
 	}
 	return s
 }

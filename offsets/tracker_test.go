@@ -310,3 +310,65 @@ func TestTrackerLazyNilIsNoOffset(t *testing.T) {
 		t.Fatalf("committable %v, want only partition y", got)
 	}
 }
+
+// TestTrackerPendingReuse: the tracker keeps no pointer to a settled Pending, so a
+// task may track a new record into the same memory at once (the worker's send slots
+// are reused this way); the earlier record's offset is still the one committed.
+func TestTrackerPendingReuse(t *testing.T) {
+	tr := NewTracker()
+	pa := Partition{"p": "a"}
+	var pds [3]Pending
+	for i := range pds {
+		tr.Track(&pds[i], pa, Offset{"n": i}, nil)
+	}
+	pds[1].Ack()                               // out of order: held behind 0
+	tr.Track(&pds[1], pa, Offset{"n": 3}, nil) // reused while 0 is in flight
+	pds[0].Ack()
+	if got, want := committedPositions(tr.Committable()), (map[string]any{"a": 1}); !reflect.DeepEqual(got, want) {
+		t.Fatalf("committable %v, want %v (record 1's offset, not the reused Pending's new one)", got, want)
+	}
+	pds[1].Ack() // record 3, behind record 2
+	if got := committedPositions(tr.Committable()); len(got) != 0 {
+		t.Fatalf("committable %v, want nothing: record 2 is in flight", got)
+	}
+	pds[2].Drop()
+	if got, want := committedPositions(tr.Committable()), (map[string]any{"a": 3}); !reflect.DeepEqual(got, want) {
+		t.Fatalf("committable %v, want %v", got, want)
+	}
+	if st := tr.Stats(); st.Outstanding != 0 || st.Partitions != 0 {
+		t.Fatalf("stats %+v, want nothing left", st)
+	}
+	// The partition's queue was deleted by Committable: tracking the same map again
+	// starts a new one.
+	tr.Track(&pds[0], pa, Offset{"n": 4}, nil)
+	pds[0].Ack()
+	if got, want := committedPositions(tr.Committable()), (map[string]any{"a": 4}); !reflect.DeepEqual(got, want) {
+		t.Fatalf("after the queue was deleted: %v, want %v", got, want)
+	}
+}
+
+// TestTrackerLongQueueCompacts: a queue that grows and drains many times over keeps
+// committing the right offsets across its compactions.
+func TestTrackerLongQueueCompacts(t *testing.T) {
+	tr := NewTracker()
+	pa := Partition{"p": "a"}
+	pds := make([]Pending, 300)
+	next := 0
+	for round := range 20 {
+		for i := range pds {
+			tr.Track(&pds[i], pa, Offset{"n": next + i}, nil)
+		}
+		// Ack the second half first, then the first half from newest to oldest.
+		for i := len(pds) - 1; i >= 0; i-- {
+			j := (i + len(pds)/2) % len(pds)
+			pds[j].Ack()
+		}
+		if got := tr.Stats(); got.LargestQueue != 0 || got.Outstanding != 0 {
+			t.Fatalf("round %d: %+v after every record was acked, want an empty queue", round, got)
+		}
+		next += len(pds)
+		if got, want := committedPositions(tr.Committable()), (map[string]any{"a": next - 1}); !reflect.DeepEqual(got, want) {
+			t.Fatalf("round %d: committable %v, want %v", round, got, want)
+		}
+	}
+}

@@ -9,7 +9,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-	"unsafe"
 
 	"github.com/twmb/franz-go/pkg/kgo"
 
@@ -62,22 +61,11 @@ type sourceTask struct {
 	// ctx is run's context, set before the first record is produced; the producer
 	// callback (onProduced) reads it.
 	ctx context.Context
+	// produced is onProduced as a func value, made once: a method value passed to
+	// Produce would be allocated per record.
+	produced func(*kgo.Record, error)
+	slabs    *slabPool // send slots, reused across polls
 }
-
-// sendSlot is the runtime's state for one record in flight. The slots of one poll
-// are a single allocation, so the runtime allocates nothing per record beyond what
-// the converters return. kr must stay the first field: the producer hands the same
-// *kgo.Record back to onProduced, which recovers its slot from that pointer.
-type sendSlot struct {
-	kr      kgo.Record
-	pd      offsets.Pending
-	src     *connectors.SourceRecord
-	tracked bool // pd was handed to the tracker
-	skip    bool // dropped by a transform or skipped under errors.tolerance=all
-}
-
-// slotOf returns the slot whose kr is kr (every record this task produces is one).
-func slotOf(kr *kgo.Record) *sendSlot { return (*sendSlot)(unsafe.Pointer(kr)) }
 
 // partitionKey is a canonical string for a source partition (sorted keys).
 func partitionKey(p offsets.Partition) string {
@@ -182,7 +170,7 @@ func (t *sourceTask) run(ctx context.Context, tc connectors.TaskContext) (err er
 // when err is set, the error that ends the task once those n are sent (Poll failed,
 // or the record at index n could not be transformed or converted).
 type polledBatch struct {
-	slots []sendSlot
+	slots []sendSlot // of a sendSlab
 	n     int
 	err   error
 }
@@ -222,7 +210,8 @@ func (t *sourceTask) pollLoop(ctx context.Context, out chan<- polledBatch) {
 			}
 			// Transforms and converters run here, beside the send loop producing the
 			// previous batch.
-			b.slots = make([]sendSlot, len(recs))
+			slab := t.slabs.get(len(recs))
+			b.slots = slab.slots
 			for i, r := range recs {
 				if r == nil {
 					b.err = fmt.Errorf("poll: the task returned a nil record at index %d of a batch of %d", i, len(recs))
@@ -240,6 +229,7 @@ func (t *sourceTask) pollLoop(ctx context.Context, out chan<- polledBatch) {
 				}
 				b.n = i + 1
 			}
+			slab.arm(b.n) // each of the n slots is released once after dispatch
 		}
 		select {
 		case out <- b:
@@ -320,6 +310,7 @@ func (t *sourceTask) prepare(ctx context.Context, r *connectors.SourceRecord, sl
 func (t *sourceTask) dispatch(ctx context.Context, slot *sendSlot) error {
 	if slot.skip {
 		t.skip(ctx, slot)
+		slot.release()
 		return nil
 	}
 	kr := &slot.kr
@@ -331,7 +322,7 @@ func (t *sourceTask) dispatch(ctx context.Context, slot *sendSlot) error {
 	}
 	t.track(slot)
 	t.metrics.sent.Add(1)
-	t.producer.Produce(ctx, kr, t.onProduced)
+	t.producer.Produce(ctx, kr, t.produced)
 	return nil
 }
 
@@ -345,9 +336,16 @@ func (t *sourceTask) track(slot *sendSlot) {
 	}
 }
 
-// onProduced is the producer callback of every record this task sends.
+// onProduced is the producer callback of every record this task sends. It releases
+// the record's slot when done with it.
 func (t *sourceTask) onProduced(kr *kgo.Record, perr error) {
 	slot := slotOf(kr)
+	t.settle(slot, kr, perr)
+	slot.release()
+}
+
+// settle accounts for a produced record: acknowledged, failed, or given up at stop.
+func (t *sourceTask) settle(slot *sendSlot, kr *kgo.Record, perr error) {
 	r := slot.src
 	t.metrics.done.Add(1)
 	if perr != nil {

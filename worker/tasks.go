@@ -190,6 +190,8 @@ func (w *Worker) newSourceTask(id TaskID, plugin *connectors.Plugin, connCfg, ta
 		failure: make(chan error, 1), uncommitted: map[string]offsets.Entry{},
 		active: w.newTopicTracker(id),
 	}
+	st.produced = st.onProduced
+	st.slabs = newSlabPool()
 	st.state = newTaskState(false, func(s State) { w.deps.Status.TaskState(id, s, nil) })
 	return st, nil
 }

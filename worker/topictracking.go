@@ -44,6 +44,12 @@ func (t *topicTracker) used(topic string) {
 	if last := t.last.Load(); last != nil && *last == topic {
 		return
 	}
+	t.usedSlow(topic)
+}
+
+// usedSlow is used's path for a topic other than the last one; kept apart so that
+// used's argument does not escape to the heap on every call.
+func (t *topicTracker) usedSlow(topic string) {
 	defer t.last.Store(&topic)
 	t.mu.Lock()
 	first := !t.seen[topic]
