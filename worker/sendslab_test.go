@@ -64,8 +64,10 @@ type variedTask struct {
 	mu    sync.Mutex
 }
 
-func (*variedTask) Start(context.Context, connectors.Config, connectors.TaskContext) error { return nil }
-func (*variedTask) Stop(context.Context) error                                             { return nil }
+func (*variedTask) Start(context.Context, connectors.Config, connectors.TaskContext) error {
+	return nil
+}
+func (*variedTask) Stop(context.Context) error { return nil }
 
 // variedStamp is the explicit timestamp of record n, when it has one.
 func variedStamp(n int) time.Time { return time.UnixMilli(1_600_000_000_000 + int64(n)) }
