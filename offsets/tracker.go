@@ -98,6 +98,24 @@ func (t *Tracker) Submit(p Partition, o Offset) *Pending {
 func (t *Tracker) Track(pd *Pending, p Partition, o Offset, lazy Lazy) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	t.track(pd, p, o, lazy)
+}
+
+// TrackEach is Track for n records in order under one lock (a task tracks a poll's
+// records at once): at(i) returns record i's arguments to Track, or a nil Pending
+// when record i is not to be tracked. at must not call the Tracker.
+func (t *Tracker) TrackEach(n int, at func(i int) (pd *Pending, p Partition, o Offset, lazy Lazy)) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for i := range n {
+		if pd, p, o, lazy := at(i); pd != nil {
+			t.track(pd, p, o, lazy)
+		}
+	}
+}
+
+// track is Track with mu held.
+func (t *Tracker) track(pd *Pending, p Partition, o Offset, lazy Lazy) {
 	*pd = Pending{t: t}
 	if p != nil && (o != nil || lazy != nil) {
 		ptr := reflect.ValueOf(p).UnsafePointer()

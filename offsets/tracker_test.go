@@ -372,3 +372,35 @@ func TestTrackerLongQueueCompacts(t *testing.T) {
 		}
 	}
 }
+
+// TestTrackerTrackEach: tracking a batch at once is tracking its records one by
+// one, in order, leaving out the ones at returns no Pending for.
+func TestTrackerTrackEach(t *testing.T) {
+	tr := NewTracker()
+	pa, pb := Partition{"p": "a"}, Partition{"p": "b"}
+	pds := make([]Pending, 6)
+	tr.TrackEach(len(pds), func(i int) (*Pending, Partition, Offset, Lazy) {
+		if i == 4 {
+			return nil, nil, nil, nil // not tracked
+		}
+		p := pa
+		if i%2 == 1 {
+			p = pb
+		}
+		return &pds[i], p, Offset{"n": i}, nil
+	})
+	if st := tr.Stats(); st.Outstanding != 5 || st.Partitions != 2 {
+		t.Fatalf("stats %+v, want 5 outstanding in 2 partitions", st)
+	}
+	for _, i := range []int{2, 1, 5} {
+		pds[i].Ack()
+	}
+	if got, want := committedPositions(tr.Committable()), (map[string]any{"b": 1}); !reflect.DeepEqual(got, want) {
+		t.Fatalf("committable %v, want %v (a's record 0 and b's record 3 are in flight)", got, want)
+	}
+	pds[0].Ack()
+	pds[3].Ack()
+	if got, want := committedPositions(tr.Committable()), (map[string]any{"a": 2, "b": 5}); !reflect.DeepEqual(got, want) {
+		t.Fatalf("committable %v, want %v", got, want)
+	}
+}

@@ -151,8 +151,11 @@ func (t *sourceTask) run(ctx context.Context, tc connectors.TaskContext) (err er
 			if !ok {
 				return nil // the poller stopped: ctx ended
 			}
-			for i := range b.slots[:b.n] {
-				if err := t.dispatch(ctx, &b.slots[i]); err != nil {
+			slots := b.slots[:b.n]
+			t.trackAll(slots)
+			for i := range slots {
+				if err := t.dispatch(ctx, &slots[i]); err != nil {
+					untrack(slots[i:]) // never sent
 					if ctx.Err() != nil {
 						return nil
 					}
@@ -276,15 +279,10 @@ func (t *sourceTask) prepare(ctx context.Context, r *connectors.SourceRecord, sl
 	if !rec.Timestamp.IsZero() {
 		kr.Timestamp = rec.Timestamp
 	}
-	err := t.tol.do(ctx, StageKeyConverter, rec, func() (cerr error) {
-		kr.Key, cerr = t.keyConv.FromConnect(ctx, rec.Topic, rec.KeySchema, rec.Key)
-		return cerr
-	})
-	if err == nil {
-		err = t.tol.do(ctx, StageValueConverter, rec, func() (cerr error) {
-			kr.Value, cerr = t.valueConv.FromConnect(ctx, rec.Topic, rec.ValueSchema, rec.Value)
-			return cerr
-		})
+	var err error
+	if !t.convertFast(ctx, rec, kr) {
+		// The staged path: retries, errors.tolerance and the failing stage's name.
+		err = t.convertStaged(ctx, rec, kr)
 	}
 	if err == nil && len(rec.Headers) > 0 {
 		err = t.tol.do(ctx, StageHeaderConverter, rec, func() error {
@@ -305,6 +303,45 @@ func (t *sourceTask) prepare(ctx context.Context, r *connectors.SourceRecord, sl
 	return err
 }
 
+// convertFast converts the record's key and value into kr with one panic guard for
+// both. It reports false, leaving kr's key and value unset, when either converter
+// failed or panicked; the caller then runs convertStaged, which calls the converters
+// again one stage at a time (a failing conversion is rare, and converters are
+// idempotent: the Avro converter's registration is cached by the registry).
+func (t *sourceTask) convertFast(ctx context.Context, rec *connectors.Record, kr *kgo.Record) (ok bool) {
+	defer func() {
+		if recover() != nil {
+			ok = false
+		}
+	}()
+	k, err := t.keyConv.FromConnect(ctx, rec.Topic, rec.KeySchema, rec.Key)
+	if err != nil {
+		return false
+	}
+	v, err := t.valueConv.FromConnect(ctx, rec.Topic, rec.ValueSchema, rec.Value)
+	if err != nil {
+		return false
+	}
+	kr.Key, kr.Value = k, v
+	return true
+}
+
+// convertStaged converts key then value, each as its own stage under the task's
+// retry and tolerance policy.
+func (t *sourceTask) convertStaged(ctx context.Context, rec *connectors.Record, kr *kgo.Record) error {
+	err := t.tol.do(ctx, StageKeyConverter, rec, func() (cerr error) {
+		kr.Key, cerr = t.keyConv.FromConnect(ctx, rec.Topic, rec.KeySchema, rec.Key)
+		return cerr
+	})
+	if err != nil {
+		return err
+	}
+	return t.tol.do(ctx, StageValueConverter, rec, func() (cerr error) {
+		kr.Value, cerr = t.valueConv.FromConnect(ctx, rec.Topic, rec.ValueSchema, rec.Value)
+		return cerr
+	})
+}
+
 // dispatch produces a prepared slot, in poll order, on the send loop (or counts a
 // skipped record as done).
 func (t *sourceTask) dispatch(ctx context.Context, slot *sendSlot) error {
@@ -320,19 +357,32 @@ func (t *sourceTask) dispatch(ctx context.Context, slot *sendSlot) error {
 		}
 		t.ensured = kr.Topic
 	}
-	t.track(slot)
 	t.metrics.sent.Add(1)
 	t.producer.Produce(ctx, kr, t.produced)
 	return nil
 }
 
-// track hands the slot's record to the offset tracker when it carries a partition
-// and an offset (records without either are never committed).
-func (t *sourceTask) track(slot *sendSlot) {
-	r := slot.src
-	if r.SourcePartition != nil && r.HasOffset() {
-		t.tracker.Track(&slot.pd, r.SourcePartition, r.SourceOffset, r.LazyOffset)
-		slot.tracked = true
+// trackAll hands the records of a batch to the offset tracker, in order and under
+// one lock, before any of them is produced; records without a source partition or
+// an offset are not tracked (they are never committed).
+func (t *sourceTask) trackAll(slots []sendSlot) {
+	t.tracker.TrackEach(len(slots), func(i int) (*offsets.Pending, offsets.Partition, offsets.Offset, offsets.Lazy) {
+		s := &slots[i]
+		r := s.src
+		if r.SourcePartition == nil || !r.HasOffset() {
+			return nil, nil, nil, nil
+		}
+		s.tracked = true
+		return &s.pd, r.SourcePartition, r.SourceOffset, r.LazyOffset
+	})
+}
+
+// untrack drops the tracked records of slots, which will not be sent.
+func untrack(slots []sendSlot) {
+	for i := range slots {
+		if slots[i].tracked {
+			slots[i].pd.Drop()
+		}
 	}
 }
 
@@ -378,7 +428,6 @@ func (t *sourceTask) settle(slot *sendSlot, kr *kgo.Record, perr error) {
 
 // skip accounts for a record that will not be produced: its offset may be committed.
 func (t *sourceTask) skip(ctx context.Context, slot *sendSlot) {
-	t.track(slot)
 	if slot.tracked {
 		slot.pd.Ack()
 	}
