@@ -234,7 +234,7 @@ func (c *Worker) Run(ctx context.Context) error {
 	c.log.Info("REST server listening", "addrs", strings.Join(c.server.Addrs(), ","), "worker", c.workerID)
 	hctx, hcancel := context.WithCancel(context.Background())
 	herr := make(chan error, 1)
-	go func() { herr <- c.herder.Run(hctx, c.member.Rejoin) }()
+	go func() { herr <- c.herder.Run(hctx, c.member) }()
 	mctx, mcancel := context.WithCancel(context.Background())
 	merr := make(chan error, 1)
 	go func() { merr <- c.member.Run(mctx) }()

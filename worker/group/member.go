@@ -85,6 +85,16 @@ func (m *Member) RequestRejoin() {
 	}
 }
 
+// CancelRejoin withdraws a RequestRejoin the member has not acted on yet (a
+// rebalance already under way is not affected). It never blocks and is safe for
+// concurrent use.
+func (m *Member) CancelRejoin() {
+	select {
+	case <-m.rejoin:
+	default:
+	}
+}
+
 // errFatal marks group errors the member cannot recover from by rejoining.
 type errFatal struct{ err error }
 

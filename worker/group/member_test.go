@@ -508,3 +508,20 @@ func TestNewMemberValidation(t *testing.T) {
 		})
 	}
 }
+
+// TestCancelRejoinWithdrawsRequest: a withdrawn request leaves nothing for the member
+// to act on; a request made afterwards is kept.
+func TestCancelRejoinWithdrawsRequest(t *testing.T) {
+	m := &Member{rejoin: make(chan struct{}, 1)}
+	m.RequestRejoin()
+	m.RequestRejoin() // coalesces
+	m.CancelRejoin()
+	if n := len(m.rejoin); n != 0 {
+		t.Fatalf("%d requests pending after CancelRejoin, want 0", n)
+	}
+	m.CancelRejoin() // nothing pending: no block
+	m.RequestRejoin()
+	if n := len(m.rejoin); n != 1 {
+		t.Fatalf("%d requests pending after a new RequestRejoin, want 1", n)
+	}
+}

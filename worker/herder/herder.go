@@ -76,6 +76,8 @@ type Herder struct {
 	reconfigure chan string
 	events      chan groupEvent
 	rejoin      func() // asks the group member to rejoin
+	// cancelRejoin withdraws rejoin requests not yet acted on (Membership.CancelRejoin).
+	cancelRejoin func()
 
 	// Owned by the Run goroutine.
 	snap       configstore.ClusterState
@@ -125,14 +127,15 @@ func New(cfg Config, w *worker.Worker, configs ConfigStore, statuses StatusStore
 	}
 	h := &Herder{
 		cfg: cfg, w: w, configs: configs, statuses: statuses, offsets: store, reg: reg, validate: validate,
-		log:         log.With("worker", cfg.WorkerID),
-		requests:    make(chan request),
-		reconfigure: make(chan string, 64),
-		events:      make(chan groupEvent),
-		connectors:  map[string]bool{},
-		tasks:       map[worker.TaskID]bool{},
-		needTasks:   map[string]bool{},
-		rejoin:      func() {},
+		log:          log.With("worker", cfg.WorkerID),
+		requests:     make(chan request),
+		reconfigure:  make(chan string, 64),
+		events:       make(chan groupEvent),
+		connectors:   map[string]bool{},
+		tasks:        map[worker.TaskID]bool{},
+		needTasks:    map[string]bool{},
+		rejoin:       func() {},
+		cancelRejoin: func() {},
 	}
 	h.forward = newForwarder(h)
 	h.restarts = newRestarter(cfg.AutoRestart)
@@ -152,10 +155,11 @@ func (h *Herder) RequestReconfiguration(connector string) {
 
 // Run is the herder's goroutine: it applies config updates and rebalances, serves
 // queued requests and publishes task configs until ctx is cancelled, then stops
-// everything this worker runs. rejoin asks the group member for a new rebalance.
-func (h *Herder) Run(ctx context.Context, rejoin func()) error {
-	if rejoin != nil {
-		h.rejoin = rejoin
+// everything this worker runs. m is the group member it asks for rebalances (nil:
+// none, for tests that drive the group callbacks themselves).
+func (h *Herder) Run(ctx context.Context, m Membership) error {
+	if m != nil {
+		h.rejoin, h.cancelRejoin = m.Rejoin, m.CancelRejoin
 	}
 	h.runCtx = ctx
 	h.setStage("reading to the end of the config topic")

@@ -63,7 +63,7 @@ func standaloneWith(t *testing.T, ar AutoRestart) (*Herder, *kfake.Cluster) {
 	solo := NewSolo(h)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{}, 2)
-	go func() { h.Run(ctx, solo.Rejoin); done <- struct{}{} }()
+	go func() { h.Run(ctx, solo); done <- struct{}{} }()
 	go func() { solo.Run(ctx); done <- struct{}{} }()
 	t.Cleanup(func() { cancel(); <-done; <-done })
 	return h, c

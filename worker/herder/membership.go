@@ -15,6 +15,11 @@ import (
 type Membership interface {
 	Run(ctx context.Context) error
 	Rejoin()
+	// CancelRejoin withdraws Rejoin requests the member has not acted on yet. The
+	// herder calls it when an assignment already reflects every config change it
+	// had asked to rebalance for, so a request made while that rebalance was under
+	// way does not cost the group another round.
+	CancelRejoin()
 }
 
 // membershipState is the part of the herder the group member reads from its own
@@ -94,6 +99,14 @@ func NewSolo(h *Herder) *Solo {
 func (s *Solo) Rejoin() {
 	select {
 	case s.kick <- struct{}{}:
+	default:
+	}
+}
+
+// CancelRejoin implements Membership.
+func (s *Solo) CancelRejoin() {
+	select {
+	case <-s.kick:
 	default:
 	}
 }

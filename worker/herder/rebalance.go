@@ -77,6 +77,11 @@ func (h *Herder) onAssigned(ctx context.Context, ev groupEvent) {
 		h.rejoin()
 		return
 	}
+	// The assignment reflects every config change this worker has read: rebalances
+	// it requested for them while this one was under way are answered already (an
+	// extra round would wait for the other members' next heartbeats). Requests made
+	// below, for revocations and delays, are made after this.
+	h.cancelRejoin()
 	leader := a.Leader == ev.memberID
 	h.updateView(func(v *view) {
 		v.leader, v.leaderURL, v.generation, v.protocol, v.rebalancing = leader, a.LeaderURL, ev.generation, ev.protocol, false
