@@ -11,8 +11,7 @@ import (
 	gmysql "github.com/go-mysql-org/go-mysql/mysql"
 	"github.com/go-mysql-org/go-mysql/replication"
 	"github.com/gonnect/gonnect/connectors"
-	"github.com/gonnect/gonnect/connectors/mysql/mysqltest"
-	"github.com/gonnect/gonnect/schemas/jsonconv"
+	"github.com/gonnect/gonnect/schemas"
 	"github.com/twmb/franz-go/pkg/kgo"
 )
 
@@ -26,23 +25,24 @@ func producerOpts(broker string) []kgo.Opt {
 }
 
 // pipeline is the produce side of a source task in the worker: records are converted
-// with the JsonConverter (schemas on, Kafka Connect's default) and produced
-// asynchronously. It is used from one goroutine.
+// with the run's key and value converters (built by converters.New from their Java
+// class names, as the worker builds them) and produced asynchronously. It is used
+// from one goroutine.
 type pipeline struct {
 	cl         *kgo.Client
-	key, value *jsonconv.Converter
+	key, value schemas.Converter
 	errs       atomic.Int64
 	keyBytes   int64
 	valBytes   int64
 	records    int64
 }
 
-func newPipeline(broker string) (*pipeline, error) {
+func newPipeline(broker string, key, value schemas.Converter) (*pipeline, error) {
 	cl, err := kgo.NewClient(producerOpts(broker)...)
 	if err != nil {
 		return nil, err
 	}
-	return &pipeline{cl: cl, key: jsonconv.New(jsonconv.DefaultConfig()), value: jsonconv.New(jsonconv.DefaultConfig())}, nil
+	return &pipeline{cl: cl, key: key, value: value}, nil
 }
 
 // produce converts and produces rs; it blocks only when the producer's buffer is full.
@@ -81,6 +81,14 @@ func (p *pipeline) finish(ctx context.Context) error {
 
 func (p *pipeline) close() { p.cl.Close() }
 
+// dbAddr is where and as whom the ceilings read the binlog.
+type dbAddr struct {
+	Host     string
+	Port     int
+	User     string
+	Password string
+}
+
 // sizes is the mean key and value size of what the pipeline produced.
 func (p *pipeline) sizes() (key, value int) {
 	if p.records == 0 {
@@ -93,7 +101,7 @@ func (p *pipeline) sizes() (key, value int) {
 // the binlog from pos (rows decoded, no-op consumer) plus franz-go producing one
 // pre-encoded record of the given sizes per changed row to the same broker with the
 // same settings, until n XIDs were seen and every record is acknowledged.
-func pipelineCeiling(srv *mysqltest.Server, pos gmysql.Position, n int, broker string, keySize, valSize int) (time.Duration, error) {
+func pipelineCeiling(srv dbAddr, pos gmysql.Position, n int, broker string, keySize, valSize int) (time.Duration, error) {
 	cl, err := kgo.NewClient(producerOpts(broker)...)
 	if err != nil {
 		return 0, err
