@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"regexp"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -264,16 +263,15 @@ func fatalFetchError(fs kgo.Fetches) error {
 	return out
 }
 
-// deliver converts and transforms one poll's records and hands them to Put.
+// deliver converts and transforms one poll's records and hands them to Put. The
+// poll's SinkRecords and what they carry share a few allocations (sinkBatch).
 func (t *sinkTask) deliver(ctx context.Context, fs kgo.Fetches) error {
 	n := fs.NumRecords()
 	if n == 0 {
 		return nil
 	}
-	// The fetch's SinkRecords are one allocation; Put receives pointers into it.
-	slots := make([]sinkSlot, n)
+	b := newSinkBatch(fs, n, convKind(t.keyConv), convKind(t.valueConv))
 	batch := make([]*connectors.SinkRecord, 0, n)
-	used := 0
 	var lastErr error
 	// Offsets advance only once Put accepted the batch (or the record was filtered or
 	// tolerated as part of it): a failed Put must never let them be committed.
@@ -285,9 +283,7 @@ func (t *sinkTask) deliver(ctx context.Context, fs kgo.Fetches) error {
 		t.metrics.polled.Add(int64(len(p.Records)))
 		t.active.used(p.Topic)
 		for _, kr := range p.Records {
-			slot := &slots[used]
-			used++
-			sr, err := t.convert(ctx, kr, slot)
+			sr, err := t.convert(ctx, kr, b)
 			if err == nil && sr != nil {
 				batch = append(batch, sr)
 			}
@@ -343,38 +339,22 @@ func (t *sinkTask) put(ctx context.Context, batch []*connectors.SinkRecord) erro
 	}
 }
 
-// convert builds the SinkRecord for kr; errors follow errors.tolerance.
-// sinkSlot holds one fetched record's SinkRecord and the partition its
-// KafkaPartition points at, so converting a record allocates only what the converters
-// return.
-type sinkSlot struct {
-	sr   connectors.SinkRecord
-	part int32
-}
-
-func (t *sinkTask) convert(ctx context.Context, kr *kgo.Record, slot *sinkSlot) (*connectors.SinkRecord, error) {
-	var buf [64]byte
-	pos := append(buf[:0], kr.Topic...)
-	pos = append(pos, '-')
-	pos = strconv.AppendInt(pos, int64(kr.Partition), 10)
-	pos = append(pos, '-')
-	pos = strconv.AppendInt(pos, kr.Offset, 10)
+// convert builds the SinkRecord for kr in the next slot of b; errors follow
+// errors.tolerance. A nil record and nil error mean a transform dropped it.
+func (t *sinkTask) convert(ctx context.Context, kr *kgo.Record, b *sinkBatch) (*connectors.SinkRecord, error) {
+	slot, i := b.next()
 	slot.part = kr.Partition
 	sr := &slot.sr
 	*sr = connectors.SinkRecord{
-		Record:      connectors.Record{Topic: kr.Topic, KafkaPartition: &slot.part, Timestamp: kr.Timestamp, Position: string(pos)},
+		Record: connectors.Record{Topic: kr.Topic, KafkaPartition: &slot.part, Timestamp: kr.Timestamp,
+			Position: b.text.position(kr.Topic, kr.Partition, kr.Offset)},
 		KafkaOffset: kr.Offset, OriginalTopic: kr.Topic, OriginalPartition: kr.Partition, OriginalOffset: kr.Offset,
 	}
 	rec := &sr.Record
-	err := t.tol.do(ctx, StageKeyConverter, rec, func() (e error) {
-		rec.KeySchema, rec.Key, e = t.keyConv.ToConnect(ctx, kr.Topic, kr.Key)
-		return e
-	})
-	if err == nil {
-		err = t.tol.do(ctx, StageValueConverter, rec, func() (e error) {
-			rec.ValueSchema, rec.Value, e = t.valueConv.ToConnect(ctx, kr.Topic, kr.Value)
-			return e
-		})
+	var err error
+	if !t.convertFast(ctx, kr, rec, b, i) {
+		// The staged path: retries, errors.tolerance and the failing stage's name.
+		err = t.convertStaged(ctx, kr, rec)
 	}
 	if err == nil && len(kr.Headers) > 0 && t.hdrConv != nil {
 		err = t.tol.do(ctx, StageHeaderConverter, rec, func() error {
@@ -405,6 +385,56 @@ func (t *sinkTask) convert(ctx context.Context, kr *kgo.Record, slot *sinkSlot) 
 		return nil, err
 	}
 	return sr, nil
+}
+
+// convertFast sets rec's key and value, the i-th record of b: in b's memory for
+// ByteArrayConverter and StringConverter, through the other converters under one
+// panic guard for both. It reports false when a converter failed or panicked; the
+// caller then runs convertStaged, which sets both again calling the converters one
+// stage at a time (a failing conversion is rare, and converters are idempotent).
+func (t *sinkTask) convertFast(ctx context.Context, kr *kgo.Record, rec *connectors.Record, b *sinkBatch, i int) bool {
+	var keyDone, valueDone bool
+	rec.KeySchema, rec.Key, keyDone = b.toConnect(b.keyKind, kr.Key, 2*i)
+	rec.ValueSchema, rec.Value, valueDone = b.toConnect(b.valueKind, kr.Value, 2*i+1)
+	return (keyDone && valueDone) || t.convertGuarded(ctx, kr, rec, keyDone, valueDone)
+}
+
+// convertGuarded runs the key and value converters that convertFast could not
+// replace, recovering a panic as a failure.
+func (t *sinkTask) convertGuarded(ctx context.Context, kr *kgo.Record, rec *connectors.Record, keyDone, valueDone bool) (ok bool) {
+	defer func() {
+		if recover() != nil {
+			ok = false
+		}
+	}()
+	var err error
+	if !keyDone {
+		if rec.KeySchema, rec.Key, err = t.keyConv.ToConnect(ctx, kr.Topic, kr.Key); err != nil {
+			return false
+		}
+	}
+	if !valueDone {
+		if rec.ValueSchema, rec.Value, err = t.valueConv.ToConnect(ctx, kr.Topic, kr.Value); err != nil {
+			return false
+		}
+	}
+	return true
+}
+
+// convertStaged converts key then value, each as its own stage under the task's
+// retry and tolerance policy.
+func (t *sinkTask) convertStaged(ctx context.Context, kr *kgo.Record, rec *connectors.Record) error {
+	err := t.tol.do(ctx, StageKeyConverter, rec, func() (e error) {
+		rec.KeySchema, rec.Key, e = t.keyConv.ToConnect(ctx, kr.Topic, kr.Key)
+		return e
+	})
+	if err != nil {
+		return err
+	}
+	return t.tol.do(ctx, StageValueConverter, rec, func() (e error) {
+		rec.ValueSchema, rec.Value, e = t.valueConv.ToConnect(ctx, kr.Topic, kr.Value)
+		return e
+	})
 }
 
 func commitResponseError(resp *kmsg.OffsetCommitResponse) error {
