@@ -88,6 +88,12 @@ func (b *TxBlock) Struct() *schemas.Struct {
 // the connector clock written to ts_ms/ts_us/ts_ns.
 func NewEnvelope(env *schemas.Schema, op Op, before, after, source *schemas.Struct, tx *TxBlock, now time.Time) *schemas.Struct {
 	st := schemas.NewStruct(env)
+	fillEnvelope(st, op, before, after, source, tx, now)
+	return st
+}
+
+// fillEnvelope sets the fields of an empty envelope struct st as NewEnvelope does.
+func fillEnvelope(st *schemas.Struct, op Op, before, after, source *schemas.Struct, tx *TxBlock, now time.Time) {
 	if before != nil {
 		st.SetIndex(0, before)
 	}
@@ -99,8 +105,31 @@ func NewEnvelope(env *schemas.Schema, op Op, before, after, source *schemas.Stru
 		st.SetIndex(3, tx.Struct())
 	}
 	st.SetIndex(4, op.boxed())
-	SetTimestamps(st, 5, now)
-	return st
+	ns := now.UnixNano()
+	if source != nil && sameTimestamps(source, ns) {
+		// a snapshot read stamps its source block with the same clock reading:
+		// share the three boxes instead of boxing the same numbers again
+		st.SetIndex(5, source.Raw(SourceTsMs))
+		st.SetIndex(6, source.Raw(SourceTsUs))
+		st.SetIndex(7, source.Raw(SourceTsNs))
+		return
+	}
+	st.SetIndex(5, ns/1e6)
+	st.SetIndex(6, ns/1e3)
+	st.SetIndex(7, ns)
+}
+
+// sameTimestamps reports whether a source block (of a SourceSchemaBuilder schema)
+// holds ns as its ts_ms, ts_us and ts_ns.
+func sameTimestamps(source *schemas.Struct, ns int64) bool {
+	fs := source.Schema().Fields
+	if len(fs) < SourceCommonFields || fs[SourceTsNs].Name != "ts_ns" {
+		return false
+	}
+	tns, ok1 := source.Raw(SourceTsNs).(int64)
+	tus, ok2 := source.Raw(SourceTsUs).(int64)
+	tms, ok3 := source.Raw(SourceTsMs).(int64)
+	return ok1 && ok2 && ok3 && tns == ns && tus == ns/1e3 && tms == ns/1e6
 }
 
 // The op codes as interface values, boxed once rather than per envelope.

@@ -39,70 +39,127 @@ type EmitOptions struct {
 // c/r/u/d envelopes, a tombstone after each delete when enabled, and an update whose key
 // changed as delete (header __debezium.newkey), tombstone, create (header
 // __debezium.oldkey). A truncate has a null key. Skipped operations yield no records.
+//
+// The row's value and key structs and its envelope are allocated together
+// (schemas.NewStructs), and so are a lone record and its slice: a snapshot read or an
+// insert costs a handful of allocations besides its values.
 func (ts *TableSchema) Records(ch Change, o EmitOptions) ([]*connectors.SourceRecord, error) {
 	if o.Skipped.Has(ch.Op) {
 		return nil, nil
 	}
-	mk := func(key *schemas.Struct, env *schemas.Struct, hs connectors.Headers) *connectors.SourceRecord {
-		r := &connectors.SourceRecord{SourcePartition: ch.Partition, SourceOffset: ch.Offset, LazyOffset: ch.LazyOffset}
-		r.Topic = ts.Topic
-		if key != nil {
-			r.KeySchema, r.Key = ts.Key, key
-		}
-		if env != nil {
-			r.ValueSchema, r.Value = ts.Envelope, env
-		}
-		r.Timestamp = ch.Now
-		r.Headers = hs
-		return r
-	}
 	if ch.Op == OpTruncate {
 		env := NewEnvelope(ts.Envelope, OpTruncate, nil, nil, ch.Source, ch.Tx, ch.Now)
-		return []*connectors.SourceRecord{mk(nil, env, nil)}, nil
+		return ts.one(&ch, nil, env), nil
 	}
-	var before, after, oldKey, newKey *schemas.Struct
-	var err error
+	const none = -1
+	var ss [5]*schemas.Schema
+	var sts [5]*schemas.Struct
+	n := 0
+	slot := func(s *schemas.Schema) int { ss[n] = s; n++; return n - 1 }
+	iBefore, iOldKey, iAfter, iNewKey := none, none, none, none
 	if ch.Before != nil {
-		if before, err = ts.ValueStruct(ch.Before); err != nil {
-			return nil, err
-		}
-		if oldKey, err = ts.KeyStruct(ch.Before); err != nil {
-			return nil, err
+		iBefore = slot(ts.Value)
+		if ts.Key != nil {
+			iOldKey = slot(ts.Key)
 		}
 	}
 	if ch.After != nil {
-		if after, err = ts.ValueStruct(ch.After); err != nil {
-			return nil, err
-		}
-		if newKey, err = ts.KeyStruct(ch.After); err != nil {
-			return nil, err
+		iAfter = slot(ts.Value)
+		if ts.Key != nil {
+			iNewKey = slot(ts.Key)
 		}
 	}
+	iEnv := slot(ts.Envelope)
+	schemas.NewStructs(sts[:n], ss[:n])
+	at := func(i int) *schemas.Struct {
+		if i == none {
+			return nil
+		}
+		return sts[i]
+	}
+	before, oldKey, after, newKey := at(iBefore), at(iOldKey), at(iAfter), at(iNewKey)
+	if before != nil {
+		if err := ts.fill(before, ts.valIdx, ts.valConv, ch.Before); err != nil {
+			return nil, err
+		}
+		if oldKey != nil {
+			if err := ts.fill(oldKey, ts.keyIdx, ts.keyConv, ch.Before); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if after != nil {
+		if err := ts.fill(after, ts.valIdx, ts.valConv, ch.After); err != nil {
+			return nil, err
+		}
+		if newKey != nil {
+			if err := ts.fill(newKey, ts.keyIdx, ts.keyConv, ch.After); err != nil {
+				return nil, err
+			}
+		}
+	}
+	env := sts[iEnv]
 	switch ch.Op {
 	case OpCreate, OpRead:
-		return []*connectors.SourceRecord{mk(newKey, NewEnvelope(ts.Envelope, ch.Op, nil, after, ch.Source, ch.Tx, ch.Now), nil)}, nil
+		fillEnvelope(env, ch.Op, nil, after, ch.Source, ch.Tx, ch.Now)
+		return ts.one(&ch, newKey, env), nil
 	case OpDelete:
-		out := []*connectors.SourceRecord{mk(oldKey, NewEnvelope(ts.Envelope, OpDelete, before, nil, ch.Source, ch.Tx, ch.Now), nil)}
-		if o.Tombstones {
-			out = append(out, mk(oldKey, nil, nil))
+		fillEnvelope(env, OpDelete, before, nil, ch.Source, ch.Tx, ch.Now)
+		if !o.Tombstones {
+			return ts.one(&ch, oldKey, env), nil
 		}
-		return out, nil
+		return []*connectors.SourceRecord{ts.record(&ch, oldKey, env, nil), ts.record(&ch, oldKey, nil, nil)}, nil
 	}
 	// update
 	if ts.Key == nil || schemas.ValuesEqual(oldKey, newKey) {
-		return []*connectors.SourceRecord{mk(newKey, NewEnvelope(ts.Envelope, OpUpdate, before, after, ch.Source, ch.Tx, ch.Now), nil)}, nil
+		fillEnvelope(env, OpUpdate, before, after, ch.Source, ch.Tx, ch.Now)
+		return ts.one(&ch, newKey, env), nil
 	}
 	var out []*connectors.SourceRecord
 	if !o.Skipped.Has(OpDelete) {
-		out = append(out, mk(oldKey, NewEnvelope(ts.Envelope, OpDelete, before, nil, ch.Source, ch.Tx, ch.Now),
+		out = append(out, ts.record(&ch, oldKey, NewEnvelope(ts.Envelope, OpDelete, before, nil, ch.Source, ch.Tx, ch.Now),
 			connectors.Headers{{Key: HeaderNewKey, Schema: ts.Key, Value: newKey}}))
 		if o.Tombstones {
-			out = append(out, mk(oldKey, nil, connectors.Headers{{Key: HeaderNewKey, Schema: ts.Key, Value: newKey}}))
+			out = append(out, ts.record(&ch, oldKey, nil, connectors.Headers{{Key: HeaderNewKey, Schema: ts.Key, Value: newKey}}))
 		}
 	}
 	if !o.Skipped.Has(OpCreate) {
-		out = append(out, mk(newKey, NewEnvelope(ts.Envelope, OpCreate, nil, after, ch.Source, ch.Tx, ch.Now),
+		out = append(out, ts.record(&ch, newKey, NewEnvelope(ts.Envelope, OpCreate, nil, after, ch.Source, ch.Tx, ch.Now),
 			connectors.Headers{{Key: HeaderOldKey, Schema: ts.Key, Value: oldKey}}))
 	}
 	return out, nil
+}
+
+// record returns the record of one key and envelope (nil envelope: a tombstone).
+func (ts *TableSchema) record(ch *Change, key, env *schemas.Struct, hs connectors.Headers) *connectors.SourceRecord {
+	r := &connectors.SourceRecord{}
+	ts.setRecord(r, ch, key, env, hs)
+	return r
+}
+
+func (ts *TableSchema) setRecord(r *connectors.SourceRecord, ch *Change, key, env *schemas.Struct, hs connectors.Headers) {
+	r.SourcePartition, r.SourceOffset, r.LazyOffset = ch.Partition, ch.Offset, ch.LazyOffset
+	r.Topic = ts.Topic
+	if key != nil {
+		r.KeySchema, r.Key = ts.Key, key
+	}
+	if env != nil {
+		r.ValueSchema, r.Value = ts.Envelope, env
+	}
+	r.Timestamp = ch.Now
+	r.Headers = hs
+}
+
+// oneRecord is a lone record and the slice that holds it, allocated together.
+type oneRecord struct {
+	r connectors.SourceRecord
+	s [1]*connectors.SourceRecord
+}
+
+// one returns a slice of the one record of key and env, in one allocation.
+func (ts *TableSchema) one(ch *Change, key, env *schemas.Struct) []*connectors.SourceRecord {
+	c := new(oneRecord)
+	ts.setRecord(&c.r, ch, key, env, nil)
+	c.s[0] = &c.r
+	return c.s[:]
 }

@@ -138,21 +138,31 @@ func (ts *TableSchema) ValueStruct(row []any) (*schemas.Struct, error) {
 
 func (ts *TableSchema) build(s *schemas.Schema, idx []int, conv []ValueConverter, row []any) (*schemas.Struct, error) {
 	st := schemas.NewStruct(s)
+	if err := ts.fill(st, idx, conv, row); err != nil {
+		return nil, err
+	}
+	return st, nil
+}
+
+// fill sets the fields of st (the key or value struct; idx and conv are its columns)
+// from row.
+func (ts *TableSchema) fill(st *schemas.Struct, idx []int, conv []ValueConverter, row []any) error {
+	s := st.Schema()
 	for fi, ri := range idx {
 		if ri >= len(row) {
-			return nil, &RowError{ts.Table.ID, ts.Table.Columns[ri].Name, fmt.Errorf("row has %d values, column position is %d", len(row), ri+1)}
+			return &RowError{ts.Table.ID, ts.Table.Columns[ri].Name, fmt.Errorf("row has %d values, column position is %d", len(row), ri+1)}
 		}
 		v := row[ri]
 		if v != nil && conv[fi] != nil {
 			var err error
 			if v, err = conv[fi](v); err != nil {
-				return nil, &RowError{ts.Table.ID, ts.Table.Columns[ri].Name, err}
+				return &RowError{ts.Table.ID, ts.Table.Columns[ri].Name, err}
 			}
 		}
 		if v == nil && !s.Fields[fi].Schema.Optional && s.Fields[fi].Schema.Default == nil {
-			return nil, &RowError{ts.Table.ID, ts.Table.Columns[ri].Name, fmt.Errorf("null value for a NOT NULL column")}
+			return &RowError{ts.Table.ID, ts.Table.Columns[ri].Name, fmt.Errorf("null value for a NOT NULL column")}
 		}
 		st.SetIndex(fi, v)
 	}
-	return st, nil
+	return nil
 }

@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"math"
-	"math/big"
 	"strconv"
 	"strings"
 	"time"
@@ -422,15 +421,15 @@ func decimalText(v any) (string, error) {
 func toDecimal(scale int32) cdc.ValueConverter {
 	return func(v any) (any, error) {
 		if d, ok := v.(decimal.Decimal); ok { // binlog: no text round trip
-			out := schemas.Decimal{Unscaled: d.Coefficient(), Scale: -d.Exponent()}
-			if out.Scale < 0 {
-				out.Unscaled.Mul(out.Unscaled, new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(-out.Scale)), nil))
-				out.Scale = 0
-			}
-			return out.Rescale(scale)
+			return binlogDecimal(d).Rescale(scale)
 		}
-		if b, ok := v.([]byte); ok { // snapshot text: most values fit an int64
-			if d, ok := smallDecimal(b); ok {
+		switch x := v.(type) { // snapshot text: most values fit an int64
+		case string:
+			if d, ok := smallDecimal(x); ok {
+				return d.Rescale(scale)
+			}
+		case []byte:
+			if d, ok := smallDecimal(x); ok {
 				return d.Rescale(scale)
 			}
 		}
@@ -449,14 +448,15 @@ func toDecimal(scale int32) cdc.ValueConverter {
 // smallDecimal parses plain decimal text ([-]digits[.digits], at most 18 digits, as
 // MySQL's text protocol writes DECIMAL) without big.Int's string scanner; anything
 // else reports false and goes the general way.
-func smallDecimal(b []byte) (schemas.Decimal, bool) {
+func smallDecimal[T string | []byte](b T) (schemas.Decimal, bool) {
 	neg := len(b) > 0 && b[0] == '-'
 	if neg {
 		b = b[1:]
 	}
 	var u int64
 	digits, scale, dot := 0, int32(0), false
-	for _, c := range b {
+	for i := 0; i < len(b); i++ {
+		c := b[i]
 		switch {
 		case c >= '0' && c <= '9':
 			u = u*10 + int64(c-'0')
@@ -476,7 +476,7 @@ func smallDecimal(b []byte) (schemas.Decimal, bool) {
 	if neg {
 		u = -u
 	}
-	return schemas.Decimal{Unscaled: big.NewInt(u), Scale: scale}, true
+	return schemas.Decimal{Unscaled: newSmallInt(u), Scale: scale}, true
 }
 
 func decimalString(v any) (any, error) {

@@ -1,7 +1,6 @@
 package mysql
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -46,11 +45,11 @@ func streamRowsAhead(ctx context.Context, c *client.Conn, q string, fn func([]an
 	go func() {
 		defer close(batches)
 		var batch [][]any
-		var arena []any // the batch's values, one allocation per batch
+		var copier rowCopier
 		send := func() error {
 			select {
 			case batches <- batch:
-				batch, arena = nil, nil
+				batch = nil
 				return nil
 			case <-stop:
 				return errReadAheadStopped
@@ -60,13 +59,7 @@ func streamRowsAhead(ctx context.Context, c *client.Conn, q string, fn func([]an
 		}
 		var res gmysql.Result
 		err := c.ExecuteSelectStreaming(q, &res, func(row []gmysql.FieldValue) error {
-			if len(arena) < len(row) {
-				arena = make([]any, len(row)*rowBatch)
-			}
-			vals := arena[:len(row):len(row)]
-			arena = arena[len(row):]
-			copyFields(vals, row)
-			batch = append(batch, vals)
+			batch = append(batch, copier.copy(res.Fields, row))
 			if len(batch) == rowBatch {
 				return send()
 			}
@@ -100,28 +93,8 @@ func streamRowsAhead(ctx context.Context, c *client.Conn, q string, fn func([]an
 
 func streamRows(c *client.Conn, q string, fn func([]any) error) error {
 	var res gmysql.Result
-	return c.ExecuteSelectStreaming(q, &res, func(row []gmysql.FieldValue) error { return fn(snapshotRow(row)) }, nil)
-}
-
-// snapshotRow copies a streamed text-protocol row out of the packet buffer that the
-// next row reuses: a value's bytes are copied and boxed once (FieldValue.Value would
-// box them before the copy too).
-func snapshotRow(row []gmysql.FieldValue) []any {
-	vals := make([]any, len(row))
-	copyFields(vals, row)
-	return vals
-}
-
-// copyFields copies row's values into vals (of the same length).
-func copyFields(vals []any, row []gmysql.FieldValue) {
-	for i := range row {
-		v := &row[i]
-		if v.Type == gmysql.FieldValueTypeString {
-			vals[i] = bytes.Clone(v.AsString())
-			continue
-		}
-		vals[i] = v.Value()
-	}
+	var copier rowCopier
+	return c.ExecuteSelectStreaming(q, &res, func(row []gmysql.FieldValue) error { return fn(copier.copy(res.Fields, row)) }, nil)
 }
 
 // openWorker opens a snapshot worker connection with its own consistent snapshot.

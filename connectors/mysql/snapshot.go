@@ -11,6 +11,7 @@ import (
 	gmysql "github.com/go-mysql-org/go-mysql/mysql"
 	"github.com/gonnect/gonnect/connectors"
 	"github.com/gonnect/gonnect/connectors/cdc"
+	"github.com/gonnect/gonnect/offsets"
 )
 
 func quoteIdent(s string) string { return "`" + strings.ReplaceAll(s, "`", "``") + "`" }
@@ -350,48 +351,15 @@ func (t *Task) readData(ctx context.Context, c *client.Conn, state *schemaState,
 		fmt.Sscan(expected, &exp)
 		t.metrics.snapshotRows.WithLabelValues(id.String()).Set(exp)
 		t.log.Info("snapshotting table", "table", id.String(), "rows_expected", expected, "table_index", ti+1, "tables", len(todo))
-		lastTable := ti == len(todo)-1
+		rt := &rowTable{t: t, id: id, ts: ts, pos: pos, lastTable: ti == len(todo)-1, first: &first,
+			tableOff: pos.offset()}
 		var prev []any
 		n := 0
-		// every row of the table but the very last of the snapshot carries the same
-		// offset: one map shared by their records (offsets are never mutated)
-		tableOff := pos.offset()
 		scanned := t.metrics.rowsScanned.WithLabelValues(id.String())
-		flush := func(row []any, idx int, tableLast bool) error {
-			marker := cdc.SnapshotTrue
-			switch {
-			case first:
-				marker, first = cdc.SnapshotFirst, false
-			case tableLast && lastTable:
-				marker = cdc.SnapshotLast
-			case idx == 1:
-				marker = cdc.SnapshotFirstInDataCollection
-			case tableLast:
-				marker = cdc.SnapshotLastInDataCollection
-			}
-			o := tableOff
-			if tableLast && lastTable {
-				off := *pos
-				off.Snapshot, off.Done = "", nil
-				o = off.offset()
-			}
-			now := t.now()
-			si := sourceInfo{ts: now, snapshot: marker, db: id.Catalog, table: id.Table, file: pos.File, pos: pos.Pos}
-			recs, err := ts.Records(cdc.Change{Op: cdc.OpRead, After: row, Source: t.kind.source(si),
-				Partition: t.part, Offset: o, Now: now}, cdc.EmitOptions{Tombstones: t.cfg.Tombstones, Skipped: t.cfg.Skipped})
-			if err != nil {
-				if herr := t.cfg.Failure.Handle(t.log, fmt.Sprintf("snapshot of %s row %d", id, idx), err); herr != nil {
-					return herr
-				}
-				return nil
-			}
-			t.metrics.snapEvents.Inc()
-			return t.emit(ctx, recs...)
-		}
 		err = src(ctx, id, func(vals []any) error {
 			n++
 			if prev != nil {
-				if err := flush(prev, n-1, false); err != nil {
+				if err := rt.emit(ctx, prev, n-1, false); err != nil {
 					return err
 				}
 			}
@@ -403,7 +371,7 @@ func (t *Task) readData(ctx context.Context, c *client.Conn, state *schemaState,
 			return fmt.Errorf("snapshot of %s: %w", id, err)
 		}
 		if prev != nil {
-			if err := flush(prev, n, true); err != nil {
+			if err := rt.emit(ctx, prev, n, true); err != nil {
 				return err
 			}
 		}
@@ -414,6 +382,55 @@ func (t *Task) readData(ctx context.Context, c *client.Conn, state *schemaState,
 		t.log.Info("table snapshot completed", "table", id.String(), "rows", n)
 	}
 	return nil
+}
+
+// rowTable turns the snapshot rows of one table into op=r records. Run goroutine only.
+type rowTable struct {
+	t         *Task
+	id        cdc.TableID
+	ts        *cdc.TableSchema
+	pos       *position
+	lastTable bool  // the last table of the snapshot
+	first     *bool // no record of the snapshot was emitted yet
+	// every row of the table but the very last of the snapshot carries the same
+	// offset: one map shared by their records (offsets are never mutated)
+	tableOff offsets.Offset
+}
+
+// emit queues the record of row, the idx-th (from 1) of the table; tableLast marks the
+// table's last row. A row that fails conversion is handled per
+// event.processing.failure.handling.mode.
+func (rt *rowTable) emit(ctx context.Context, row []any, idx int, tableLast bool) error {
+	t, id, pos := rt.t, rt.id, rt.pos
+	marker := cdc.SnapshotTrue
+	switch {
+	case *rt.first:
+		marker, *rt.first = cdc.SnapshotFirst, false
+	case tableLast && rt.lastTable:
+		marker = cdc.SnapshotLast
+	case idx == 1:
+		marker = cdc.SnapshotFirstInDataCollection
+	case tableLast:
+		marker = cdc.SnapshotLastInDataCollection
+	}
+	o := rt.tableOff
+	if tableLast && rt.lastTable {
+		off := *pos
+		off.Snapshot, off.Done = "", nil
+		o = off.offset()
+	}
+	now := t.now()
+	si := sourceInfo{ts: now, snapshot: marker, db: id.Catalog, table: id.Table, file: pos.File, pos: pos.Pos}
+	recs, err := rt.ts.Records(cdc.Change{Op: cdc.OpRead, After: row, Source: t.kind.source(si),
+		Partition: t.part, Offset: o, Now: now}, cdc.EmitOptions{Tombstones: t.cfg.Tombstones, Skipped: t.cfg.Skipped})
+	if err != nil {
+		if herr := t.cfg.Failure.Handle(t.log, fmt.Sprintf("snapshot of %s row %d", id, idx), err); herr != nil {
+			return herr
+		}
+		return nil
+	}
+	t.metrics.snapEvents.Inc()
+	return t.emit(ctx, recs...)
 }
 
 var _ connectors.SourceTask = (*Task)(nil)

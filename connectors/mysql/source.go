@@ -61,13 +61,14 @@ func (c *connectorKind) source(si sourceInfo) *schemas.Struct {
 	if !si.ts.IsZero() {
 		ns = si.ts.UnixNano()
 	}
-	st.SetIndex(cdc.SourceTsMs, ns/1e6)
+	ts := c.boxes.ts.get(ns)
+	st.SetIndex(cdc.SourceTsMs, ts.ms)
 	if si.snapshot != cdc.SnapshotNone {
 		st.SetIndex(cdc.SourceSnapshot, c.boxes.snapshot.get(string(si.snapshot)))
 	}
 	st.SetIndex(cdc.SourceDB, c.boxes.db.get(si.db))
-	st.SetIndex(cdc.SourceTsUs, ns/1e3)
-	st.SetIndex(cdc.SourceTsNs, ns)
+	st.SetIndex(cdc.SourceTsUs, ts.us)
+	st.SetIndex(cdc.SourceTsNs, ts.ns)
 	if si.table != "" {
 		st.SetIndex(srcTable, c.boxes.table.get(si.table))
 	}
@@ -100,11 +101,26 @@ func (b *strBox) get(s string) any {
 	return b.v
 }
 
+// tsBox keeps the boxes of the last source timestamp (ms, µs and ns of one instant):
+// binlog events carry whole seconds, so the events of one second share them.
+type tsBox struct {
+	last       int64
+	ms, us, ns any
+}
+
+func (b *tsBox) get(ns int64) *tsBox {
+	if b.ns == nil || ns != b.last {
+		b.last, b.ms, b.us, b.ns = ns, ns/1e6, ns/1e3, ns
+	}
+	return b
+}
+
 // sourceBoxes are the reused boxes of source; owned by the run goroutine.
 type sourceBoxes struct {
 	version, connector, name any
 	db, table, gtid, file    strBox
 	snapshot                 strBox
+	ts                       tsBox
 }
 
 // connectorKind is what differs between the MySQL and MariaDB connectors.

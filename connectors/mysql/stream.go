@@ -22,11 +22,16 @@ type streamer struct {
 	state   *schemaState
 	mariadb bool
 
-	cur      position // restart point and counters
-	file     string   // binlog file of the current event
-	inTx     bool
-	gtid     string // GTID of the transaction in progress
-	gset     gmysql.GTIDSet
+	cur  position // restart point and counters
+	file string   // binlog file of the current event
+	inTx bool
+	gtid string // GTID of the transaction in progress
+	gset gmysql.GTIDSet
+	// mgtid is the MariaDB GTID of the transaction in progress as the GTID event
+	// decoded it (valid while mgtidOK): commit adds it to a MariaDB set without
+	// parsing gtid back (four allocations per transaction).
+	mgtid    gmysql.MariadbGTID
+	mgtidOK  bool
 	txEvents int64 // events of the current transaction processed so far
 	thread   int64
 	query    string // ANNOTATE_ROWS / ROWS_QUERY text
@@ -170,7 +175,10 @@ func (s *streamer) session(ctx context.Context, d *dialer) error {
 		TLSConfig: d.tlsConfig(), ParseTime: true, UseDecimal: true, HeartbeatPeriod: hbPeriod,
 		RenderJSONAsMySQLText: true, // binary JSON keeps MySQL's key order and number forms, as Debezium's JSON strings do
 		MaxReconnectAttempts:  1, DisableRetrySync: true,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		// the executed set is tracked here (commit); go-mysql would clone its own copy
+		// into every XID and query event
+		DiscardGTIDSet: true,
+		Logger:         slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})
 	defer syncer.Close()
 	var st *replication.BinlogStreamer
@@ -265,6 +273,7 @@ func (s *streamer) handle(ctx context.Context, ev *replication.BinlogEvent) erro
 	case *replication.MariadbGTIDEvent:
 		src := strconv.FormatUint(uint64(e.GTID.DomainID), 10) + "-" + strconv.FormatUint(uint64(e.GTID.ServerID), 10)
 		s.begin(startPos, src+"-"+strconv.FormatUint(e.GTID.SequenceNumber, 10), src) // MariadbGTID.String's format, without fmt
+		s.mgtid, s.mgtidOK = e.GTID, true
 		return nil
 	case *replication.GTIDEvent:
 		next, err := e.GTIDNext()
@@ -328,7 +337,7 @@ func (s *streamer) handle(ctx context.Context, ev *replication.BinlogEvent) erro
 
 func (s *streamer) begin(startPos int64, gtid, src string) {
 	s.inTx = true
-	s.gtid = gtid
+	s.gtid, s.mgtidOK = gtid, false
 	s.txEvents = 0
 	s.query = ""
 	s.cur.File = s.file
@@ -372,12 +381,12 @@ func (s *streamer) commit(ctx context.Context, h *replication.EventHeader) error
 		}
 	}
 	if s.gset != nil && s.gtid != "" {
-		if err := s.gset.Update(s.gtid); err != nil {
+		if err := s.updateGTIDs(); err != nil {
 			return fmt.Errorf("updating GTID set with %s: %w", s.gtid, err)
 		}
 		s.cur.GTIDs = s.gtidSetString()
 	}
-	s.inTx, s.gtid, s.txEvents = false, "", 0
+	s.inTx, s.gtid, s.txEvents, s.mgtidOK = false, "", 0, false
 	s.cur.File, s.cur.Pos, s.cur.Event, s.cur.Row = s.file, int64(h.LogPos), 0, 0
 	s.skipEvents, s.skipRows = 0, 0
 	t.metrics.committedTx.Inc()
@@ -392,6 +401,15 @@ func (s *streamer) commit(ctx context.Context, h *replication.EventHeader) error
 		}
 	}
 	return s.heartbeat(ctx)
+}
+
+// updateGTIDs adds the committed transaction's GTID to the executed set: a MariaDB
+// GTID as its event decoded it, anything else parsed from its text.
+func (s *streamer) updateGTIDs() error {
+	if ms, ok := s.gset.(*gmysql.MariadbGTIDSet); ok && s.mgtidOK {
+		return ms.AddSet(&s.mgtid)
+	}
+	return s.gset.Update(s.gtid)
 }
 
 func (s *streamer) heartbeat(ctx context.Context) error {
