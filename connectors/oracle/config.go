@@ -76,6 +76,7 @@ var oracleKeys = []key{
 	{"rac.nodes", "LIST", "", "host[:port] of each RAC instance, for the LGWR flush.", nil},
 	{"query.fetch.size", "INT", "10000", "", nil},
 	{"legacy.decimal.handling.strategy", "BOOLEAN", "false", "", nil},
+	{"incremental.snapshot.java.time.zone", "STRING", "UTC", "Gonnect: default time zone (IANA name) of the Java worker running Debezium on the same offsets; Oracle's driver turns DATE keys of incremental snapshots into java.sql.Timestamp in it.", validZone},
 	{"capture.mode", "STRING", "primary", "primary, physical_standby, downstream.", nil},
 }
 
@@ -129,6 +130,8 @@ type Config struct {
 	GapTime time.Duration
 	// Signals is signal.enabled.channels and the Kafka signal channel's keys.
 	Signals cdc.SignalConfig
+	// JavaZone is incremental.snapshot.java.time.zone (see IncrementalSource).
+	JavaZone *time.Location
 }
 
 // BatchSizing is the adaptive SCN window (log.mining.batch.size.*, log.mining.sleep.time.*).
@@ -187,6 +190,9 @@ func ParseConfig(cfg connectors.Config) (*Config, error) {
 		return nil, fmt.Errorf("lob.enabled: cannot be combined with log.mining.strategy=hybrid")
 	}
 	c.RACNodes, _ = v["rac.nodes"].([]string)
+	if c.JavaZone, err = time.LoadLocation(str("incremental.snapshot.java.time.zone")); err != nil {
+		return nil, fmt.Errorf("incremental.snapshot.java.time.zone: %w", err)
+	}
 	c.FetchSize = int(i64("query.fetch.size"))
 	c.ArchiveHours = i64("archive.log.hours")
 	c.SessionMax = ms(i64("log.mining.session.max.ms"))
@@ -262,7 +268,18 @@ func (c *Config) StreamConfig() StreamConfig {
 		IncludeSchemaChanges: c.Common.IncludeSchema, TxMetadata: c.Common.TxMetadata,
 		SkipUnchanged: strings.EqualFold(strings.TrimSpace(c.Raw["skip.messages.without.change"]), "true"),
 		SignalTable:   c.Common.SignalTable, SourceSignalsOff: !c.Signals.Source, Incremental: IncrementalSource{ChunkSize: c.chunkSize(),
-			DeleteWatermarks: strings.EqualFold(strings.TrimSpace(c.Raw["incremental.snapshot.watermarking.strategy"]), "INSERT_DELETE")}}
+			DeleteWatermarks: strings.EqualFold(strings.TrimSpace(c.Raw["incremental.snapshot.watermarking.strategy"]), "INSERT_DELETE"),
+			JavaZone:         c.JavaZone}}
+}
+
+// validZone checks a time zone name.
+func validZone(v any) error {
+	if s, _ := v.(string); s != "" {
+		if _, err := time.LoadLocation(s); err != nil {
+			return fmt.Errorf("unknown time zone %q", s)
+		}
+	}
+	return nil
 }
 
 // chunkSize is incremental.snapshot.chunk.size (default 1024).

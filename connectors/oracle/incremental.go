@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gonnect/gonnect/connectors/cdc"
 	"github.com/gonnect/gonnect/connectors/oracle/sqlredo"
@@ -42,6 +43,10 @@ type IncrementalSource struct {
 	// Delete deletes the signal table row with the given ID and commits (nil like
 	// Watermark).
 	Delete func(id string) error
+	// JavaZone is incremental.snapshot.java.time.zone: the default time zone of the
+	// Java worker that runs (or ran) Debezium on these offsets, in which Oracle's
+	// driver turns a DATE key into a java.sql.Timestamp (nil: UTC).
+	JavaZone *time.Location
 }
 
 // Offset keys of a running incremental snapshot: Debezium's collection list,
@@ -268,18 +273,20 @@ func (s *Stream) incrementalKeys(o offsets.Offset, inc *incremental) offsets.Off
 			info = v.info
 		}
 	}
-	o[OffsetIncrementalPrimaryKey] = javaKeyHex(info, inc.lastKey)
+	o[OffsetIncrementalPrimaryKey] = javaKeyHex(info, inc.lastKey, s.cfg.Incremental.JavaZone)
 	o[OffsetIncrementalMaximumKey] = inc.maxKey
 	if inc.maxKey == "" {
-		o[OffsetIncrementalMaximumKey] = javaKeyHex(nil, nil) // Java's null: Debezium reads the maximum again
+		o[OffsetIncrementalMaximumKey] = javaKeyHex(nil, nil, nil) // Java's null: Debezium reads the maximum again
 	}
 	return o
 }
 
 // javaKeyHex serializes a chunk key as Debezium's Oracle connector does: the JDBC
 // driver's classes for the key columns of ti (BigDecimal for NUMBER and FLOAT,
-// String for the rest); a nil key is Java's null.
-func javaKeyHex(ti *TableInfo, key []any) string {
+// java.sql.Timestamp for DATE, oracle.sql.TIMESTAMP for TIMESTAMP, String for the
+// rest; javakey.go); a nil key is Java's null. zone is the Java worker's default
+// time zone, in which the driver turns a DATE into a Timestamp.
+func javaKeyHex(ti *TableInfo, key []any, zone *time.Location) string {
 	var vals []any
 	if key != nil {
 		vals = make([]any, len(key))
@@ -298,22 +305,64 @@ func javaKeyHex(ti *TableInfo, key []any) string {
 					if d, err := cdc.ParseJavaDecimal(t); err == nil {
 						vals[i] = d
 					}
+				case "DATE":
+					if w, err := parseWallClock(t); err == nil {
+						vals[i] = javaSQLTimestamp{wall: w}
+					}
+				case "TIMESTAMP":
+					if w, err := parseWallClock(t); err == nil {
+						vals[i] = javaOracleTimestamp{wall: w}
+					}
 				}
 			}
 		}
 	}
-	h, err := cdc.EncodeJavaArray(vals)
-	if err != nil { // not reached: only strings, decimals and nulls are written
-		return ""
+	h, err := encodeJavaKey(vals, zone)
+	if err != nil { // a year outside 1..9999: Debezium could not have read the row either
+		h, _ = encodeJavaKey(keyStrings(vals), zone)
 	}
 	return h
 }
 
+// keyStrings replaces the temporal values of a key with their text.
+func keyStrings(vals []any) []any {
+	out := make([]any, len(vals))
+	for i, v := range vals {
+		switch x := v.(type) {
+		case javaSQLTimestamp:
+			out[i] = x.wall.Format("2006-01-02 15:04:05.999999999")
+		case javaOracleTimestamp:
+			out[i] = x.wall.Format("2006-01-02 15:04:05.999999999")
+		default:
+			out[i] = v
+		}
+	}
+	return out
+}
+
+// javaKeyValue is a decoded chunk key element in LogMiner's printed form: a DATE's
+// Timestamp (no fraction) as TO_DATE text, a TIMESTAMP as TO_TIMESTAMP text with nine
+// fraction digits (the snapshot queries' TO_CHAR form), the rest as strings.
+func javaKeyValue(v any) any {
+	switch x := v.(type) {
+	case nil:
+		return nil
+	case javaSQLTimestamp:
+		if x.wall.Nanosecond() == 0 {
+			return sqlredo.Value{Kind: sqlredo.Date, Text: x.wall.Format("2006-01-02 15:04:05")}
+		}
+		return sqlredo.Value{Kind: sqlredo.Timestamp, Text: x.wall.Format("2006-01-02 15:04:05.000000000")}
+	case javaOracleTimestamp:
+		return sqlredo.Value{Kind: sqlredo.Timestamp, Text: x.wall.Format("2006-01-02 15:04:05.000000000")}
+	}
+	return textValue(fmt.Sprint(v))
+}
+
 // restoreIncremental reads a running incremental snapshot from offset keys written by
 // Gonnect or Debezium. A chunk position the codec cannot read (a key class such as
-// java.sql.Timestamp) restarts the current table from its first row with a warning,
+// oracle.sql.TIMESTAMPTZ) restarts the current table from its first row with a warning,
 // which only re-emits rows.
-func restoreIncremental(extra offsets.Offset, log *slog.Logger) (*incremental, error) {
+func restoreIncremental(extra offsets.Offset, log *slog.Logger, zone *time.Location) (*incremental, error) {
 	raw, ok := extra[OffsetIncrementalCollections].(string)
 	if !ok || raw == "" {
 		return nil, nil
@@ -340,18 +389,14 @@ func restoreIncremental(extra offsets.Offset, log *slog.Logger) (*incremental, e
 	}
 	inc.maxKey, _ = extra[OffsetIncrementalMaximumKey].(string)
 	if h, ok := extra[OffsetIncrementalPrimaryKey].(string); ok && h != "" {
-		key, err := cdc.DecodeJavaArray(h)
+		key, err := decodeJavaKey(h, zone)
 		if err != nil {
 			log.Warn("cannot read the stored incremental snapshot position; the current table is read again from its first row",
 				"tables", inc.tables, "key", OffsetIncrementalPrimaryKey, "error", err)
 			inc.maxKey = ""
 		}
 		for _, v := range key {
-			if v == nil {
-				inc.lastKey = append(inc.lastKey, nil)
-				continue
-			}
-			inc.lastKey = append(inc.lastKey, textValue(fmt.Sprint(v)))
+			inc.lastKey = append(inc.lastKey, javaKeyValue(v))
 		}
 	} else if k, ok := extra[offsetIncrementalKey].(string); ok && k != "" {
 		var texts []*string

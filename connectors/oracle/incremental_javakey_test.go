@@ -30,8 +30,10 @@ func TestIncrementalSnapshotSwitchWithDebezium(t *testing.T) {
 		return h
 	}
 	num := func(n int64) cdc.JavaDecimal { return cdc.JavaDecimal{Unscaled: big.NewInt(n)} }
-	timestamp := "aced0005757200135b4c6a6176612e6c616e672e4f626a6563743b90ce589f1073296c020000787000000001" +
-		"737200126a6176612e73716c2e54696d657374616d702618d5c80153bf650200014900056e616e6f737870000000007878"
+	// a serialized java.util.UUID: no key column maps to it
+	uuid := "aced0005757200135b4c6a6176612e6c616e672e4f626a6563743b90ce589f1073296c020000787000000001" +
+		"7372000e6a6176612e7574696c2e55554944bc9903f7986d852f0200024a000c6c65617374536967426974734a000b6d6f7374536967426974737870" +
+		"00000000000000010000000000000002"
 	tests := []struct {
 		name       string
 		primaryKey string
@@ -45,7 +47,7 @@ func TestIncrementalSnapshotSwitchWithDebezium(t *testing.T) {
 		{name: "before the first chunk", primaryKey: key(nil...), maxKey: key(nil...), wantAfter: "",
 			wantRows: "7000001 7000003 7000004"},
 		{name: "older Gonnect offset", legacyKey: `["7000002"]`, wantAfter: "7000002", wantRows: "7000003 7000004 7000005"},
-		{name: "key class Gonnect cannot read", primaryKey: timestamp, maxKey: key(nil...), wantAfter: "",
+		{name: "key class Gonnect cannot read", primaryKey: uuid, maxKey: key(nil...), wantAfter: "",
 			wantRows: "7000001 7000003 7000004"},
 	}
 	for _, tt := range tests {

@@ -127,7 +127,7 @@ func NewStream(cfg StreamConfig, catalog Catalog, pos Position, log *slog.Logger
 		return nil, err
 	}
 	s.signalName = signalTableName(cfg.SignalTable)
-	if s.inc, err = restoreIncremental(pos.extraKeys, log); err != nil {
+	if s.inc, err = restoreIncremental(pos.extraKeys, log, cfg.Incremental.JavaZone); err != nil {
 		return nil, err
 	}
 	if h != nil {
