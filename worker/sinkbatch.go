@@ -13,20 +13,19 @@ import (
 
 // sinkBatch is the memory of one poll's SinkRecords, allocated once per poll instead
 // of once per record: the records themselves, the strings they carry (positions,
-// StringConverter keys and values) and the slice and string headers their Key and
-// Value interfaces point at. A sink task may keep the records past Put (until Flush,
-// or longer), so a batch is never reused: it lives as long as any of its records.
+// StringConverter keys and values) and the string headers their Key and Value
+// interfaces point at. A sink task may keep the records past Put (until Flush, or
+// longer), so a batch is never reused: it lives as long as any of its records.
 //
 // A sinkBatch belongs to the task goroutine that builds it; it is not safe for
 // concurrent use while it is being filled.
 type sinkBatch struct {
 	slots []sinkSlot
 	text  textArena
-	// bytes and strs back the Key and Value of records whose converter is
-	// ByteArrayConverter or StringConverter: two entries per record (key, value),
-	// allocated only when a side uses that converter.
-	bytes [][]byte
+	// strs backs the Key and Value of records whose converter is StringConverter,
+	// allocated only when a side uses it; strs[:nstrs] are taken.
 	strs  []string
+	nstrs int
 	// keyKind and valueKind are the kinds of the task's key and value converters.
 	keyKind, valueKind int
 }
@@ -78,9 +77,6 @@ func newSinkBatch(fs kgo.Fetches, n, keyKind, valueKind int) *sinkBatch {
 		}
 	})
 	b.text.buf = make([]byte, 0, size)
-	if keyKind == convBytes || valueKind == convBytes {
-		b.bytes = make([][]byte, 2*n)
-	}
 	if keyKind == convString || valueKind == convString {
 		b.strs = make([]string, 2*n)
 	}
@@ -101,35 +97,41 @@ func digits(v int64) int {
 	return n
 }
 
-// next returns the next free slot and its index.
-func (b *sinkBatch) next() (*sinkSlot, int) {
+// next returns the next free slot (zeroed).
+func (b *sinkBatch) next() *sinkSlot {
 	i := len(b.slots)
 	b.slots = b.slots[:i+1]
-	return &b.slots[i], i
+	return &b.slots[i]
 }
 
-// toConnect is what kind's converter's ToConnect returns for raw, built without a
-// call through the converter and without an allocation per record; entry is the
-// record's key (2i) or value (2i+1) entry. ok is false when the converter must run:
-// a converter of another kind, or text that is not valid UTF-8 (StringConverter
-// replaces the invalid bytes).
-func (b *sinkBatch) toConnect(kind int, raw []byte, entry int) (s *schemas.Schema, v any, ok bool) {
+// toConnect is what kind's converter's ToConnect returns for *raw, a fetched
+// record's Key or Value, built without a call through the converter and without an
+// allocation per record. ok is false when the converter must run: a converter of
+// another kind, or text that is not valid UTF-8 (StringConverter replaces the
+// invalid bytes).
+//
+// A ByteArrayConverter value is boxed in place around *raw itself: kgo never writes
+// a record it has returned from a poll (the runtime does not enable its record
+// pools), so the header stays as immutable as the bytes it points at, which the
+// converter would have returned uncopied anyway.
+func (b *sinkBatch) toConnect(kind int, raw *[]byte) (s *schemas.Schema, v any, ok bool) {
 	switch kind {
 	case convBytes:
-		if raw == nil {
+		if *raw == nil {
 			return schemas.OptionalBytesSchema, nil, true
 		}
-		b.bytes[entry] = raw
-		return schemas.OptionalBytesSchema, boxBytes(&b.bytes[entry]), true
+		return schemas.OptionalBytesSchema, boxBytes(raw), true
 	case convString:
-		if raw == nil {
+		if *raw == nil {
 			return schemas.OptionalStringSchema, nil, true
 		}
-		if !utf8.Valid(raw) {
+		if !utf8.Valid(*raw) {
 			return nil, nil, false
 		}
-		b.strs[entry] = b.text.copy(raw)
-		return schemas.OptionalStringSchema, boxString(&b.strs[entry]), true
+		p := &b.strs[b.nstrs]
+		b.nstrs++
+		*p = b.text.copy(*raw)
+		return schemas.OptionalStringSchema, boxString(p), true
 	}
 	return nil, nil, false
 }

@@ -342,17 +342,17 @@ func (t *sinkTask) put(ctx context.Context, batch []*connectors.SinkRecord) erro
 // convert builds the SinkRecord for kr in the next slot of b; errors follow
 // errors.tolerance. A nil record and nil error mean a transform dropped it.
 func (t *sinkTask) convert(ctx context.Context, kr *kgo.Record, b *sinkBatch) (*connectors.SinkRecord, error) {
-	slot, i := b.next()
+	slot := b.next()
 	slot.part = kr.Partition
+	// The slot is fresh (zeroed) memory: only the fields with a value are written, each
+	// pointer once, since while the GC marks every pointer write costs a barrier.
 	sr := &slot.sr
-	*sr = connectors.SinkRecord{
-		Record: connectors.Record{Topic: kr.Topic, KafkaPartition: &slot.part, Timestamp: kr.Timestamp,
-			Position: b.text.position(kr.Topic, kr.Partition, kr.Offset)},
-		KafkaOffset: kr.Offset, OriginalTopic: kr.Topic, OriginalPartition: kr.Partition, OriginalOffset: kr.Offset,
-	}
 	rec := &sr.Record
+	rec.Topic, rec.KafkaPartition, rec.Timestamp = kr.Topic, &slot.part, kr.Timestamp
+	rec.Position = b.text.position(kr.Topic, kr.Partition, kr.Offset)
+	sr.KafkaOffset, sr.OriginalTopic, sr.OriginalPartition, sr.OriginalOffset = kr.Offset, kr.Topic, kr.Partition, kr.Offset
 	var err error
-	if !t.convertFast(ctx, kr, rec, b, i) {
+	if !t.convertFast(ctx, kr, rec, b) {
 		// The staged path: retries, errors.tolerance and the failing stage's name.
 		err = t.convertStaged(ctx, kr, rec)
 	}
@@ -387,15 +387,15 @@ func (t *sinkTask) convert(ctx context.Context, kr *kgo.Record, b *sinkBatch) (*
 	return sr, nil
 }
 
-// convertFast sets rec's key and value, the i-th record of b: in b's memory for
+// convertFast sets rec's key and value: in b's memory for
 // ByteArrayConverter and StringConverter, through the other converters under one
 // panic guard for both. It reports false when a converter failed or panicked; the
 // caller then runs convertStaged, which sets both again calling the converters one
 // stage at a time (a failing conversion is rare, and converters are idempotent).
-func (t *sinkTask) convertFast(ctx context.Context, kr *kgo.Record, rec *connectors.Record, b *sinkBatch, i int) bool {
+func (t *sinkTask) convertFast(ctx context.Context, kr *kgo.Record, rec *connectors.Record, b *sinkBatch) bool {
 	var keyDone, valueDone bool
-	rec.KeySchema, rec.Key, keyDone = b.toConnect(b.keyKind, kr.Key, 2*i)
-	rec.ValueSchema, rec.Value, valueDone = b.toConnect(b.valueKind, kr.Value, 2*i+1)
+	rec.KeySchema, rec.Key, keyDone = b.toConnect(b.keyKind, &kr.Key)
+	rec.ValueSchema, rec.Value, valueDone = b.toConnect(b.valueKind, &kr.Value)
 	return (keyDone && valueDone) || t.convertGuarded(ctx, kr, rec, keyDone, valueDone)
 }
 
