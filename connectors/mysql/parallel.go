@@ -91,10 +91,25 @@ func streamRowsAhead(ctx context.Context, c *client.Conn, q string, fn func([]an
 	return err
 }
 
-func streamRows(c *client.Conn, q string, fn func([]any) error) error {
+// streamBatches runs query q on c and calls fn with the rows in batches of up to
+// rowBatch (the last one shorter), each row copied out of the packet buffer.
+func streamBatches(c *client.Conn, q string, fn func([][]any) error) error {
 	var res gmysql.Result
 	var copier rowCopier
-	return c.ExecuteSelectStreaming(q, &res, func(row []gmysql.FieldValue) error { return fn(copier.copy(res.Fields, row)) }, nil)
+	var batch [][]any
+	err := c.ExecuteSelectStreaming(q, &res, func(row []gmysql.FieldValue) error {
+		batch = append(batch, copier.copy(res.Fields, row))
+		if len(batch) < rowBatch {
+			return nil
+		}
+		b := batch
+		batch = nil
+		return fn(b)
+	}, nil)
+	if err == nil && len(batch) > 0 {
+		err = fn(batch)
+	}
+	return err
 }
 
 // openWorker opens a snapshot worker connection with its own consistent snapshot.
@@ -112,11 +127,12 @@ func openWorker(ctx context.Context, t *Task) (*client.Conn, error) {
 	return w, nil
 }
 
-// chunkItem is one primary-key range of one table, read by a worker into rows.
+// chunkItem is one primary-key range of one table, read by a worker into rows in
+// batches (one channel operation per rowBatch rows, not per row).
 type chunkItem struct {
 	id    cdc.TableID
 	where string
-	rows  chan []any
+	rows  chan [][]any
 	err   error // set before rows is closed
 }
 
@@ -141,7 +157,7 @@ func newParallelReader(ctx context.Context, t *Task, main *client.Conn, conns []
 		chunks := planChunks(main, state, id, len(conns)*2)
 		t.log.Info("parallel snapshot plan", "table", id.String(), "chunks", len(chunks), "threads", len(conns))
 		for _, w := range chunks {
-			it := &chunkItem{id: id, where: w, rows: make(chan []any, chunkBuffer)}
+			it := &chunkItem{id: id, where: w, rows: make(chan [][]any, chunkBuffer/rowBatch)}
 			p.byTable[id] = append(p.byTable[id], it)
 			items <- it
 		}
@@ -153,9 +169,9 @@ func newParallelReader(ctx context.Context, t *Task, main *client.Conn, conns []
 			defer p.wg.Done()
 			for it := range items {
 				q := "SELECT * FROM " + quoteIdent(it.id.Catalog) + "." + quoteIdent(it.id.Table) + it.where
-				it.err = streamRows(c, q, func(row []any) error {
+				it.err = streamBatches(c, q, func(rows [][]any) error {
 					select {
-					case it.rows <- row:
+					case it.rows <- rows:
 						return nil
 					case <-ctx.Done():
 						return ctx.Err()
@@ -171,9 +187,11 @@ func newParallelReader(ctx context.Context, t *Task, main *client.Conn, conns []
 // rows implements rowSource over the table's chunks, in order.
 func (p *parallelReader) rows(ctx context.Context, id cdc.TableID, fn func([]any) error) error {
 	for _, it := range p.byTable[id] {
-		for r := range it.rows {
-			if err := fn(r); err != nil {
-				return err
+		for rows := range it.rows {
+			for _, r := range rows {
+				if err := fn(r); err != nil {
+					return err
+				}
 			}
 		}
 		if it.err != nil {

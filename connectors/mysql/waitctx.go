@@ -15,9 +15,10 @@ import (
 // that owns the streamer calls arm; Done, Err, Deadline and Value are safe for
 // concurrent use.
 type waitCtx struct {
-	parent context.Context
-	timer  *time.Timer
-	stop   func() bool
+	parent   context.Context
+	timer    *time.Timer
+	stop     func() bool
+	deadline time.Time // of the armed timer; owner goroutine only
 
 	mu    sync.Mutex // guards done and fired
 	done  chan struct{}
@@ -41,8 +42,18 @@ func (w *waitCtx) fire() {
 	w.mu.Unlock()
 }
 
-// arm starts a wait of d; it returns w for use as the wait's context.
+// arm starts a wait of d; it returns w for use as the wait's context. A wait still
+// armed with between d/2 and d left is kept as it is (a busy stream re-arms the same
+// short wait before every event; stopping and resetting the timer each time was a
+// few percent of W3's CPU), so a wait may end up to d/2 early.
 func (w *waitCtx) arm(d time.Duration) context.Context {
+	now := time.Now()
+	w.mu.Lock()
+	fired := w.fired
+	w.mu.Unlock()
+	if left := w.deadline.Sub(now); !fired && left >= d/2 && left <= d {
+		return w
+	}
 	w.timer.Stop()
 	w.mu.Lock()
 	if w.fired && w.parent.Err() == nil {
@@ -50,6 +61,7 @@ func (w *waitCtx) arm(d time.Duration) context.Context {
 		w.fired = false
 	}
 	w.mu.Unlock()
+	w.deadline = now.Add(d)
 	w.timer.Reset(d)
 	return w
 }
