@@ -95,7 +95,7 @@ func (c *Connector) Validate(ctx context.Context, raw connectors.Config) []conne
 		return vals
 	}
 	defer db.Close(ctx)
-	dict := SQLDictionary{DB: db.SQL()}
+	dict := SQLDictionary{DB: db.SQL(), PDB: cfg.PDBName}
 	cat, err := ReadDictionary(ctx, dict, cfg.Filters)
 	if err != nil {
 		add("database.user", fmt.Sprintf("cannot read the data dictionary: %v", err))

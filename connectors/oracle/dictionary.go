@@ -18,12 +18,28 @@ type Dictionary interface {
 	Query(ctx context.Context, query string, args ...any) ([][]string, error)
 }
 
-// SQLDictionary is a Dictionary over database/sql.
-type SQLDictionary struct{ DB *sql.DB }
+// SQLDictionary is a Dictionary over database/sql. With PDB set every query runs
+// inside that pluggable database (the connection itself is to the CDB root, where
+// LogMiner runs): its tables, columns, constraints and log groups are only visible
+// there, and Debezium checks supplemental logging there too.
+type SQLDictionary struct {
+	DB  *sql.DB
+	PDB string
+}
 
 // Query implements Dictionary.
 func (d SQLDictionary) Query(ctx context.Context, query string, args ...any) ([][]string, error) {
-	rows, err := d.DB.QueryContext(ctx, query, args...)
+	var out [][]string
+	err := inContainer(ctx, d.DB, d.PDB, func(c *sql.Conn) error {
+		var err error
+		out, err = queryStrings(ctx, c, query, args...)
+		return err
+	})
+	return out, err
+}
+
+func queryStrings(ctx context.Context, c *sql.Conn, query string, args ...any) ([][]string, error) {
+	rows, err := c.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -220,6 +236,9 @@ func ValidateDatabase(ctx context.Context, d Dictionary, cat Catalog, user strin
 	var out []Problem
 	db, err := d.Query(ctx, qDatabase)
 	if err != nil || len(db) != 1 {
+		if err != nil && strings.Contains(err.Error(), "switching to PDB") {
+			return []Problem{{"database.pdb.name", fmt.Sprintf("cannot switch into the PDB (as a common user, run: GRANT SET CONTAINER TO %s CONTAINER=ALL;): %v", user, err)}}
+		}
 		return []Problem{{"database.hostname", fmt.Sprintf("cannot read V$DATABASE (grant SELECT ON V_$DATABASE TO %s): %v", user, err)}}
 	}
 	if db[0][0] != "ARCHIVELOG" {

@@ -3,10 +3,11 @@ package oracle
 import (
 	"context"
 	"database/sql"
-	"database/sql/driver"
 	"fmt"
 	"log/slog"
 	"strings"
+
+	"github.com/gonnect/gonnect/connectors/oracle/logminer"
 )
 
 // heartbeatAction runs heartbeat.action.query. Like Debezium, an ORA-02396 (the
@@ -24,25 +25,8 @@ func heartbeatAction(ctx context.Context, exec func(context.Context, string) err
 	return fmt.Errorf("could not execute heartbeat action query (error: %w)", err)
 }
 
-// inContainer runs fn on a pooled connection switched to the PDB (pdb "" : as is),
-// and switches it back to CDB$ROOT before it returns to the pool; a connection that
-// cannot switch back is discarded, so LogMiner never gets a PDB session.
+// inContainer is logminer.InContainer: fn runs inside the PDB on a pooled
+// connection that goes back to the pool in CDB$ROOT.
 func inContainer(ctx context.Context, db *sql.DB, pdb string, fn func(*sql.Conn) error) error {
-	c, err := db.Conn(ctx)
-	if err != nil {
-		return err
-	}
-	defer c.Close()
-	if pdb == "" {
-		return fn(c)
-	}
-	if _, err := c.ExecContext(ctx, "ALTER SESSION SET CONTAINER = "+quoteIdent(pdb)); err != nil {
-		return fmt.Errorf("switching to PDB %s: %w", pdb, err)
-	}
-	defer func() {
-		if _, err := c.ExecContext(context.WithoutCancel(ctx), "ALTER SESSION SET CONTAINER = CDB$ROOT"); err != nil {
-			_ = c.Raw(func(any) error { return driver.ErrBadConn })
-		}
-	}()
-	return fn(c)
+	return logminer.InContainer(ctx, db, pdb, fn)
 }

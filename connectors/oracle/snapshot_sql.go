@@ -28,42 +28,59 @@ type sqlSnapshot struct {
 
 func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
 
-// Begin implements Snapshotter.
+// Begin implements Snapshotter. It runs inside the PDB (database.pdb.name), where
+// the tables are; the locks end with its transaction, before the session returns to
+// the root.
 func (s *sqlSnapshot) Begin(ctx context.Context, tables []*TableInfo) (uint64, error) {
-	conn, err := s.db.Conn(ctx)
-	if err != nil {
-		return 0, err
-	}
-	defer conn.Close()
-	if s.cfg.PDBName != "" {
-		if _, err := conn.ExecContext(ctx, "ALTER SESSION SET CONTAINER = "+quoteIdent(s.cfg.PDBName)); err != nil {
-			return 0, fmt.Errorf("switching to PDB %s: %w", s.cfg.PDBName, err)
+	var scn string
+	err := inContainer(ctx, s.db, s.cfg.PDBName, func(conn *sql.Conn) error {
+		tx, err := conn.BeginTx(ctx, nil)
+		if err != nil {
+			return err
 		}
-	}
-	tx, err := conn.BeginTx(ctx, nil)
-	if err != nil {
-		return 0, err
-	}
-	defer tx.Rollback() // releases the locks
-	if s.cfg.Raw["snapshot.locking.mode"] == "" || s.cfg.Raw["snapshot.locking.mode"] == "shared" {
-		for _, t := range tables {
-			q := "LOCK TABLE " + quoteIdent(t.Table.ID.Schema) + "." + quoteIdent(t.Table.ID.Table) + " IN ROW SHARE MODE"
-			if _, err := tx.ExecContext(ctx, q); err != nil {
-				return 0, fmt.Errorf("%s: %w", q, err)
+		defer tx.Rollback() // releases the locks
+		if s.cfg.Raw["snapshot.locking.mode"] == "" || s.cfg.Raw["snapshot.locking.mode"] == "shared" {
+			for _, t := range tables {
+				q := lockStatement(t)
+				if _, err := tx.ExecContext(ctx, q); err != nil {
+					return fmt.Errorf("%s: %w", q, err)
+				}
 			}
 		}
-	}
-	// Transactions open just before the SCN is read: with the list read after it,
-	// this leaves only a transaction that starts and commits between the two
-	// queries around the SCN read unlisted.
-	if s.open, err = openTransactions(ctx, tx, 0); err != nil {
+		// Transactions open just before the SCN is read: with the list read after it,
+		// this leaves only a transaction that starts and commits between the two
+		// queries around the SCN read unlisted.
+		if s.open, err = openTransactions(ctx, tx, s.transactionView(), 0); err != nil {
+			return err
+		}
+		if err := tx.QueryRowContext(ctx, qSnapshotSCN).Scan(&scn); err != nil {
+			return fmt.Errorf("reading the snapshot SCN: %w", err)
+		}
+		return nil
+	})
+	if err != nil {
 		return 0, err
 	}
-	var scn string
-	if err := tx.QueryRowContext(ctx, "SELECT TO_CHAR(CURRENT_SCN) FROM V$DATABASE").Scan(&scn); err != nil {
-		return 0, fmt.Errorf("reading the snapshot SCN: %w", err)
-	}
 	return strconv.ParseUint(scn, 10, 64)
+}
+
+// qSnapshotSCN reads the snapshot SCN.
+const qSnapshotSCN = "SELECT TO_CHAR(CURRENT_SCN) FROM V$DATABASE"
+
+// lockStatement is the ROW SHARE lock snapshot.locking.mode=shared takes on a table
+// while the snapshot SCN is read (Debezium's LOCK TABLE … IN ROW SHARE MODE).
+func lockStatement(t *TableInfo) string {
+	return "LOCK TABLE " + quoteIdent(t.Table.ID.Schema) + "." + quoteIdent(t.Table.ID.Table) + " IN ROW SHARE MODE"
+}
+
+// transactionView is V$TRANSACTION, or GV$TRANSACTION with rac.nodes set: on RAC,
+// V$TRANSACTION shows only the instance the session is on (Debezium makes the same
+// choice).
+func (s *sqlSnapshot) transactionView() string {
+	if len(s.cfg.RACNodes) > 0 {
+		return "GV$TRANSACTION"
+	}
+	return "V$TRANSACTION"
 }
 
 // selectExpr returns the select-list expression of a column and the kind of text it
@@ -171,29 +188,27 @@ func (s *sqlSnapshot) Read(ctx context.Context, t *TableInfo, scn uint64, fn fun
 	return nil
 }
 
-// readChunk runs one flashback query on its own session.
+// readChunk runs one flashback query on its own session, inside the PDB; the NLS
+// settings are applied there, after the switch, since the snapshot's texts depend
+// on them (NLS_NUMERIC_CHARACTERS for TO_CHAR(…, 'TM9')).
 func (s *sqlSnapshot) readChunk(ctx context.Context, t *TableInfo, q string, kinds []sqlredo.Kind, fn func([]any) error, args ...any) error {
-	conn, err := s.db.Conn(ctx)
-	if err != nil {
-		return err
-	}
-	defer conn.Close()
-	for _, st := range logminer.SessionSettings {
-		if _, err := conn.ExecContext(ctx, st); err != nil {
-			return err
+	return inContainer(ctx, s.db, s.cfg.PDBName, func(conn *sql.Conn) error {
+		for _, st := range logminer.SessionSettings {
+			if _, err := conn.ExecContext(ctx, st); err != nil {
+				return err
+			}
 		}
-	}
-	if s.cfg.PDBName != "" {
-		if _, err := conn.ExecContext(ctx, "ALTER SESSION SET CONTAINER = "+quoteIdent(s.cfg.PDBName)); err != nil {
-			return err
+		rows, err := conn.QueryContext(ctx, q, args...)
+		if err != nil {
+			return fmt.Errorf("%s: %w", q, err)
 		}
-	}
-	cols := t.Table.Columns
-	rows, err := conn.QueryContext(ctx, q, args...)
-	if err != nil {
-		return fmt.Errorf("%s: %w", q, err)
-	}
-	defer rows.Close()
+		defer rows.Close()
+		return scanSnapshotRows(rows, t.Table.Columns, kinds, fn)
+	})
+}
+
+// scanSnapshotRows turns each result row into LogMiner-form values.
+func scanSnapshotRows(rows *sql.Rows, cols []cdc.Column, kinds []sqlredo.Kind, fn func([]any) error) error {
 	vals := make([]any, len(cols))
 	for rows.Next() {
 		raw := make([]sql.RawBytes, len(cols))
@@ -231,7 +246,12 @@ func (s *sqlSnapshot) readChunk(ctx context.Context, t *TableInfo, q string, kin
 // dropped by the handover; a transaction that starts and commits between the two
 // reads around the SCN read is not listed (Debezium has the same window, wider).
 func (s *sqlSnapshot) PendingTransactions(ctx context.Context, scn uint64) ([]PendingTx, error) {
-	after, err := openTransactions(ctx, s.db, scn)
+	var after []PendingTx
+	err := inContainer(ctx, s.db, s.cfg.PDBName, func(c *sql.Conn) error {
+		var err error
+		after, err = openTransactions(ctx, c, s.transactionView(), scn)
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -246,29 +266,39 @@ func (s *sqlSnapshot) PendingTransactions(ctx context.Context, scn uint64) ([]Pe
 	return out, nil
 }
 
-// openTransactions reads V$TRANSACTION (started at or before maxSCN when > 0).
+// openTransactionsQuery lists the open transactions of view (V$TRANSACTION or
+// GV$TRANSACTION; inside a PDB only that PDB's), started at or before :1 when
+// bounded.
+func openTransactionsQuery(view string, bounded bool) string {
+	q := "SELECT RAWTOHEX(XID), TO_CHAR(START_SCN) FROM " + view
+	if bounded {
+		q += " WHERE START_SCN <= TO_NUMBER(:1)"
+	}
+	return q
+}
+
+// openTransactions reads the open transactions (started at or before maxSCN when > 0).
 func openTransactions(ctx context.Context, q interface {
 	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
-}, maxSCN uint64) ([]PendingTx, error) {
-	query, args := "SELECT RAWTOHEX(XID), TO_CHAR(START_SCN) FROM V$TRANSACTION", []any(nil)
+}, view string, maxSCN uint64) ([]PendingTx, error) {
+	var args []any
 	if maxSCN > 0 {
-		query += " WHERE START_SCN <= TO_NUMBER(:1)"
 		args = append(args, strconv.FormatUint(maxSCN, 10))
 	}
-	rows, err := q.QueryContext(ctx, query, args...)
+	rows, err := q.QueryContext(ctx, openTransactionsQuery(view, maxSCN > 0), args...)
 	if err != nil {
-		return nil, fmt.Errorf("reading V$TRANSACTION: %w", err)
+		return nil, fmt.Errorf("reading %s: %w", view, err)
 	}
 	defer rows.Close()
 	var out []PendingTx
 	for rows.Next() {
 		var xid, start string
 		if err := rows.Scan(&xid, &start); err != nil {
-			return nil, fmt.Errorf("reading V$TRANSACTION: %w", err)
+			return nil, fmt.Errorf("reading %s: %w", view, err)
 		}
 		n, err := strconv.ParseUint(start, 10, 64)
 		if err != nil {
-			return nil, fmt.Errorf("V$TRANSACTION: START_SCN %q of %s is not a number", start, xid)
+			return nil, fmt.Errorf("%s: START_SCN %q of %s is not a number", view, start, xid)
 		}
 		out = append(out, PendingTx{XID: xid, StartSCN: n})
 	}

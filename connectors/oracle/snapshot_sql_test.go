@@ -50,3 +50,36 @@ func TestSnapshotQueries(t *testing.T) {
 		})
 	}
 }
+
+// TestSnapshotSessionSQL pins the statements around the snapshot SCN: the ROW SHARE
+// lock, the SCN read, and the open-transaction list (GV$TRANSACTION on RAC, where
+// V$TRANSACTION shows one instance).
+func TestSnapshotSessionSQL(t *testing.T) {
+	ti := &TableInfo{Table: &cdc.Table{ID: cdc.TableID{Schema: "FINX", Table: "Acc\"ts"}}}
+	if got, want := lockStatement(ti), `LOCK TABLE "FINX"."Acc""ts" IN ROW SHARE MODE`; got != want {
+		t.Errorf("lock = %s, want %s", got, want)
+	}
+	if qSnapshotSCN != "SELECT TO_CHAR(CURRENT_SCN) FROM V$DATABASE" {
+		t.Errorf("SCN query = %s", qSnapshotSCN)
+	}
+	tests := []struct {
+		name    string
+		rac     []string
+		bounded bool
+		want    string
+	}{
+		{name: "single instance, before the SCN read", want: "SELECT RAWTOHEX(XID), TO_CHAR(START_SCN) FROM V$TRANSACTION"},
+		{name: "single instance, bounded by the snapshot SCN", bounded: true,
+			want: "SELECT RAWTOHEX(XID), TO_CHAR(START_SCN) FROM V$TRANSACTION WHERE START_SCN <= TO_NUMBER(:1)"},
+		{name: "RAC", rac: []string{"rac1:1521", "rac2:1521"}, bounded: true,
+			want: "SELECT RAWTOHEX(XID), TO_CHAR(START_SCN) FROM GV$TRANSACTION WHERE START_SCN <= TO_NUMBER(:1)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := &sqlSnapshot{cfg: &Config{RACNodes: tt.rac}}
+			if got := openTransactionsQuery(s.transactionView(), tt.bounded); got != tt.want {
+				t.Errorf("query %s, want %s", got, tt.want)
+			}
+		})
+	}
+}

@@ -94,7 +94,7 @@ func openGodror(ctx context.Context, cfg *Config) (Source, error) {
 	if err != nil {
 		return Source{}, err
 	}
-	dict := SQLDictionary{DB: db.SQL()}
+	dict := SQLDictionary{DB: db.SQL(), PDB: cfg.PDBName}
 	cat, err := ReadDictionary(ctx, dict, cfg.Filters)
 	if err != nil {
 		db.Close(ctx)

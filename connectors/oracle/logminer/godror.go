@@ -45,6 +45,7 @@ type DB struct {
 	query   string
 	logs    []string // files registered with the current LogMiner session
 	started bool
+	dirty   bool      // files may be registered with LogMiner (ADD_LOGFILE ran since the last END_LOGMNR)
 	since   time.Time // when the current file list was registered
 }
 
@@ -88,57 +89,53 @@ func Open(ctx context.Context, dsn string, o Options) (*DB, error) {
 	return d, nil
 }
 
-func (d *DB) flushTable() string { return `"` + strings.ReplaceAll(d.o.FlushTable, `"`, `""`) + `"` }
-
-// ensureFlushTable creates the one-row flush table when it does not exist.
+// ensureFlushTable creates the one-row flush table when it does not exist. Like
+// Debezium's, it lives in the PDB when database.pdb.name is set (a pipeline switched
+// from Debezium finds its table there), in the connected database otherwise.
 func (d *DB) ensureFlushTable(ctx context.Context) error {
-	var n int
-	if err := d.db.QueryRowContext(ctx, "SELECT COUNT(*) FROM USER_TABLES WHERE TABLE_NAME = :1", d.o.FlushTable).Scan(&n); err != nil {
-		return fmt.Errorf("looking up the flush table %s: %w", d.o.FlushTable, err)
-	}
-	if n == 0 {
-		if _, err := d.db.ExecContext(ctx, "CREATE TABLE "+d.flushTable()+" (LAST_SCN NUMBER(19,0))"); err != nil {
-			return fmt.Errorf("creating the flush table %s (grant CREATE TABLE or set log.mining.read.only=true): %w", d.o.FlushTable, err)
+	return InContainer(ctx, d.db, d.o.Query.PDB, func(c *sql.Conn) error {
+		for _, st := range FlushTableSetup(d.o.FlushTable) {
+			var n int
+			if err := c.QueryRowContext(ctx, st.Check, st.Args...).Scan(&n); err != nil {
+				return fmt.Errorf("checking the flush table %s: %w", d.o.FlushTable, err)
+			}
+			if n > 0 {
+				continue
+			}
+			if _, err := c.ExecContext(ctx, st.Fix); err != nil {
+				return fmt.Errorf("%s (grant CREATE TABLE or set log.mining.read.only=true): %w", st.Fix, err)
+			}
 		}
-	}
-	if err := d.db.QueryRowContext(ctx, "SELECT COUNT(*) FROM "+d.flushTable()).Scan(&n); err != nil {
-		return fmt.Errorf("reading the flush table: %w", err)
-	}
-	if n == 0 {
-		if _, err := d.db.ExecContext(ctx, "INSERT INTO "+d.flushTable()+" (LAST_SCN) VALUES (0)"); err != nil {
-			return fmt.Errorf("initialising the flush table: %w", err)
-		}
-	}
-	return nil
+		return nil
+	})
 }
 
 // flush makes LGWR write the redo up to the window's end, so that the online log
-// holds every change the window asks for.
+// holds every change the window asks for: an autocommitted update of the flush table
+// (a commit makes LGWR write), in the PDB as ensureFlushTable placed it.
 func (d *DB) flush(ctx context.Context, scn uint64) error {
 	if d.o.FlushTable == "" || d.o.ReadOnly {
 		return nil
 	}
-	if _, err := d.db.ExecContext(ctx, "UPDATE "+d.flushTable()+" SET LAST_SCN = :1", strconv.FormatUint(scn, 10)); err != nil {
-		return fmt.Errorf("updating the flush table: %w", err)
-	}
-	return nil
+	return InContainer(ctx, d.db, d.o.Query.PDB, func(c *sql.Conn) error {
+		if _, err := c.ExecContext(ctx, FlushStatement(d.o.FlushTable), strconv.FormatUint(scn, 10)); err != nil {
+			return fmt.Errorf("updating the flush table: %w", err)
+		}
+		return nil
+	})
 }
 
 // SQL returns the connection pool, for catalog reads and validation.
 func (d *DB) SQL() *sql.DB { return d.db }
 
-// CurrentSCN implements Session: V$DATABASE.CURRENT_SCN, or in archive-only mode the
-// highest SCN covered by an archived log.
+// CurrentSCN implements Session: the highest SCN a window may mine (CurrentSCNQuery,
+// UpperSCN).
 func (d *DB) CurrentSCN(ctx context.Context) (uint64, error) {
-	q := "SELECT TO_CHAR(CURRENT_SCN) FROM V$DATABASE"
-	if d.o.ArchiveOnly {
-		q = "SELECT TO_CHAR(MAX(NEXT_CHANGE#) - 1) FROM V$ARCHIVED_LOG WHERE STATUS = 'A'"
-	}
-	var s sql.NullString
-	if err := d.conn.QueryRowContext(ctx, q).Scan(&s); err != nil {
+	var cur, redo sql.NullString
+	if err := d.conn.QueryRowContext(ctx, CurrentSCNQuery(d.o.ArchiveOnly, d.o.Destination)).Scan(&cur, &redo); err != nil {
 		return 0, fmt.Errorf("reading the current SCN: %w", err)
 	}
-	return strconv.ParseUint(s.String, 10, 64)
+	return UpperSCN(cur.String, redo.String)
 }
 
 // logFiles returns the redo files covering SCNs above from, one per thread and
@@ -172,7 +169,8 @@ func (d *DB) logFiles(ctx context.Context, from uint64) ([]string, error) {
 		files = append(files, name)
 	}
 	if len(files) == 0 {
-		return nil, fmt.Errorf("no redo log covers SCN %d: the archive logs needed were removed; a new snapshot is required", from)
+		return nil, fmt.Errorf("no redo log covers SCN %d: the archive logs needed were removed (a new snapshot is required), or no archive destination "+
+			"is VALID and LOCAL in V$ARCHIVE_DEST_STATUS (see archive.destination.name)", from)
 	}
 	return files, rows.Err()
 }
@@ -201,12 +199,16 @@ func (d *DB) Mine(ctx context.Context, from, to uint64, fn func(*Row) error) err
 	}
 	expired := d.o.SessionMax > 0 && !d.since.IsZero() && time.Since(d.since) > d.o.SessionMax
 	if expired || !sameFiles(files, d.logs) {
-		if d.started {
-			if _, err := d.conn.ExecContext(ctx, EndStatement); err != nil {
+		// End the session, and with it the file list: also when START_LOGMNR never
+		// succeeded or an ADD_LOGFILE failed part way, whose files stay registered and
+		// would make the next ADD_LOGFILE of one of them fail (ORA-01289).
+		if d.started || d.dirty {
+			if _, err := d.conn.ExecContext(ctx, EndStatement); err != nil && d.started {
 				return fmt.Errorf("ending LogMiner: %w", err)
 			}
-			d.started = false
+			d.started, d.logs = false, nil
 		}
+		d.dirty = true
 		for _, f := range files {
 			if _, err := d.conn.ExecContext(ctx, AddLogStatement(f)); err != nil {
 				return fmt.Errorf("adding redo log %s: %w", f, err)
@@ -271,8 +273,8 @@ func (d *DB) Mine(ctx context.Context, from, to uint64, fn func(*Row) error) err
 // Close implements Session.
 func (d *DB) Close(ctx context.Context) error {
 	var errs []error
-	if d.started {
-		if _, err := d.conn.ExecContext(ctx, EndStatement); err != nil {
+	if d.started || d.dirty {
+		if _, err := d.conn.ExecContext(ctx, EndStatement); err != nil && d.started {
 			errs = append(errs, fmt.Errorf("ending LogMiner: %w", err))
 		}
 	}

@@ -3,12 +3,14 @@ package logminer
 import (
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 )
 
 // QueryOptions shape the V$LOGMNR_CONTENTS query (spec §6.3).
 type QueryOptions struct {
-	// PDB restricts rows to one pluggable database (SRC_CON_NAME), "" for none.
+	// PDB restricts rows to one pluggable database (SRC_CON_NAME), "" for none; the
+	// name as Oracle stores it (Config.PDBName).
 	PDB string
 	// FilterMode is log.mining.query.filter.mode: none, in or regex.
 	FilterMode string
@@ -86,7 +88,9 @@ func ContentsQuery(o QueryOptions) (string, error) {
 		return "", fmt.Errorf("log.mining.query.filter.mode: %q is not one of none, in, regex", o.FilterMode)
 	}
 	if len(o.UsernameInclude) > 0 {
-		var q []string
+		// LogMiner prints UNKNOWN where it cannot name the user; Debezium's include
+		// list always admits it, so such rows are never dropped.
+		q := []string{quoteLiteral("UNKNOWN")}
 		for _, u := range o.UsernameInclude {
 			q = append(q, quoteLiteral(strings.ToUpper(u)))
 		}
@@ -105,7 +109,9 @@ func ContentsQuery(o QueryOptions) (string, error) {
 		if !identRe.MatchString(o.PDB) {
 			return "", fmt.Errorf("database.pdb.name: %q is not a valid PDB name", o.PDB)
 		}
-		b.WriteString(" AND SRC_CON_NAME = " + quoteLiteral(strings.ToUpper(o.PDB)))
+		// as configured: database.pdb.name is upper-cased unless quoted, and a quoted
+		// lower-case PDB name is stored as written
+		b.WriteString(" AND SRC_CON_NAME = " + quoteLiteral(o.PDB))
 	}
 	filter := strings.Join(dml, " AND ")
 	for _, t := range o.Always {
@@ -179,14 +185,13 @@ const EndStatement = "BEGIN SYS.DBMS_LOGMNR.END_LOGMNR(); END;"
 // LogsQuery selects the redo logs that cover SCNs above :1: the current online log of
 // every thread (unless archiveOnly) and the archived logs of the current incarnation
 // whose range ends above the start (and, with hours > 0, that are at most that old:
-// archive.log.hours), in thread and sequence order.
+// archive.log.hours), in thread and sequence order. Archived logs come from one
+// destination (ArchiveDestination), as in Debezium: V$ARCHIVED_LOG has a row per
+// destination of each log, and a standby's row names a service, not a file.
 func LogsQuery(archiveOnly bool, destination string, hours int64) string {
-	dest := ""
+	dest := " AND " + ArchiveDestination("A.DEST_ID", destination)
 	if hours > 0 {
 		dest += fmt.Sprintf(" AND A.FIRST_TIME >= SYSDATE - (%d/24)", hours)
-	}
-	if destination != "" {
-		dest += " AND A.DEST_ID IN (SELECT DEST_ID FROM V$ARCHIVE_DEST_STATUS WHERE DEST_NAME = " + quoteLiteral(strings.ToUpper(destination)) + ")"
 	}
 	arch := "SELECT A.NAME AS FILE_NAME, A.THREAD#, A.SEQUENCE#, A.FIRST_CHANGE#, A.NEXT_CHANGE# FROM V$ARCHIVED_LOG A, V$DATABASE D " +
 		"WHERE A.NAME IS NOT NULL AND A.ARCHIVED = 'YES' AND A.STATUS = 'A' AND A.NEXT_CHANGE# > :1 " +
@@ -197,4 +202,90 @@ func LogsQuery(archiveOnly bool, destination string, hours int64) string {
 	online := "SELECT MIN(F.MEMBER) AS FILE_NAME, L.THREAD#, L.SEQUENCE#, L.FIRST_CHANGE#, L.NEXT_CHANGE# FROM V$LOG L, V$LOGFILE F " +
 		"WHERE F.GROUP# = L.GROUP# AND L.STATUS = 'CURRENT' GROUP BY L.THREAD#, L.SEQUENCE#, L.FIRST_CHANGE#, L.NEXT_CHANGE#"
 	return "SELECT * FROM (" + arch + " UNION ALL " + online + ") ORDER BY 2, 3"
+}
+
+// ArchiveDestination is the predicate on col (a DEST_ID) choosing the archive log
+// destination, as Debezium's ArchiveDestinationNameResolver does: the first of the
+// archive.destination.name list (comma-separated, in priority order) that
+// V$ARCHIVE_DEST_STATUS shows VALID and LOCAL, or without a list the first VALID
+// LOCAL destination (LOG_ARCHIVE_DEST_n in n order). No such destination matches no
+// log, which logFiles reports.
+func ArchiveDestination(col, names string) string {
+	var list []string
+	for _, n := range strings.Split(names, ",") {
+		if n = strings.TrimSpace(n); n != "" {
+			list = append(list, strings.ToUpper(n))
+		}
+	}
+	valid := "SELECT DEST_ID FROM V$ARCHIVE_DEST_STATUS WHERE STATUS = 'VALID' AND TYPE = 'LOCAL'"
+	if len(list) == 0 {
+		return col + " = (" + strings.Replace(valid, "DEST_ID", "MIN(DEST_ID)", 1) + ")"
+	}
+	var in, order []string
+	for i, n := range list {
+		in = append(in, quoteLiteral(n))
+		order = append(order, fmt.Sprintf("WHEN %s THEN %d", quoteLiteral(n), i+1))
+	}
+	return col + " = (SELECT DEST_ID FROM (" + valid + " AND DEST_NAME IN (" + strings.Join(in, ",") +
+		") ORDER BY CASE DEST_NAME " + strings.Join(order, " ") + " END) WHERE ROWNUM = 1)"
+}
+
+// CurrentSCNQuery reads the two facts UpperSCN combines: the database's current SCN
+// (in archive-only mode the highest SCN the chosen destination's archived logs
+// cover) and the lowest LAST_REDO_CHANGE# of the open, public redo threads
+// (V$THREAD; NULL when none), the SCN up to which every RAC instance's LGWR has
+// written its redo.
+func CurrentSCNQuery(archiveOnly bool, destination string) string {
+	cur := "SELECT TO_CHAR(CURRENT_SCN) FROM V$DATABASE"
+	if archiveOnly {
+		cur = "SELECT TO_CHAR(MAX(A.NEXT_CHANGE#) - 1) FROM V$ARCHIVED_LOG A WHERE A.STATUS = 'A' AND " + ArchiveDestination("A.DEST_ID", destination)
+	}
+	return "SELECT (" + cur + "), (SELECT TO_CHAR(MIN(LAST_REDO_CHANGE#)) FROM V$THREAD WHERE STATUS = 'OPEN' AND ENABLED <> 'PRIVATE') FROM DUAL"
+}
+
+// UpperSCN is the upper bound of the next mining window: the current SCN, capped,
+// as Debezium caps it, one below the lowest SCN every open redo thread has flushed,
+// so that a RAC instance whose redo lags is never read past (its changes would be
+// skipped by the next window). redo "" means no thread state.
+func UpperSCN(current, redo string) (uint64, error) {
+	cur, err := strconv.ParseUint(strings.TrimSpace(current), 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("current SCN %q is not a number", current)
+	}
+	if strings.TrimSpace(redo) == "" {
+		return cur, nil
+	}
+	flushed, err := strconv.ParseUint(strings.TrimSpace(redo), 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("V$THREAD LAST_REDO_CHANGE# %q is not a number", redo)
+	}
+	if flushed > 0 && flushed-1 < cur {
+		return flushed - 1, nil
+	}
+	return cur, nil
+}
+
+// FlushStep is one idempotent step of the flush table's setup: run Check (a count
+// with Args), and when it counts 0 execute Fix.
+type FlushStep struct {
+	Check string
+	Args  []any
+	Fix   string
+}
+
+func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
+
+// FlushTableSetup creates log.mining.flush.table.name in the current schema when
+// missing (Debezium's shape: LAST_SCN NUMBER(19,0)) and gives it its one row.
+func FlushTableSetup(table string) []FlushStep {
+	return []FlushStep{
+		{Check: "SELECT COUNT(*) FROM USER_TABLES WHERE TABLE_NAME = :1", Args: []any{table},
+			Fix: "CREATE TABLE " + quoteIdent(table) + " (LAST_SCN NUMBER(19,0))"},
+		{Check: "SELECT COUNT(*) FROM " + quoteIdent(table), Fix: "INSERT INTO " + quoteIdent(table) + " (LAST_SCN) VALUES (0)"},
+	}
+}
+
+// FlushStatement updates the flush table's row to the SCN bound as :1.
+func FlushStatement(table string) string {
+	return "UPDATE " + quoteIdent(table) + " SET LAST_SCN = :1"
 }
