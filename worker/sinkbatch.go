@@ -5,27 +5,26 @@ import (
 	"unicode/utf8"
 	"unsafe"
 
-	"github.com/twmb/franz-go/pkg/kgo"
-
 	"github.com/gonnect/gonnect/connectors"
 	"github.com/gonnect/gonnect/schemas"
 )
 
-// sinkBatch is the memory of one poll's SinkRecords, allocated once per poll instead
-// of once per record: the records themselves, the strings they carry (positions,
-// StringConverter keys and values) and the string headers their Key and Value
-// interfaces point at. A sink task may keep the records past Put (until Flush, or
-// longer), so a batch is never reused: it lives as long as any of its records.
+// sinkBatch is the memory of one poll's SinkRecords, allocated in chunks of a few
+// dozen kilobytes instead of once per record: the records themselves, the strings
+// they carry (positions, StringConverter keys and values) and the string headers
+// their Key and Value interfaces point at. Chunks stay below the runtime's large
+// object size (32 KiB), so they come from spans the heap keeps and reuses rather than
+// from pages returned to the OS and faulted in again for every poll. A sink task may
+// keep the records past Put (until Flush, or longer), so a batch is never reused: a
+// chunk lives as long as any of its records.
 //
 // A sinkBatch belongs to the task goroutine that builds it; it is not safe for
-// concurrent use while it is being filled.
+// concurrent use.
 type sinkBatch struct {
-	slots []sinkSlot
+	slots []sinkSlot // the current chunk
+	strs  []string   // the current chunk; StringConverter keys and values only
 	text  textArena
-	// strs backs the Key and Value of records whose converter is StringConverter,
-	// allocated only when a side uses it; strs[:nstrs] are taken.
-	strs  []string
-	nstrs int
+	left  int // records of the poll that have no slot yet
 	// keyKind and valueKind are the kinds of the task's key and value converters.
 	keyKind, valueKind int
 }
@@ -36,6 +35,13 @@ type sinkSlot struct {
 	sr   connectors.SinkRecord
 	part int32
 }
+
+// Chunk sizes, in elements, that keep a chunk within 32 KiB (slots) or 16 KiB.
+const (
+	slotChunk = 32 << 10 / int(unsafe.Sizeof(sinkSlot{}))
+	strChunk  = 16 << 10 / int(unsafe.Sizeof(""))
+	textChunk = 16 << 10
+)
 
 // converter kinds whose ToConnect result the runtime builds in the batch's memory.
 const (
@@ -54,54 +60,30 @@ func convKind(c schemas.Converter) int {
 	return convOther
 }
 
-// newSinkBatch sizes a batch for the n records of fs, converted with converters of
-// the given kinds.
-func newSinkBatch(fs kgo.Fetches, n, keyKind, valueKind int) *sinkBatch {
-	b := &sinkBatch{slots: make([]sinkSlot, 0, n), keyKind: keyKind, valueKind: valueKind}
-	size := 0
-	fs.EachPartition(func(p kgo.FetchTopicPartition) {
-		if len(p.Records) == 0 {
-			return
-		}
-		// The last offset has the most digits, so this bounds every position.
-		size += len(p.Records) * (len(p.Topic) + 2 + digits(int64(p.Partition)) + digits(p.Records[len(p.Records)-1].Offset))
-		if keyKind == convString || valueKind == convString {
-			for _, r := range p.Records {
-				if keyKind == convString {
-					size += len(r.Key)
-				}
-				if valueKind == convString {
-					size += len(r.Value)
-				}
-			}
-		}
-	})
-	b.text.buf = make([]byte, 0, size)
-	if keyKind == convString || valueKind == convString {
-		b.strs = make([]string, 2*n)
-	}
-	return b
-}
-
-// digits is the number of decimal digits of v ≥ 0 (and a sign for v < 0).
-func digits(v int64) int {
-	n := 1
-	if v < 0 {
-		n++
-		v = -v
-	}
-	for v >= 10 {
-		v /= 10
-		n++
-	}
-	return n
+// newSinkBatch starts the batch of a poll of n records, converted with converters
+// of the given kinds.
+func newSinkBatch(n, keyKind, valueKind int) *sinkBatch {
+	return &sinkBatch{left: n, keyKind: keyKind, valueKind: valueKind}
 }
 
 // next returns the next free slot (zeroed).
 func (b *sinkBatch) next() *sinkSlot {
-	i := len(b.slots)
-	b.slots = b.slots[:i+1]
-	return &b.slots[i]
+	if len(b.slots) == cap(b.slots) {
+		b.slots = make([]sinkSlot, 0, min(slotChunk, max(b.left, 1)))
+	}
+	b.left--
+	b.slots = b.slots[:len(b.slots)+1]
+	return &b.slots[len(b.slots)-1]
+}
+
+// nextString returns the next free string header.
+func (b *sinkBatch) nextString() *string {
+	if len(b.strs) == cap(b.strs) {
+		// At most a key and a value for this record and each one left.
+		b.strs = make([]string, 0, min(strChunk, 2*(max(b.left, 0)+1)))
+	}
+	b.strs = b.strs[:len(b.strs)+1]
+	return &b.strs[len(b.strs)-1]
 }
 
 // toConnect is what kind's converter's ToConnect returns for *raw, a fetched
@@ -128,37 +110,97 @@ func (b *sinkBatch) toConnect(kind int, raw *[]byte) (s *schemas.Schema, v any, 
 		if !utf8.Valid(*raw) {
 			return nil, nil, false
 		}
-		p := &b.strs[b.nstrs]
-		b.nstrs++
+		p := b.nextString()
 		*p = b.text.copy(*raw)
 		return schemas.OptionalStringSchema, boxString(p), true
 	}
 	return nil, nil, false
 }
 
-// textArena hands out strings carved from one buffer. Bytes are only ever appended
-// after the strings already handed out, never written over, so each string stays
-// immutable as Go requires; when the buffer has to grow, earlier strings keep the
-// old array alive.
-type textArena struct{ buf []byte }
+// textArena hands out strings carved from chunks of textChunk bytes (a longer
+// string gets a chunk of its own). Bytes are only ever appended after the strings
+// already handed out, never written over, so each string stays immutable as Go
+// requires.
+type textArena struct {
+	buf []byte
+	pos positionCursor
+}
+
+// reserve makes room for n more bytes in the current chunk.
+func (a *textArena) reserve(n int) {
+	if cap(a.buf)-len(a.buf) < n {
+		a.buf = make([]byte, 0, max(n, textChunk))
+	}
+}
 
 // copy returns a string with raw's bytes.
 func (a *textArena) copy(raw []byte) string {
 	if len(raw) == 0 {
 		return ""
 	}
+	a.reserve(len(raw))
 	start := len(a.buf)
 	a.buf = append(a.buf, raw...)
 	return unsafe.String(&a.buf[start], len(raw))
 }
 
-// position returns "topic-partition-offset", a sink record's Position.
+// position returns "topic-partition-offset", a sink record's Position. The prefix
+// and the offset's digits are kept from the previous call, so the records of a
+// partition, whose offsets mostly follow one another, cost two short copies and a
+// decimal increment each instead of two integer renderings.
 func (a *textArena) position(topic string, partition int32, offset int64) string {
+	c := &a.pos
+	if !c.valid || topic != c.topic || partition != c.partition {
+		c.topic, c.partition, c.valid = topic, partition, true
+		p := append(append(c.prefix[:0], topic...), '-')
+		c.prefix = append(strconv.AppendInt(p, int64(partition), 10), '-')
+		c.setOffset(offset)
+	} else if offset == c.offset+1 && offset > 0 {
+		c.increment()
+	} else if offset != c.offset {
+		c.setOffset(offset)
+	}
+	a.reserve(len(c.prefix) + len(c.digits))
 	start := len(a.buf)
-	a.buf = append(a.buf, topic...)
-	a.buf = append(a.buf, '-')
-	a.buf = strconv.AppendInt(a.buf, int64(partition), 10)
-	a.buf = append(a.buf, '-')
-	a.buf = strconv.AppendInt(a.buf, offset, 10)
+	a.buf = append(a.buf, c.prefix...)
+	a.buf = append(a.buf, c.digits...)
 	return unsafe.String(&a.buf[start], len(a.buf)-start)
 }
+
+// positionCursor is the rendering of the last position: "topic-partition-" and the
+// offset's decimal digits.
+type positionCursor struct {
+	valid     bool
+	topic     string
+	partition int32
+	offset    int64
+	prefix    []byte
+	digits    []byte
+	buf       [maxInt64Digits]byte
+}
+
+func (c *positionCursor) setOffset(offset int64) {
+	c.offset = offset
+	c.digits = strconv.AppendInt(c.buf[:0], offset, 10)
+}
+
+// increment adds one to a non-negative offset's digits.
+func (c *positionCursor) increment() {
+	c.offset++
+	for i := len(c.digits) - 1; i >= 0; i-- {
+		if c.digits[i] != '9' {
+			c.digits[i]++
+			return
+		}
+		c.digits[i] = '0'
+	}
+	// All nines: one more digit, a 1 followed by zeros.
+	c.digits = append(c.digits, '0')
+	c.digits[0] = '1'
+}
+
+// The longest renderings of an int32 and an int64, sign included.
+const (
+	maxInt32Digits = 11
+	maxInt64Digits = 20
+)

@@ -6,7 +6,6 @@ import (
 	"math"
 	"reflect"
 	"runtime"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -159,35 +158,70 @@ func (s *captureSink) Put(_ context.Context, rs []*connectors.SinkRecord) error 
 	return nil
 }
 
-// TestSinkTextArena: strings carved from the arena keep their bytes when the buffer
-// outgrows its capacity, and positions render as topic-partition-offset.
+// TestSinkTextArena: strings carved from the arena keep their bytes across chunks
+// (including strings longer than a chunk, and the extreme partitions and offsets),
+// and positions render as topic-partition-offset.
 func TestSinkTextArena(t *testing.T) {
 	var a textArena
-	a.buf = make([]byte, 0, 4)
-	var got []string
-	for i := range 50 {
-		got = append(got, a.position("topic", int32(i%3), int64(i)*1_000_003), a.copy([]byte(strings.Repeat("x", i))))
-	}
-	for i := range 50 {
-		if want := fmt.Sprintf("topic-%d-%d", i%3, int64(i)*1_000_003); got[2*i] != want {
-			t.Fatalf("position %d = %q, want %q", i, got[2*i], want)
+	type want struct{ got, want string }
+	var all []want
+	for i := range 400 {
+		part, off := int32(i%3), int64(i)*1_000_003
+		switch i {
+		case 7:
+			part, off = math.MaxInt32, math.MaxInt64
+		case 8:
+			part, off = math.MinInt32, math.MinInt64
 		}
-		if got[2*i+1] != strings.Repeat("x", i) {
-			t.Fatalf("copy %d = %q", i, got[2*i+1])
+		text := strings.Repeat(string(rune('a'+i%26)), i*i%(textChunk+100))
+		all = append(all, want{a.position("topic", part, off), fmt.Sprintf("topic-%d-%d", part, off)}, want{a.copy([]byte(text)), text})
+	}
+	runtime.GC()
+	for i, w := range all {
+		if w.got != w.want {
+			t.Fatalf("string %d = %.40q (%d bytes), want %.40q (%d bytes)", i, w.got, len(w.got), w.want, len(w.want))
 		}
 	}
 }
 
-// TestSinkDigits: digits bounds the rendering of every offset, so a batch's text
-// buffer is sized once.
-func TestSinkDigits(t *testing.T) {
+// TestSinkPositions: positions rendered incrementally match a full rendering for
+// every sequence a poll can hold: consecutive offsets across carries, gaps (compacted
+// topics), repeats, offsets going back (a partition reassigned and re-fetched), and
+// alternating partitions and topics.
+func TestSinkPositions(t *testing.T) {
+	type at struct {
+		topic string
+		part  int32
+		off   int64
+	}
+	run := func(topic string, part int32, from, to int64) []at {
+		var out []at
+		for o := from; ; o++ { // o <= to would never end at math.MaxInt64
+			out = append(out, at{topic, part, o})
+			if o == to {
+				break
+			}
+		}
+		return out
+	}
 	for _, tc := range []struct {
 		name string
-		v    int64
-	}{{name: "zero", v: 0}, {name: "nine", v: 9}, {name: "ten", v: 10}, {name: "large", v: 1_234_567_890_123}, {name: "max", v: math.MaxInt64}, {name: "negative", v: -42}} {
+		seq  []at
+	}{
+		{name: "from zero across carries", seq: run("t", 0, 0, 1205)},
+		{name: "all nines", seq: append(run("t", 1, 99_998, 100_001), run("t", 1, 999_999_999_999_999_998, 1_000_000_000_000_000_001)...)},
+		{name: "near the largest offset", seq: run("t", 2, math.MaxInt64-3, math.MaxInt64)},
+		{name: "gaps and repeats", seq: []at{{"t", 0, 5}, {"t", 0, 7}, {"t", 0, 7}, {"t", 0, 8}, {"t", 0, 19}, {"t", 0, 20}, {"t", 0, 3}, {"t", 0, 4}}},
+		{name: "alternating partitions", seq: []at{{"t", 0, 9}, {"t", 1, 9}, {"t", 0, 10}, {"t", 1, 10}, {"t", 10, 11}, {"t", 1, 11}}},
+		{name: "alternating topics", seq: []at{{"a", 0, 1}, {"b", 0, 2}, {"a", 0, 2}, {"a-0", 0, 3}, {"a", 0, 3}, {"", 0, 4}}},
+	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if got, want := digits(tc.v), len(strconv.FormatInt(tc.v, 10)); got != want {
-				t.Fatalf("digits(%d) = %d, want %d", tc.v, got, want)
+			var a textArena
+			for i, p := range tc.seq {
+				want := fmt.Sprintf("%s-%d-%d", p.topic, p.part, p.off)
+				if got := a.position(p.topic, p.part, p.off); got != want {
+					t.Fatalf("position %d = %q, want %q", i, got, want)
+				}
 			}
 		})
 	}

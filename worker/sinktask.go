@@ -270,7 +270,7 @@ func (t *sinkTask) deliver(ctx context.Context, fs kgo.Fetches) error {
 	if n == 0 {
 		return nil
 	}
-	b := newSinkBatch(fs, n, convKind(t.keyConv), convKind(t.valueConv))
+	b := newSinkBatch(n, convKind(t.keyConv), convKind(t.valueConv))
 	batch := make([]*connectors.SinkRecord, 0, n)
 	var lastErr error
 	// Offsets advance only once Put accepted the batch (or the record was filtered or
