@@ -20,13 +20,24 @@ type Change struct {
 	Before []any // row values in column order (u, d)
 	After  []any // row values in column order (c, u, r)
 	Source *schemas.Struct
-	Tx     *TxBlock
+	// SourceSchema and SourceFill, when Source is nil, give the source block for
+	// Records to allocate together with the row's other structs: SourceFill fills an
+	// empty struct of SourceSchema, once, during Records.
+	SourceSchema *schemas.Schema
+	SourceFill   SourceFiller
+	Tx           *TxBlock
 	// Partition and Offset are attached to every record produced; LazyOffset, when
 	// Offset is nil, is an offset the runtime renders only if it commits it.
 	Partition  offsets.Partition
 	Offset     offsets.Offset
 	LazyOffset offsets.Lazy
 	Now        time.Time // connector clock (envelope ts_*, record timestamp)
+}
+
+// SourceFiller writes a change's source block into an empty struct of the source
+// schema (see Change.SourceFill).
+type SourceFiller interface {
+	FillSource(st *schemas.Struct)
 }
 
 // EmitOptions are the record-shaping knobs shared by every connector.
@@ -40,23 +51,31 @@ type EmitOptions struct {
 // changed as delete (header __debezium.newkey), tombstone, create (header
 // __debezium.oldkey). A truncate has a null key. Skipped operations yield no records.
 //
-// The row's value and key structs and its envelope are allocated together
-// (schemas.NewStructs), and so are a lone record and its slice: a snapshot read or an
-// insert costs a handful of allocations besides its values.
+// The row's value and key structs, its envelope and (with SourceFill) its source block
+// are allocated together (schemas.NewStructs), and so are a lone record and its slice:
+// a snapshot read or an insert costs a handful of allocations besides its values.
 func (ts *TableSchema) Records(ch Change, o EmitOptions) ([]*connectors.SourceRecord, error) {
 	if o.Skipped.Has(ch.Op) {
 		return nil, nil
 	}
+	fillSource := ch.Source == nil && ch.SourceFill != nil && ch.SourceSchema != nil
 	if ch.Op == OpTruncate {
+		if fillSource {
+			ch.Source = schemas.NewStruct(ch.SourceSchema)
+			ch.SourceFill.FillSource(ch.Source)
+		}
 		env := NewEnvelope(ts.Envelope, OpTruncate, nil, nil, ch.Source, ch.Tx, ch.Now)
 		return ts.one(&ch, nil, env), nil
 	}
 	const none = -1
-	var ss [5]*schemas.Schema
-	var sts [5]*schemas.Struct
+	var ss [6]*schemas.Schema
+	var sts [6]*schemas.Struct
 	n := 0
 	slot := func(s *schemas.Schema) int { ss[n] = s; n++; return n - 1 }
-	iBefore, iOldKey, iAfter, iNewKey := none, none, none, none
+	iBefore, iOldKey, iAfter, iNewKey, iSource := none, none, none, none, none
+	if fillSource {
+		iSource = slot(ch.SourceSchema)
+	}
 	if ch.Before != nil {
 		iBefore = slot(ts.Value)
 		if ts.Key != nil {
@@ -78,6 +97,10 @@ func (ts *TableSchema) Records(ch Change, o EmitOptions) ([]*connectors.SourceRe
 		return sts[i]
 	}
 	before, oldKey, after, newKey := at(iBefore), at(iOldKey), at(iAfter), at(iNewKey)
+	if iSource != none {
+		ch.Source = sts[iSource]
+		ch.SourceFill.FillSource(ch.Source)
+	}
 	if before != nil {
 		if err := ts.fill(before, ts.valIdx, ts.valConv, ch.Before); err != nil {
 			return nil, err

@@ -99,7 +99,8 @@ func (s *streamer) rows(ctx context.Context, et replication.EventType, e *replic
 		if t.cfg.IncludeQuery {
 			si.query = s.query
 		}
-		ch := cdc.Change{Op: op, Before: before, After: after, Source: t.kind.source(si), Partition: t.part, LazyOffset: off, Now: now}
+		ch := t.kind.change(si)
+		ch.Op, ch.Before, ch.After, ch.Partition, ch.LazyOffset, ch.Now = op, before, after, t.part, off, now
 		if s.tx != nil {
 			if !s.tx.Active() {
 				txID := s.gtid

@@ -421,8 +421,9 @@ func (rt *rowTable) emit(ctx context.Context, row []any, idx int, tableLast bool
 	}
 	now := t.now()
 	si := sourceInfo{ts: now, snapshot: marker, db: id.Catalog, table: id.Table, file: pos.File, pos: pos.Pos}
-	recs, err := rt.ts.Records(cdc.Change{Op: cdc.OpRead, After: row, Source: t.kind.source(si),
-		Partition: t.part, Offset: o, Now: now}, cdc.EmitOptions{Tombstones: t.cfg.Tombstones, Skipped: t.cfg.Skipped})
+	ch := t.kind.change(si)
+	ch.Op, ch.After, ch.Partition, ch.Offset, ch.Now = cdc.OpRead, row, t.part, o, now
+	recs, err := rt.ts.Records(ch, cdc.EmitOptions{Tombstones: t.cfg.Tombstones, Skipped: t.cfg.Skipped})
 	if err != nil {
 		if herr := t.cfg.Failure.Handle(t.log, fmt.Sprintf("snapshot of %s row %d", id, idx), err); herr != nil {
 			return herr

@@ -54,6 +54,23 @@ type sourceInfo struct {
 // same strings again. Called only from the task's run goroutine.
 func (c *connectorKind) source(si sourceInfo) *schemas.Struct {
 	st := schemas.NewStruct(c.sourceSchema)
+	c.fill(st, si)
+	return st
+}
+
+// change returns a change whose source block is si, filled by Records into a struct
+// it allocates with the row's others (cdc.Change.SourceFill). The change must be
+// handed to Records before the next call. Run goroutine only.
+func (c *connectorKind) change(si sourceInfo) cdc.Change {
+	c.next = si
+	return cdc.Change{SourceSchema: c.sourceSchema, SourceFill: c}
+}
+
+// FillSource implements cdc.SourceFiller with the sourceInfo of the last change.
+func (c *connectorKind) FillSource(st *schemas.Struct) { c.fill(st, c.next) }
+
+// fill writes si into an empty source block struct.
+func (c *connectorKind) fill(st *schemas.Struct, si sourceInfo) {
 	st.SetIndex(cdc.SourceVersion, c.boxes.version)
 	st.SetIndex(cdc.SourceConnector, c.boxes.connector)
 	st.SetIndex(cdc.SourceName, c.boxes.name)
@@ -85,7 +102,6 @@ func (c *connectorKind) source(si sourceInfo) *schemas.Struct {
 	if si.query != "" {
 		st.SetIndex(srcQuery, si.query)
 	}
-	return st
 }
 
 // strBox keeps the interface box of the last string it was given.
@@ -130,6 +146,7 @@ type connectorKind struct {
 	sourceSchema *schemas.Schema
 	schemaChange cdc.SchemaChangeSchemas
 	boxes        sourceBoxes
+	next         sourceInfo // of the change being turned into records (change)
 }
 
 func newKind(mariadb bool, prefix string) *connectorKind {
