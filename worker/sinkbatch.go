@@ -126,11 +126,16 @@ type textArena struct {
 	pos positionCursor
 }
 
-// reserve makes room for n more bytes in the current chunk.
-func (a *textArena) reserve(n int) {
+// take extends the current chunk by n bytes, starting a new chunk when they do not
+// fit, and returns where they start. Only a new chunk writes buf's pointer: a
+// reslice in place updates its length alone, with no GC write barrier.
+func (a *textArena) take(n int) (start int) {
 	if cap(a.buf)-len(a.buf) < n {
 		a.buf = make([]byte, 0, max(n, textChunk))
 	}
+	start = len(a.buf)
+	a.buf = a.buf[:start+n]
+	return start
 }
 
 // copy returns a string with raw's bytes.
@@ -138,9 +143,8 @@ func (a *textArena) copy(raw []byte) string {
 	if len(raw) == 0 {
 		return ""
 	}
-	a.reserve(len(raw))
-	start := len(a.buf)
-	a.buf = append(a.buf, raw...)
+	start := a.take(len(raw))
+	copy(a.buf[start:], raw)
 	return unsafe.String(&a.buf[start], len(raw))
 }
 
@@ -160,11 +164,10 @@ func (a *textArena) position(topic string, partition int32, offset int64) string
 	} else if offset != c.offset {
 		c.setOffset(offset)
 	}
-	a.reserve(len(c.prefix) + len(c.digits))
-	start := len(a.buf)
-	a.buf = append(a.buf, c.prefix...)
-	a.buf = append(a.buf, c.digits...)
-	return unsafe.String(&a.buf[start], len(a.buf)-start)
+	n := len(c.prefix) + len(c.digits)
+	start := a.take(n)
+	copy(a.buf[start+copy(a.buf[start:], c.prefix):], c.digits)
+	return unsafe.String(&a.buf[start], n)
 }
 
 // positionCursor is the rendering of the last position: "topic-partition-" and the
