@@ -248,8 +248,7 @@ func (s *streamer) handle(ctx context.Context, ev *replication.BinlogEvent) erro
 	h := ev.Header
 	t := s.t
 	if h.Timestamp != 0 {
-		s.cur.TsSec = int64(h.Timestamp)
-		t.metrics.behind.Set(float64(time.Since(time.Unix(int64(h.Timestamp), 0)).Milliseconds()))
+		s.cur.TsSec = int64(h.Timestamp) // MilliSecondsBehindSource is set per change (rows)
 	}
 	if h.ServerID != 0 {
 		s.cur.ServerID = int64(h.ServerID)

@@ -18,7 +18,8 @@ type waitCtx struct {
 	parent   context.Context
 	timer    *time.Timer
 	stop     func() bool
-	deadline time.Time // of the armed timer; owner goroutine only
+	armedFor time.Duration // the wait last armed (0: none); owner goroutine only
+	reused   int           // arms since, that kept it; owner goroutine only
 
 	mu    sync.Mutex // guards done and fired
 	done  chan struct{}
@@ -42,16 +43,17 @@ func (w *waitCtx) fire() {
 	w.mu.Unlock()
 }
 
-// arm starts a wait of d; it returns w for use as the wait's context. A wait still
-// armed with between d/2 and d left is kept as it is (a busy stream re-arms the same
-// short wait before every event; stopping and resetting the timer each time was a
-// few percent of W3's CPU), so a wait may end up to d/2 early.
+// arm starts a wait of d; it returns w for use as the wait's context. A busy stream
+// re-arms the same short wait before every event: up to maxReuse such arms in a row
+// keep the timer already running instead of stopping and resetting it (a few percent
+// of W3's CPU), so the wait may end before d has passed since the last arm; a timeout
+// only means "hand over what is pending", which is harmless early.
 func (w *waitCtx) arm(d time.Duration) context.Context {
-	now := time.Now()
 	w.mu.Lock()
 	fired := w.fired
 	w.mu.Unlock()
-	if left := w.deadline.Sub(now); !fired && left >= d/2 && left <= d {
+	if !fired && d == w.armedFor && w.reused < maxReuse {
+		w.reused++
 		return w
 	}
 	w.timer.Stop()
@@ -61,10 +63,13 @@ func (w *waitCtx) arm(d time.Duration) context.Context {
 		w.fired = false
 	}
 	w.mu.Unlock()
-	w.deadline = now.Add(d)
+	w.armedFor, w.reused = d, 0
 	w.timer.Reset(d)
 	return w
 }
+
+// maxReuse bounds how many arms in a row keep a running wait.
+const maxReuse = 64
 
 // close releases the timer and the parent's callback.
 func (w *waitCtx) close() {
