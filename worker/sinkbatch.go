@@ -21,24 +21,17 @@ import (
 // A sinkBatch belongs to the task goroutine that builds it; it is not safe for
 // concurrent use.
 type sinkBatch struct {
-	slots []sinkSlot // the current chunk
-	strs  []string   // the current chunk; StringConverter keys and values only
+	slots []connectors.SinkRecord // the current chunk
+	strs  []string                // the current chunk; StringConverter keys and values only
 	text  textArena
-	left  int // records of the poll that have no slot yet
+	left  int // records of the poll that have no record in slots yet
 	// keyKind and valueKind are the kinds of the task's key and value converters.
 	keyKind, valueKind int
 }
 
-// sinkSlot holds one fetched record's SinkRecord and the partition its
-// KafkaPartition points at.
-type sinkSlot struct {
-	sr   connectors.SinkRecord
-	part int32
-}
-
 // Chunk sizes, in elements, that keep a chunk within 32 KiB (slots) or 16 KiB.
 const (
-	slotChunk = 32 << 10 / int(unsafe.Sizeof(sinkSlot{}))
+	slotChunk = 32 << 10 / int(unsafe.Sizeof(connectors.SinkRecord{}))
 	strChunk  = 16 << 10 / int(unsafe.Sizeof(""))
 	textChunk = 16 << 10
 )
@@ -66,10 +59,10 @@ func newSinkBatch(n, keyKind, valueKind int) *sinkBatch {
 	return &sinkBatch{left: n, keyKind: keyKind, valueKind: valueKind}
 }
 
-// next returns the next free slot (zeroed).
-func (b *sinkBatch) next() *sinkSlot {
+// next returns the next free record (zeroed).
+func (b *sinkBatch) next() *connectors.SinkRecord {
 	if len(b.slots) == cap(b.slots) {
-		b.slots = make([]sinkSlot, 0, min(slotChunk, max(b.left, 1)))
+		b.slots = make([]connectors.SinkRecord, 0, min(slotChunk, max(b.left, 1)))
 	}
 	b.left--
 	b.slots = b.slots[:len(b.slots)+1]

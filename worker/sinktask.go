@@ -339,18 +339,18 @@ func (t *sinkTask) put(ctx context.Context, batch []*connectors.SinkRecord) erro
 	}
 }
 
-// convert builds the SinkRecord for kr in the next slot of b; errors follow
+// convert builds the SinkRecord for kr in the next record of b; errors follow
 // errors.tolerance. A nil record and nil error mean a transform dropped it.
 func (t *sinkTask) convert(ctx context.Context, kr *kgo.Record, b *sinkBatch) (*connectors.SinkRecord, error) {
-	slot := b.next()
-	slot.part = kr.Partition
-	// The slot is fresh (zeroed) memory: only the fields with a value are written, each
-	// pointer once, since while the GC marks every pointer write costs a barrier.
-	sr := &slot.sr
+	// The record is fresh (zeroed) memory: only the fields with a value are written,
+	// each pointer once, since while the GC marks every pointer write costs a barrier.
+	// KafkaPartition points at OriginalPartition, which holds the same number (they
+	// differ only once a transform sets a new partition, which it does by pointer).
+	sr := b.next()
 	rec := &sr.Record
-	rec.Topic, rec.KafkaPartition, rec.Timestamp = kr.Topic, &slot.part, kr.Timestamp
-	rec.Position = b.text.position(kr.Topic, kr.Partition, kr.Offset)
 	sr.KafkaOffset, sr.OriginalTopic, sr.OriginalPartition, sr.OriginalOffset = kr.Offset, kr.Topic, kr.Partition, kr.Offset
+	rec.Topic, rec.KafkaPartition, rec.Timestamp = kr.Topic, &sr.OriginalPartition, kr.Timestamp
+	rec.Position = b.text.position(kr.Topic, kr.Partition, kr.Offset)
 	var err error
 	if !t.convertFast(ctx, kr, rec, b) {
 		// The staged path: retries, errors.tolerance and the failing stage's name.
