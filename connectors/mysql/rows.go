@@ -91,6 +91,7 @@ func (s *streamer) rows(ctx context.Context, et replication.EventType, e *replic
 			s.observe(id, ts, after)
 		}
 		now := t.now()
+		s.rowNow = now
 		if r == skipRows && h.Timestamp != 0 {
 			// once per rows event, from the clock reading the records take anyway (a
 			// clock read per binlog event was a seventh of the connector's W3 CPU)

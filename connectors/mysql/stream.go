@@ -30,8 +30,11 @@ type streamer struct {
 	// mgtid is the MariaDB GTID of the transaction in progress as the GTID event
 	// decoded it (valid while mgtidOK): commit adds it to a MariaDB set without
 	// parsing gtid back (four allocations per transaction).
-	mgtid    gmysql.MariadbGTID
-	mgtidOK  bool
+	mgtid   gmysql.MariadbGTID
+	mgtidOK bool
+	// rowNow is the clock reading of the transaction's last change event (zero when
+	// it had none): commit's hold check reuses it rather than read the clock again
+	rowNow   time.Time
 	txEvents int64 // events of the current transaction processed so far
 	thread   int64
 	query    string // ANNOTATE_ROWS / ROWS_QUERY text
@@ -386,6 +389,7 @@ func (s *streamer) commit(ctx context.Context, h *replication.EventHeader) error
 		s.cur.GTIDs = s.gtidSetString()
 	}
 	s.inTx, s.gtid, s.txEvents, s.mgtidOK = false, "", 0, false
+	s.rowNow = time.Time{}
 	s.cur.File, s.cur.Pos, s.cur.Event, s.cur.Row = s.file, int64(h.LogPos), 0, 0
 	s.skipEvents, s.skipRows = 0, 0
 	t.metrics.committedTx.Inc()
@@ -394,12 +398,21 @@ func (s *streamer) commit(ctx context.Context, h *replication.EventHeader) error
 			return err
 		}
 	}
-	if t.q.Pending() > 0 && time.Since(t.q.PendingSince()) > maxHold {
+	if t.q.Pending() > 0 && s.clock(t.q.PendingSince()).Sub(t.q.PendingSince()) > maxHold {
 		if err := t.flush(ctx); err != nil {
 			return err
 		}
 	}
 	return s.heartbeat(ctx)
+}
+
+// clock is the transaction's last change-event clock reading, or the time now when
+// the transaction had none or that reading is before since (a test's clock).
+func (s *streamer) clock(since time.Time) time.Time {
+	if !s.rowNow.IsZero() && !s.rowNow.Before(since) {
+		return s.rowNow
+	}
+	return time.Now()
 }
 
 // updateGTIDs adds the committed transaction's GTID to the executed set: a MariaDB
