@@ -12,6 +12,7 @@ import (
 
 	"github.com/gonnect/gonnect/connectors"
 	"github.com/gonnect/gonnect/schemas"
+	"github.com/gonnect/gonnect/schemas/converters"
 )
 
 // countSink is a sink task that only counts what Put hands it (and the bytes of
@@ -57,8 +58,10 @@ func benchFetch(n int, base int64) kgo.Fetches {
 	for i := range recs {
 		key := []byte("key-000000")
 		key[len(key)-1] += byte(i % 10)
+		// A 200-byte JSON string: the same bytes are valid text for every converter.
 		val := make([]byte, 200)
-		for j := range val {
+		val[0], val[len(val)-1] = '"', '"'
+		for j := 1; j < len(val)-1; j++ {
 			val[j] = 'a' + byte((i+j)%26)
 		}
 		recs[i] = &kgo.Record{Topic: "bench", Partition: 3, Offset: base + int64(i), Key: key, Value: val, Timestamp: ts}
@@ -78,8 +81,16 @@ func BenchmarkSinkDeliver(b *testing.B) {
 	}{
 		{name: "bytearray", key: &schemas.ByteArrayConverter{}, value: &schemas.ByteArrayConverter{}},
 		{name: "string", key: &schemas.StringConverter{}, value: &schemas.StringConverter{}},
+		{name: "json", key: &schemas.StringConverter{}, value: nil}, // JsonConverter, schemas.enable=false
 	} {
 		b.Run(bc.name, func(b *testing.B) {
+			if bc.value == nil {
+				c, err := converters.New(context.Background(), converters.JSONClass, map[string]string{"schemas.enable": "false"}, false)
+				if err != nil {
+					b.Fatal(err)
+				}
+				bc.value = c
+			}
 			sink := &countSink{}
 			st := newDeliverTask(sink, bc.key, bc.value)
 			fs := benchFetch(perPoll, 1_000_000)
