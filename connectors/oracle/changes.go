@@ -26,6 +26,11 @@ type change struct {
 	lobColumn string
 	lobBinary bool
 	lobOp     *sqlredo.LOBOp
+	// XMLTYPE rows (lob.enabled): XML_BEGIN opens a value like a locator selection
+	// (lobColumn, lobXML); XML_WRITE rows append xmlWrite; XML_END closes it.
+	lobXML   bool
+	xmlWrite *sqlredo.XMLWrite
+	xmlEnd   bool
 	// rowMove marks an update merged from a partition row move's DELETE and INSERT.
 	rowMove bool
 }
@@ -48,6 +53,16 @@ func (s *Stream) decodeEntry(e *entry) (*change, error) {
 			return nil, err
 		}
 		return &change{meta: &me, lobOp: op}, nil
+	case logminer.OpXMLBegin:
+		return s.decodeXMLBegin(&me)
+	case logminer.OpXMLWrite:
+		w, err := sqlredo.ParseXMLWrite(e.SQL)
+		if err != nil {
+			return nil, err
+		}
+		return &change{meta: &me, xmlWrite: w}, nil
+	case logminer.OpXMLEnd:
+		return &change{meta: &me, xmlEnd: true}, nil
 	}
 	st, err := sqlredo.Parse(e.SQL)
 	if err != nil {
@@ -235,10 +250,20 @@ type ruleState struct {
 func (rs *ruleState) push(c change) error {
 	s := rs.s
 	if c.lobOp != nil {
-		if rs.lob == nil {
+		if rs.lob == nil || rs.lob.loc.lobXML {
 			return fmt.Errorf("LOB operation at SCN %d without a preceding SEL_LOB_LOCATOR", c.meta.SCN)
 		}
 		return rs.lob.apply(c.lobOp)
+	}
+	if c.xmlWrite != nil || c.xmlEnd {
+		if rs.lob == nil || !rs.lob.loc.lobXML {
+			return fmt.Errorf("XML_WRITE or XML_END at SCN %d without a preceding XML_BEGIN", c.meta.SCN)
+		}
+		if c.xmlEnd {
+			return rs.endLOB()
+		}
+		rs.lob.appendXML(c.xmlWrite)
+		return nil
 	}
 	if err := rs.endLOB(); err != nil {
 		return err

@@ -33,11 +33,68 @@ func (s *Stream) decodeLocator(e *entry) (*change, error) {
 	return ch, nil
 }
 
-// lobValue is a LOB assembled from a locator selection and its writes.
+// decodeXMLBegin reads an XML_BEGIN row: the XMLTYPE column and the row it belongs
+// to, opened like a locator selection whose XML_WRITE rows append the document.
+func (s *Stream) decodeXMLBegin(e *entry) (*change, error) {
+	l, err := sqlredo.ParseXMLBegin(e.SQL)
+	if err != nil {
+		return nil, err
+	}
+	if l.Owner == "" {
+		l.Owner = e.Owner
+	}
+	name := l.Owner + "." + l.Table
+	v := s.tables.at(name, e.SCN)
+	if v == nil {
+		return nil, fmt.Errorf("table %s has no model at SCN %d in the schema history", name, e.SCN)
+	}
+	ch, err := buildChange(e, &sqlredo.Statement{Op: sqlredo.Delete, Owner: l.Owner, Table: l.Table, Where: l.Where}, v, name)
+	if err != nil {
+		return nil, err
+	}
+	k := columnIndex(v, l.Column)
+	if k < 0 {
+		return nil, fmt.Errorf("XML column %q is not in the model of %s", l.Column, name)
+	}
+	if t := columnType(&v.info.Table.Columns[k]).Name; t != "XMLTYPE" {
+		return nil, fmt.Errorf("XML_BEGIN names column %q of %s, a %s", l.Column, name, t)
+	}
+	ch.op, ch.lobColumn, ch.lobXML = "", l.Column, true
+	return ch, nil
+}
+
+// lobValue is a LOB assembled from a locator selection and its writes, or an
+// XMLTYPE value from XML_BEGIN and its XML_WRITE rows.
 type lobValue struct {
-	loc   change // the SEL_LOB_LOCATOR change: table, row image, column
-	text  []rune
-	bytes []byte
+	loc     change // the SEL_LOB_LOCATOR or XML_BEGIN change: table, row image, column
+	text    []rune
+	bytes   []byte
+	written bool   // XML: some XML_WRITE carried text (XML_REDO := NULL alone leaves the value null)
+	xmlRaw  []byte // XML: HEXTORAW pieces not yet decoded (a character may span two pieces)
+}
+
+// appendXML adds one XML_WRITE piece. HEXTORAW pieces are kept as bytes until the
+// document is complete, so a multi-byte character split between rows decodes whole.
+func (l *lobValue) appendXML(w *sqlredo.XMLWrite) {
+	if w.Null {
+		return
+	}
+	l.written = true
+	if w.Bytes != nil {
+		l.xmlRaw = append(l.xmlRaw, w.Bytes[:w.Length]...)
+		return
+	}
+	l.flushXML()
+	l.text = append(l.text, []rune(w.Text)...)
+}
+
+// flushXML decodes the pending HEXTORAW bytes into the text.
+func (l *lobValue) flushXML() {
+	if len(l.xmlRaw) > 0 {
+		doc := (&sqlredo.XMLWrite{Bytes: l.xmlRaw, Length: len(l.xmlRaw)}).Document()
+		l.text = append(l.text, []rune(doc)...)
+		l.xmlRaw = nil
+	}
 }
 
 func (l *lobValue) apply(op *sqlredo.LOBOp) error {
@@ -90,7 +147,13 @@ func (l *lobValue) apply(op *sqlredo.LOBOp) error {
 	return nil
 }
 
-func (l *lobValue) value() sqlredo.Value {
+func (l *lobValue) value() any {
+	if l.loc.lobXML {
+		if !l.written {
+			return nil
+		}
+		l.flushXML()
+	}
 	if l.loc.lobBinary {
 		return sqlredo.Value{Kind: sqlredo.Raw, Text: hex.EncodeToString(l.bytes)}
 	}

@@ -83,3 +83,10 @@ func TestSnapshotSessionSQL(t *testing.T) {
 		})
 	}
 }
+
+func TestSignalStatements(t *testing.T) {
+	ins, rm := signalStatements("DBZ", "DEBEZIUM_SIGNAL")
+	if ins != `INSERT INTO "DBZ"."DEBEZIUM_SIGNAL" VALUES (:1, :2, :3)` || rm != `DELETE FROM "DBZ"."DEBEZIUM_SIGNAL" WHERE ID = :1` {
+		t.Errorf("insert %s, delete %s", ins, rm)
+	}
+}

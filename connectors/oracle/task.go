@@ -113,8 +113,7 @@ func openGodror(ctx context.Context, cfg *Config) (Source, error) {
 	var del func(ctx context.Context, id string) error
 	if sig := signalTableName(cfg.Common.SignalTable); sig != "" {
 		owner, table, _ := strings.Cut(sig, ".")
-		ins := "INSERT INTO " + quoteIdent(owner) + "." + quoteIdent(table) + " (ID, TYPE, DATA) VALUES (:1, :2, :3)"
-		rm := "DELETE FROM " + quoteIdent(owner) + "." + quoteIdent(table) + " WHERE ID = :1"
+		ins, rm := signalStatements(owner, table)
 		del = func(ctx context.Context, id string) error {
 			return inContainer(ctx, db.SQL(), cfg.PDBName, func(c *sql.Conn) error {
 				_, err := c.ExecContext(ctx, rm, id)
@@ -133,6 +132,14 @@ func openGodror(ctx context.Context, cfg *Config) (Source, error) {
 		}
 	}
 	return Source{Session: db, Catalog: cat, Dictionary: dict, Snapshot: &sqlSnapshot{db: db.SQL(), cfg: cfg}, Exec: exec, WriteSignal: write, DeleteSignal: del}, nil
+}
+
+// signalStatements are the watermark writes into the signal table, shaped as
+// Debezium's (an INSERT by position, so the table's own column names do not matter;
+// a DELETE by id for INSERT_DELETE watermarks).
+func signalStatements(owner, table string) (insert, remove string) {
+	t := quoteIdent(owner) + "." + quoteIdent(table)
+	return "INSERT INTO " + t + " VALUES (:1, :2, :3)", "DELETE FROM " + t + " WHERE ID = :1"
 }
 
 func listOf(s string) []string {

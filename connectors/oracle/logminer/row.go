@@ -29,6 +29,12 @@ const (
 	OpLOBErase     = 29
 	OpMissingSCN   = 34
 	OpRollback     = 36
+	OpXMLBegin     = 68 // XML DOC BEGIN: an XMLTYPE value of a row is written (lob.enabled)
+	OpXMLWrite     = 70 // XML DOC WRITE: a piece of the document
+	OpXMLEnd       = 71 // XML DOC END
+	Op32KBegin     = 91 // 32K_BEGIN: an extended (32K) VARCHAR2/RAW value is written in pieces
+	Op32KWrite     = 92 // 32K_WRITE
+	Op32KEnd       = 93 // 32K_END
 	OpUnsupported  = 255
 	emptyRowIDChar = 'A'
 )

@@ -300,7 +300,7 @@ func (p *parser) where(st *Statement) error {
 			st.RowID = id
 		} else {
 			p.pos = save
-			n, err := p.ident()
+			n, err := p.qualifiedIdent() // a."ID" where the statement aliases its table (XML_BEGIN)
 			if err != nil {
 				return err
 			}
