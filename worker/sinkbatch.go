@@ -195,8 +195,5 @@ func (c *positionCursor) increment() {
 	c.digits[0] = '1'
 }
 
-// The longest renderings of an int32 and an int64, sign included.
-const (
-	maxInt32Digits = 11
-	maxInt64Digits = 20
-)
+// maxInt64Digits is the length of the longest rendering of an int64, sign included.
+const maxInt64Digits = 20
