@@ -99,7 +99,7 @@ func compare(ctx context.Context, dir, mode, brokerCPUs, clientCPUs string, roun
 		{Bench: bench, Metric: "CPU-s per 1M records (worker)", Value: perM(w), Unit: "CPU-s", Ref: "franz-go", RefValue: perM(p), Target: "lower is better"},
 		{Bench: bench, Metric: "peak RSS (worker)", Value: harness.MB(w.PeakRSS), Unit: "MB", Ref: "franz-go", RefValue: harness.MB(p.PeakRSS), Target: "-"},
 		{Bench: bench, Metric: "heap allocated per record (worker)", Value: float64(rt.AllocBytes) / float64(n), Unit: "B", Target: "-",
-			Note: fmt.Sprintf("%.1f objects per record; whole worker life", float64(rt.AllocObject)/float64(n))},
+			Note: fmt.Sprintf("%.3f objects per record; whole worker life", float64(rt.AllocObject)/float64(n))},
 		{Bench: bench, Metric: "GC pause p99 (worker)", Value: harness.Ms(rt.PauseP99), Unit: "ms", Target: "-",
 			Note: fmt.Sprintf("%d GC cycles, longest pause ≤ %.2f ms", rt.GCCycles, harness.Ms(rt.PauseMax))},
 	} {
