@@ -76,28 +76,7 @@ func BenchmarkStreamUpdateTx(b *testing.B) {
 	for i := range txs {
 		txs[i] = updateTx(uint64(101+i), uint32(300+i*199))
 	}
-	s := benchStreamer(b, 1<<20)
-	ctx := context.Background()
-	b.ReportAllocs()
-	i := 0
-	for b.Loop() {
-		tx := txs[i%len(txs)]
-		tx[0].Event.(*replication.MariadbGTIDEvent).GTID.SequenceNumber = uint64(101 + i) // GTIDs keep increasing
-		for _, ev := range tx {
-			if err := s.handle(ctx, ev); err != nil {
-				b.Fatal(err)
-			}
-		}
-		i++
-		if s.t.q.Pending() == 0 { // drain what was handed over so the queue never blocks
-			for {
-				rs, _ := s.t.q.Poll(ctx)
-				if len(rs) == 0 {
-					break
-				}
-			}
-		}
-	}
+	streamTxs(b, benchStreamer(b, 1<<20), txs)
 }
 
 // TestStreamUpdateTxRecord checks what the benchmark measures: the update's record
