@@ -140,13 +140,19 @@ func (s *streamer) rows(ctx context.Context, et replication.EventType, e *replic
 
 // tableIDs caches, per binlog table id, the table's name and whether the filters
 // capture it, so a rows event costs neither two string conversions nor the include and
-// exclude regexes. Entries are checked against the table map's names, because the
-// server reuses ids for other tables. Owned by the streamer's goroutine.
-type tableIDs map[uint64]tableIDEntry
+// exclude regexes; the last table looked up is checked before the map (single-table
+// streams skip the map's hashing). Entries are checked against the table map's names,
+// because the server reuses ids for other tables. Owned by the streamer's goroutine.
+type tableIDs struct {
+	byID   map[uint64]tableIDEntry
+	last   tableIDEntry
+	lastID uint64
+}
 
 type tableIDEntry struct {
 	id       cdc.TableID
 	captured bool
+	known    bool
 }
 
 // maxTableIDs bounds the cache; it is cleared when full (table ids churn only with DDL
@@ -154,15 +160,19 @@ type tableIDEntry struct {
 const maxTableIDs = 4096
 
 func (c *tableIDs) lookup(tm *replication.TableMapEvent, f *cdc.TableFilters) (cdc.TableID, bool) {
-	if e, ok := (*c)[tm.TableID]; ok && e.id.Catalog == string(tm.Schema) && e.id.Table == string(tm.Table) {
+	if e := c.last; e.known && c.lastID == tm.TableID && e.id.Catalog == string(tm.Schema) && e.id.Table == string(tm.Table) {
 		return e.id, e.captured
 	}
-	if *c == nil || len(*c) >= maxTableIDs {
-		*c = tableIDs{}
+	e, ok := c.byID[tm.TableID]
+	if !ok || e.id.Catalog != string(tm.Schema) || e.id.Table != string(tm.Table) {
+		if c.byID == nil || len(c.byID) >= maxTableIDs {
+			c.byID = map[uint64]tableIDEntry{}
+		}
+		id := cdc.TableID{Catalog: string(tm.Schema), Table: string(tm.Table)}
+		e = tableIDEntry{id: id, captured: f.Captured(id), known: true}
+		c.byID[tm.TableID] = e
 	}
-	id := cdc.TableID{Catalog: string(tm.Schema), Table: string(tm.Table)}
-	e := tableIDEntry{id: id, captured: f.Captured(id)}
-	(*c)[tm.TableID] = e
+	c.last, c.lastID = e, tm.TableID
 	return e.id, e.captured
 }
 
