@@ -73,7 +73,7 @@ var oracleKeys = []key{
 	{"log.mining.include.redo.sql", "BOOLEAN", "false", "", nil},
 	{"log.mining.read.only", "BOOLEAN", "false", "", nil},
 	{"lob.enabled", "BOOLEAN", "false", "Capture CLOB/NCLOB/BLOB values.", nil},
-	{"rac.nodes", "LIST", "", "host[:port] of each RAC instance, for the LGWR flush.", nil},
+	{"rac.nodes", "LIST", "", "host[:port[/service]] of each RAC instance: the LGWR flush runs on each; GV$TRANSACTION at snapshots.", nil},
 	{"query.fetch.size", "INT", "10000", "", nil},
 	{"legacy.decimal.handling.strategy", "BOOLEAN", "false", "", nil},
 	{"incremental.snapshot.java.time.zone", "STRING", "UTC", "Gonnect: default time zone (IANA name) of the Java worker running Debezium on the same offsets; Oracle's driver turns DATE keys of incremental snapshots into java.sql.Timestamp in it.", validZone},
@@ -190,6 +190,9 @@ func ParseConfig(cfg connectors.Config) (*Config, error) {
 		return nil, fmt.Errorf("lob.enabled: cannot be combined with log.mining.strategy=hybrid")
 	}
 	c.RACNodes, _ = v["rac.nodes"].([]string)
+	if _, err := c.RACNodeConnectStrings(); err != nil {
+		return nil, err
+	}
 	if c.JavaZone, err = time.LoadLocation(str("incremental.snapshot.java.time.zone")); err != nil {
 		return nil, fmt.Errorf("incremental.snapshot.java.time.zone: %w", err)
 	}

@@ -88,7 +88,11 @@ func openGodror(ctx context.Context, cfg *Config) (Source, error) {
 	if flushTable == "" {
 		flushTable = "LOG_MINING_FLUSH"
 	}
-	db, err := logminer.Open(ctx, cfg.DSN(), logminer.Options{Query: q, ArchiveOnly: cfg.ArchiveOnly,
+	nodes, err := cfg.RACNodeDSNs()
+	if err != nil {
+		return Source{}, err
+	}
+	db, err := logminer.Open(ctx, cfg.DSN(), logminer.Options{Query: q, ArchiveOnly: cfg.ArchiveOnly, RACNodes: nodes,
 		Destination: cfg.Raw["archive.destination.name"], FetchSize: cfg.FetchSize, ArchiveHours: cfg.ArchiveHours, SessionMax: cfg.SessionMax,
 		FlushTable: flushTable, ReadOnly: cfg.Raw["log.mining.read.only"] == "true"})
 	if err != nil {

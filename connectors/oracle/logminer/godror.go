@@ -29,7 +29,11 @@ type Options struct {
 	// updates it and commits so LGWR writes the current redo out ("" or ReadOnly: never).
 	FlushTable string
 	ReadOnly   bool
-	FetchSize  int // query.fetch.size
+	// RACNodes are godror DSNs of each RAC instance (rac.nodes): the flush runs on
+	// every one of them, since a commit makes only the local log writer write. Empty:
+	// the flush runs on the main connection.
+	RACNodes  []string
+	FetchSize int // query.fetch.size
 	// StartRetries bounds the retries of START_LOGMNR on ORA-01291/ORA-00310 (a log
 	// not yet archived or registered); default 5.
 	StartRetries int
@@ -46,6 +50,7 @@ type DB struct {
 	logs    []string // files registered with the current LogMiner session
 	started bool
 	dirty   bool      // files may be registered with LogMiner (ADD_LOGFILE ran since the last END_LOGMNR)
+	nodes   []*sql.DB // one pool per rac.nodes entry, for the flush
 	since   time.Time // when the current file list was registered
 }
 
@@ -80,6 +85,15 @@ func Open(ctx context.Context, dsn string, o Options) (*DB, error) {
 		}
 	}
 	d := &DB{db: db, conn: conn, o: o, query: q}
+	for _, n := range o.RACNodes {
+		nd, err := sql.Open("godror", n) // connects on first use
+		if err != nil {
+			d.Close(ctx)
+			return nil, fmt.Errorf("opening a rac.nodes connection: %w", err)
+		}
+		nd.SetMaxOpenConns(1)
+		d.nodes = append(d.nodes, nd)
+	}
 	if o.FlushTable != "" && !o.ReadOnly {
 		if err := d.ensureFlushTable(ctx); err != nil {
 			d.Close(ctx)
@@ -112,17 +126,36 @@ func (d *DB) ensureFlushTable(ctx context.Context) error {
 
 // flush makes LGWR write the redo up to the window's end, so that the online log
 // holds every change the window asks for: an autocommitted update of the flush table
-// (a commit makes LGWR write), in the PDB as ensureFlushTable placed it.
+// (a commit makes LGWR write), in the PDB as ensureFlushTable placed it. With
+// rac.nodes it runs on every instance; an instance that fails is logged and skipped,
+// as Debezium does (CurrentSCN's V$THREAD bound keeps its redo from being passed).
 func (d *DB) flush(ctx context.Context, scn uint64) error {
 	if d.o.FlushTable == "" || d.o.ReadOnly {
 		return nil
 	}
-	return InContainer(ctx, d.db, d.o.Query.PDB, func(c *sql.Conn) error {
-		if _, err := c.ExecContext(ctx, FlushStatement(d.o.FlushTable), strconv.FormatUint(scn, 10)); err != nil {
+	update := func(db *sql.DB) error {
+		return InContainer(ctx, db, d.o.Query.PDB, func(c *sql.Conn) error {
+			_, err := c.ExecContext(ctx, FlushStatement(d.o.FlushTable), strconv.FormatUint(scn, 10))
+			return err
+		})
+	}
+	if len(d.nodes) == 0 {
+		if err := update(d.db); err != nil {
 			return fmt.Errorf("updating the flush table: %w", err)
 		}
 		return nil
-	})
+	}
+	failed := 0
+	for i, nd := range d.nodes {
+		if err := update(nd); err != nil {
+			failed++
+			d.o.Log.Warn("could not flush the log writer of a RAC instance", "node", i, "error", err)
+		}
+	}
+	if failed == len(d.nodes) {
+		return fmt.Errorf("updating the flush table: no rac.nodes instance could be reached")
+	}
+	return nil
 }
 
 // SQL returns the connection pool, for catalog reads and validation.
@@ -277,6 +310,9 @@ func (d *DB) Close(ctx context.Context) error {
 		if _, err := d.conn.ExecContext(ctx, EndStatement); err != nil && d.started {
 			errs = append(errs, fmt.Errorf("ending LogMiner: %w", err))
 		}
+	}
+	for _, nd := range d.nodes {
+		errs = append(errs, nd.Close())
 	}
 	errs = append(errs, d.conn.Close(), d.db.Close())
 	return errors.Join(errs...)

@@ -204,7 +204,7 @@ func TestLogsQuery(t *testing.T) {
 }
 
 func TestCurrentSCNQuery(t *testing.T) {
-	threads := "(SELECT TO_CHAR(MIN(LAST_REDO_CHANGE#)) FROM V$THREAD WHERE STATUS = 'OPEN' AND ENABLED <> 'PRIVATE') FROM DUAL"
+	threads := "(SELECT TO_CHAR(MIN(LAST_REDO_CHANGE#)) FROM V$THREAD WHERE STATUS = 'OPEN' AND ENABLED <> 'PRIVATE' HAVING COUNT(*) > 1) FROM DUAL"
 	tests := []struct {
 		name        string
 		archiveOnly bool

@@ -232,15 +232,18 @@ func ArchiveDestination(col, names string) string {
 
 // CurrentSCNQuery reads the two facts UpperSCN combines: the database's current SCN
 // (in archive-only mode the highest SCN the chosen destination's archived logs
-// cover) and the lowest LAST_REDO_CHANGE# of the open, public redo threads
-// (V$THREAD; NULL when none), the SCN up to which every RAC instance's LGWR has
-// written its redo.
+// cover) and, when more than one public redo thread is open (RAC), the lowest
+// LAST_REDO_CHANGE# among them (V$THREAD), the SCN up to which every instance's LGWR
+// has written its redo. A single instance gets NULL: the flush before each window
+// already makes its LGWR write, and capping at its last redo would stall an idle
+// database one record short.
 func CurrentSCNQuery(archiveOnly bool, destination string) string {
 	cur := "SELECT TO_CHAR(CURRENT_SCN) FROM V$DATABASE"
 	if archiveOnly {
 		cur = "SELECT TO_CHAR(MAX(A.NEXT_CHANGE#) - 1) FROM V$ARCHIVED_LOG A WHERE A.STATUS = 'A' AND " + ArchiveDestination("A.DEST_ID", destination)
 	}
-	return "SELECT (" + cur + "), (SELECT TO_CHAR(MIN(LAST_REDO_CHANGE#)) FROM V$THREAD WHERE STATUS = 'OPEN' AND ENABLED <> 'PRIVATE') FROM DUAL"
+	return "SELECT (" + cur + "), (SELECT TO_CHAR(MIN(LAST_REDO_CHANGE#)) FROM V$THREAD WHERE STATUS = 'OPEN' AND ENABLED <> 'PRIVATE' " +
+		"HAVING COUNT(*) > 1) FROM DUAL"
 }
 
 // UpperSCN is the upper bound of the next mining window: the current SCN, capped,
