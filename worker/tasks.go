@@ -350,7 +350,11 @@ func (w *Worker) newSinkTask(ctx context.Context, id TaskID, plugin *connectors.
 		active: w.newTopicTracker(id),
 	}
 	st.state = newTaskState(false, func(s State) { w.deps.Status.TaskState(id, s, nil) })
-	opts := append(append([]kgo.Opt{}, w.deps.KafkaOpts...), copts...)
+	base := w.deps.ConsumerOpts
+	if base == nil {
+		base = w.deps.KafkaOpts
+	}
+	opts := append(append([]kgo.Opt{}, base...), copts...)
 	opts = append(opts,
 		kgo.OnPartitionsRevoked(st.onRevoked),
 		kgo.OnPartitionsLost(st.onRevoked),

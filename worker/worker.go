@@ -41,6 +41,9 @@ type Deps struct {
 	// KafkaOpts are the client options for task producers (bootstrap, security,
 	// producer.* overrides).
 	KafkaOpts []kgo.Opt
+	// ConsumerOpts are the client options for sink task consumers (bootstrap,
+	// security, consumer.* overrides); nil: KafkaOpts.
+	ConsumerOpts []kgo.Opt
 	// Admin creates topics for topic.creation.*; nil disables it.
 	Admin *kadm.Client
 	// OnReconfigure is called when a connector asks for task reconfiguration.

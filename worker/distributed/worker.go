@@ -120,6 +120,10 @@ func New(ctx context.Context, cfg *workerconfig.Config, reg *connectors.Registry
 	if err != nil {
 		return nil, err
 	}
+	copts, err := cfg.KafkaOpts(workerconfig.RoleConsumer)
+	if err != nil {
+		return nil, err
+	}
 	cl, err := kgo.NewClient(wopts...)
 	if err != nil {
 		return nil, fmt.Errorf("bootstrap.servers: %w", err)
@@ -179,6 +183,7 @@ func New(ctx context.Context, cfg *workerconfig.Config, reg *connectors.Registry
 	c.metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	deps := workerDeps(reg, store, statusListener{func() *herder.Herder { return h }}, cfg, popts, c.adm, func(name string) { h.RequestReconfiguration(name) }, log)
 	deps.Metrics = c.metrics
+	deps.ConsumerOpts = copts // consumer.* settings reach sink task consumers
 	w, err := worker.New(deps, workerSettings(cfg, id))
 	if err != nil {
 		c.close()
