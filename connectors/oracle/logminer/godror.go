@@ -51,6 +51,7 @@ type DB struct {
 	started bool
 	dirty   bool      // files may be registered with LogMiner (ADD_LOGFILE ran since the last END_LOGMNR)
 	nodes   []*sql.DB // one pool per rac.nodes entry, for the flush
+	lastSCN uint64    // the last CurrentSCN answer, written by the RAC flush
 	since   time.Time // when the current file list was registered
 }
 
@@ -162,13 +163,23 @@ func (d *DB) flush(ctx context.Context, scn uint64) error {
 func (d *DB) SQL() *sql.DB { return d.db }
 
 // CurrentSCN implements Session: the highest SCN a window may mine (CurrentSCNQuery,
-// UpperSCN).
+// UpperSCN). With rac.nodes every instance is flushed first, so that an idle
+// instance's LAST_REDO_CHANGE# moves and the window bound never waits on it.
 func (d *DB) CurrentSCN(ctx context.Context) (uint64, error) {
+	if len(d.nodes) > 0 {
+		if err := d.flush(ctx, d.lastSCN); err != nil {
+			return 0, err
+		}
+	}
 	var cur, redo sql.NullString
 	if err := d.conn.QueryRowContext(ctx, CurrentSCNQuery(d.o.ArchiveOnly, d.o.Destination)).Scan(&cur, &redo); err != nil {
 		return 0, fmt.Errorf("reading the current SCN: %w", err)
 	}
-	return UpperSCN(cur.String, redo.String)
+	scn, err := UpperSCN(cur.String, redo.String)
+	if err == nil {
+		d.lastSCN = scn
+	}
+	return scn, err
 }
 
 // logFiles returns the redo files covering SCNs above from, one per thread and
