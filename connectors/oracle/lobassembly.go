@@ -17,19 +17,11 @@ func (s *Stream) decodeLocator(e *entry) (*change, error) {
 	if err != nil {
 		return nil, err
 	}
-	name := l.Owner + "." + l.Table
-	v := s.tables.at(name, e.SCN)
-	if v == nil {
-		return nil, fmt.Errorf("table %s has no model at SCN %d in the schema history", name, e.SCN)
-	}
-	ch, err := buildChange(e, &sqlredo.Statement{Op: sqlredo.Delete, Owner: l.Owner, Table: l.Table, Where: l.Where}, v, name)
+	ch, _, err := s.lobRow(e, l, "LOB")
 	if err != nil {
 		return nil, err
 	}
-	if columnIndex(v, l.Column) < 0 {
-		return nil, fmt.Errorf("LOB column %q is not in the model of %s", l.Column, name)
-	}
-	ch.op, ch.lobColumn, ch.lobBinary = "", l.Column, l.Binary
+	ch.lobBinary = l.Binary
 	return ch, nil
 }
 
@@ -40,27 +32,39 @@ func (s *Stream) decodeXMLBegin(e *entry) (*change, error) {
 	if err != nil {
 		return nil, err
 	}
+	ch, k, err := s.lobRow(e, l, "XML")
+	if err != nil {
+		return nil, err
+	}
+	if t := columnType(&ch.version.info.Table.Columns[k]).Name; t != "XMLTYPE" {
+		return nil, fmt.Errorf("XML_BEGIN names column %q of %s, a %s", l.Column, ch.name, t)
+	}
+	ch.lobXML = true
+	return ch, nil
+}
+
+// lobRow turns the row and column a LOB or XML row opens into a change with no
+// operation of its own (the row image in before, lobColumn set) and the column's
+// index in the table model.
+func (s *Stream) lobRow(e *entry, l *sqlredo.LOBLocator, what string) (*change, int, error) {
 	if l.Owner == "" {
 		l.Owner = e.Owner
 	}
 	name := l.Owner + "." + l.Table
 	v := s.tables.at(name, e.SCN)
 	if v == nil {
-		return nil, fmt.Errorf("table %s has no model at SCN %d in the schema history", name, e.SCN)
+		return nil, 0, fmt.Errorf("table %s has no model at SCN %d in the schema history", name, e.SCN)
 	}
 	ch, err := buildChange(e, &sqlredo.Statement{Op: sqlredo.Delete, Owner: l.Owner, Table: l.Table, Where: l.Where}, v, name)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	k := columnIndex(v, l.Column)
 	if k < 0 {
-		return nil, fmt.Errorf("XML column %q is not in the model of %s", l.Column, name)
+		return nil, 0, fmt.Errorf("%s column %q is not in the model of %s", what, l.Column, name)
 	}
-	if t := columnType(&v.info.Table.Columns[k]).Name; t != "XMLTYPE" {
-		return nil, fmt.Errorf("XML_BEGIN names column %q of %s, a %s", l.Column, name, t)
-	}
-	ch.op, ch.lobColumn, ch.lobXML = "", l.Column, true
-	return ch, nil
+	ch.op, ch.lobColumn = "", l.Column
+	return ch, k, nil
 }
 
 // lobValue is a LOB assembled from a locator selection and its writes, or an
