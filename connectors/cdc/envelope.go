@@ -88,12 +88,13 @@ func (b *TxBlock) Struct() *schemas.Struct {
 // the connector clock written to ts_ms/ts_us/ts_ns.
 func NewEnvelope(env *schemas.Schema, op Op, before, after, source *schemas.Struct, tx *TxBlock, now time.Time) *schemas.Struct {
 	st := schemas.NewStruct(env)
-	fillEnvelope(st, op, before, after, source, tx, now)
+	fillEnvelope(st, op, before, after, source, tx, now, nil)
 	return st
 }
 
-// fillEnvelope sets the fields of an empty envelope struct st as NewEnvelope does.
-func fillEnvelope(st *schemas.Struct, op Op, before, after, source *schemas.Struct, tx *TxBlock, now time.Time) {
+// fillEnvelope sets the fields of an empty envelope struct st as NewEnvelope does,
+// boxing the ts_* numbers with boxes (nil: the ordinary way).
+func fillEnvelope(st *schemas.Struct, op Op, before, after, source *schemas.Struct, tx *TxBlock, now time.Time, boxes *Boxes) {
 	if before != nil {
 		st.SetIndex(0, before)
 	}
@@ -114,9 +115,9 @@ func fillEnvelope(st *schemas.Struct, op Op, before, after, source *schemas.Stru
 		st.SetIndex(7, source.Raw(SourceTsNs))
 		return
 	}
-	st.SetIndex(5, ns/1e6)
-	st.SetIndex(6, ns/1e3)
-	st.SetIndex(7, ns)
+	st.SetIndex(5, boxes.Int64(ns/1e6))
+	st.SetIndex(6, boxes.Int64(ns/1e3))
+	st.SetIndex(7, boxes.Int64(ns))
 }
 
 // sameTimestamps reports whether a source block (of a SourceSchemaBuilder schema)

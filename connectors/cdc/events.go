@@ -32,6 +32,9 @@ type Change struct {
 	Offset     offsets.Offset
 	LazyOffset offsets.Lazy
 	Now        time.Time // connector clock (envelope ts_*, record timestamp)
+	// Boxes, when set, boxes the envelope's numbers (see Boxes); Records uses it from
+	// the calling goroutine only.
+	Boxes *Boxes
 }
 
 // SourceFiller writes a change's source block into an empty struct of the source
@@ -124,10 +127,10 @@ func (ts *TableSchema) Records(ch Change, o EmitOptions) ([]*connectors.SourceRe
 	env := sts[iEnv]
 	switch ch.Op {
 	case OpCreate, OpRead:
-		fillEnvelope(env, ch.Op, nil, after, ch.Source, ch.Tx, ch.Now)
+		fillEnvelope(env, ch.Op, nil, after, ch.Source, ch.Tx, ch.Now, ch.Boxes)
 		return ts.one(&ch, newKey, env), nil
 	case OpDelete:
-		fillEnvelope(env, OpDelete, before, nil, ch.Source, ch.Tx, ch.Now)
+		fillEnvelope(env, OpDelete, before, nil, ch.Source, ch.Tx, ch.Now, ch.Boxes)
 		if !o.Tombstones {
 			return ts.one(&ch, oldKey, env), nil
 		}
@@ -135,7 +138,7 @@ func (ts *TableSchema) Records(ch Change, o EmitOptions) ([]*connectors.SourceRe
 	}
 	// update
 	if ts.Key == nil || schemas.ValuesEqual(oldKey, newKey) {
-		fillEnvelope(env, OpUpdate, before, after, ch.Source, ch.Tx, ch.Now)
+		fillEnvelope(env, OpUpdate, before, after, ch.Source, ch.Tx, ch.Now, ch.Boxes)
 		return ts.one(&ch, newKey, env), nil
 	}
 	var out []*connectors.SourceRecord

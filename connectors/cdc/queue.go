@@ -115,6 +115,10 @@ func (q *Queue) PendingSince() time.Time { return q.pendingSince }
 // (QueueRemainingCapacity). Any goroutine.
 func (q *Queue) Remaining() int { return max(q.maxQueue-int(q.queued.Load()), 0) }
 
+// Queued is how many records were handed over and not yet returned by Poll. Any
+// goroutine.
+func (q *Queue) Queued() int { return int(q.queued.Load()) }
+
 // Poll returns up to max.batch.size records, waiting at most poll.interval.ms (or until
 // ctx ends, which returns no records and no error) for the first. Once the producer has
 // ended and everything it queued was returned, Poll returns its error (nil after Stop).

@@ -4,6 +4,7 @@ import (
 	"unsafe"
 
 	gmysql "github.com/go-mysql-org/go-mysql/mysql"
+	"github.com/gonnect/gonnect/connectors/cdc"
 )
 
 // rowCopier copies streamed text-protocol rows out of the packet buffer that the next
@@ -15,7 +16,9 @@ import (
 //     the box) instead of converting []byte again; binary columns (charset binary:
 //     BINARY, BLOB, BIT, GEOMETRY...) stay []byte, cut from the same arena;
 //   - signed integers are boxed as the Go type of their column's Connect schema
-//     (TINYINT int8, SMALLINT int16, MEDIUMINT and INT int32), which the converters keep.
+//     (TINYINT int8, SMALLINT int16, MEDIUMINT and INT int32), which the converters keep;
+//   - strings, BIGINTs and floating-point values are boxed into slabs (cdc.Boxes), not
+//     one heap allocation each (a W1 row: 17 -> 9 allocations in all).
 //
 // The arenas are never written again once a value was cut from them, so values stay
 // valid however long records keep them. A copier is used by one goroutine.
@@ -24,6 +27,7 @@ type rowCopier struct {
 	bytes []byte
 	kinds []valueKind // per column of fields
 	of    *gmysql.Field
+	boxes cdc.Boxes
 }
 
 // valueKind is how a column's text-protocol value is copied.
@@ -96,7 +100,7 @@ func (c *rowCopier) copy(fields []*gmysql.Field, row []gmysql.FieldValue) []any 
 		case gmysql.FieldValueTypeString:
 			b := c.cut(v.AsString())
 			if kind == kindText {
-				vals[i] = unsafe.String(unsafe.SliceData(b), len(b))
+				vals[i] = c.boxes.String(unsafe.String(unsafe.SliceData(b), len(b)))
 			} else {
 				vals[i] = b
 			}
@@ -109,8 +113,10 @@ func (c *rowCopier) copy(fields []*gmysql.Field, row []gmysql.FieldValue) []any 
 			case kindInt32:
 				vals[i] = int32(n)
 			default:
-				vals[i] = n
+				vals[i] = c.boxes.Int64(n)
 			}
+		case gmysql.FieldValueTypeFloat:
+			vals[i] = c.boxes.Float64(v.AsFloat64())
 		default:
 			vals[i] = v.Value()
 		}

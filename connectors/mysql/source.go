@@ -63,7 +63,7 @@ func (c *connectorKind) source(si sourceInfo) *schemas.Struct {
 // handed to Records before the next call. Run goroutine only.
 func (c *connectorKind) change(si sourceInfo) cdc.Change {
 	c.next = si
-	return cdc.Change{SourceSchema: c.sourceSchema, SourceFill: c}
+	return cdc.Change{SourceSchema: c.sourceSchema, SourceFill: c, Boxes: &c.boxes.slab}
 }
 
 // FillSource implements cdc.SourceFiller with the sourceInfo of the last change.
@@ -78,7 +78,7 @@ func (c *connectorKind) fill(st *schemas.Struct, si sourceInfo) {
 	if !si.ts.IsZero() {
 		ns = si.ts.UnixNano()
 	}
-	ts := c.boxes.ts.get(ns)
+	ts := c.boxes.ts.get(ns, &c.boxes.slab)
 	st.SetIndex(cdc.SourceTsMs, ts.ms)
 	if si.snapshot != cdc.SnapshotNone {
 		st.SetIndex(cdc.SourceSnapshot, c.boxes.snapshot.get(string(si.snapshot)))
@@ -89,15 +89,15 @@ func (c *connectorKind) fill(st *schemas.Struct, si sourceInfo) {
 	if si.table != "" {
 		st.SetIndex(srcTable, c.boxes.table.get(si.table))
 	}
-	st.SetIndex(srcServerID, si.serverID)
+	st.SetIndex(srcServerID, c.boxes.slab.Int64(si.serverID))
 	if si.gtid != "" {
 		st.SetIndex(srcGTID, c.boxes.gtid.get(si.gtid))
 	}
 	st.SetIndex(srcFile, c.boxes.file.get(si.file))
-	st.SetIndex(srcPos, si.pos)
+	st.SetIndex(srcPos, c.boxes.slab.Int64(si.pos))
 	st.SetIndex(srcRow, int32(si.row))
 	if si.thread != 0 {
-		st.SetIndex(srcThread, si.thread)
+		st.SetIndex(srcThread, c.boxes.slab.Int64(si.thread))
 	}
 	if si.query != "" {
 		st.SetIndex(srcQuery, si.query)
@@ -124,9 +124,9 @@ type tsBox struct {
 	ms, us, ns any
 }
 
-func (b *tsBox) get(ns int64) *tsBox {
+func (b *tsBox) get(ns int64, slab *cdc.Boxes) *tsBox {
 	if b.ns == nil || ns != b.last {
-		b.last, b.ms, b.us, b.ns = ns, ns/1e6, ns/1e3, ns
+		b.last, b.ms, b.us, b.ns = ns, slab.Int64(ns/1e6), slab.Int64(ns/1e3), slab.Int64(ns)
 	}
 	return b
 }
@@ -137,6 +137,7 @@ type sourceBoxes struct {
 	db, table, gtid, file    strBox
 	snapshot                 strBox
 	ts                       tsBox
+	slab                     cdc.Boxes // the other numbers
 }
 
 // connectorKind is what differs between the MySQL and MariaDB connectors.
