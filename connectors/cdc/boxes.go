@@ -2,6 +2,8 @@ package cdc
 
 import (
 	"unsafe"
+
+	"github.com/gonnect/gonnect/schemas"
 )
 
 // Boxes turns int64s, float64s and strings into interface values whose data lives in
@@ -18,9 +20,11 @@ import (
 // The zero value is ready to use; a nil *Boxes boxes the ordinary way. A Boxes is used
 // by one goroutine at a time.
 type Boxes struct {
-	i64 []int64
-	f64 []float64
-	str []string
+	i64   []int64
+	f64   []float64
+	str   []string
+	dec   []schemas.Decimal
+	bytes []byte // string contents (StringOf)
 }
 
 // boxSlab is how many values one slab holds.
@@ -39,7 +43,11 @@ var (
 	int64Type   = typeWord(int64(0))
 	float64Type = typeWord(float64(0))
 	stringType  = typeWord("")
+	decimalType = typeWord(schemas.Decimal{})
 )
+
+// boxBytes is the size of one slab of string contents; longer strings get their own.
+const boxBytes = 16 << 10
 
 // boxAt returns the interface of dynamic type typ whose value is *p.
 func boxAt(typ, p unsafe.Pointer) any {
@@ -88,4 +96,32 @@ func (b *Boxes) String(s string) any {
 	*p = s
 	b.str = b.str[1:]
 	return boxAt(stringType, unsafe.Pointer(p))
+}
+
+// StringOf returns a string with p's bytes as an any; p is not retained.
+func (b *Boxes) StringOf(p []byte) any {
+	if b == nil || len(p) == 0 || len(p) > boxBytes/8 {
+		return string(p)
+	}
+	if len(b.bytes) < len(p) {
+		b.bytes = make([]byte, boxBytes)
+	}
+	n := copy(b.bytes, p)
+	s := unsafe.String(unsafe.SliceData(b.bytes), n)
+	b.bytes = b.bytes[n:]
+	return b.String(s)
+}
+
+// Decimal returns d as an any.
+func (b *Boxes) Decimal(d schemas.Decimal) any {
+	if b == nil {
+		return d
+	}
+	if len(b.dec) == 0 {
+		b.dec = make([]schemas.Decimal, boxSlab)
+	}
+	p := &b.dec[0]
+	*p = d
+	b.dec = b.dec[1:]
+	return boxAt(decimalType, unsafe.Pointer(p))
 }

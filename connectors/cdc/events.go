@@ -32,8 +32,8 @@ type Change struct {
 	Offset     offsets.Offset
 	LazyOffset offsets.Lazy
 	Now        time.Time // connector clock (envelope ts_*, record timestamp)
-	// Boxes, when set, boxes the envelope's numbers (see Boxes); Records uses it from
-	// the calling goroutine only.
+	// Boxes, when set, boxes the envelope's numbers and the values of columns with a
+	// BoxingConverter (see Boxes); Records uses it from the calling goroutine only.
 	Boxes *Boxes
 }
 
@@ -105,21 +105,21 @@ func (ts *TableSchema) Records(ch Change, o EmitOptions) ([]*connectors.SourceRe
 		ch.SourceFill.FillSource(ch.Source)
 	}
 	if before != nil {
-		if err := ts.fill(before, ts.valIdx, ts.valConv, ch.Before); err != nil {
+		if err := ts.fill(before, ts.valIdx, ts.valConv, ts.valBox, ch.Before, ch.Boxes); err != nil {
 			return nil, err
 		}
 		if oldKey != nil {
-			if err := ts.fill(oldKey, ts.keyIdx, ts.keyConv, ch.Before); err != nil {
+			if err := ts.fill(oldKey, ts.keyIdx, ts.keyConv, ts.keyBox, ch.Before, ch.Boxes); err != nil {
 				return nil, err
 			}
 		}
 	}
 	if after != nil {
-		if err := ts.fill(after, ts.valIdx, ts.valConv, ch.After); err != nil {
+		if err := ts.fill(after, ts.valIdx, ts.valConv, ts.valBox, ch.After, ch.Boxes); err != nil {
 			return nil, err
 		}
 		if newKey != nil {
-			if err := ts.fill(newKey, ts.keyIdx, ts.keyConv, ch.After); err != nil {
+			if err := ts.fill(newKey, ts.keyIdx, ts.keyConv, ts.keyBox, ch.After, ch.Boxes); err != nil {
 				return nil, err
 			}
 		}

@@ -33,6 +33,8 @@ type TableSchema struct {
 	valIdx  []int // row index of each value field
 	keyConv []ValueConverter
 	valConv []ValueConverter
+	keyBox  []BoxingConverter // nil, or per key field (nil entries: keyConv's)
+	valBox  []BoxingConverter // nil, or per value field (nil entries: valConv's)
 }
 
 // TableSchemaOptions tune BuildTableSchema.
@@ -52,6 +54,11 @@ func BuildTableSchema(t *Table, topic string, source *schemas.Schema, m ColumnMa
 	vb := schemas.StructBuilder().Name(topic + ".Value").Optional()
 	fieldSchemas := make([]*schemas.Schema, len(t.Columns))
 	convs := make([]ValueConverter, len(t.Columns))
+	bm, boxing := m.(BoxingColumnMapper)
+	var boxes []BoxingConverter
+	if boxing {
+		boxes = make([]BoxingConverter, len(t.Columns))
+	}
 	for i := range t.Columns {
 		c := &t.Columns[i]
 		s, conv, err := m.MapColumn(t, c)
@@ -59,12 +66,18 @@ func BuildTableSchema(t *Table, topic string, source *schemas.Schema, m ColumnMa
 			return nil, fmt.Errorf("table %s column %s (%s): %w", t.ID, c.Name, c.TypeName, err)
 		}
 		fieldSchemas[i], convs[i] = s, conv
+		if boxing && conv != nil {
+			boxes[i] = bm.BoxingConverter(t, c, s)
+		}
 		if o.ColumnIncluded != nil && !o.ColumnIncluded(c.Name) {
 			continue
 		}
 		vb.Field(c.Name, s)
 		ts.valIdx = append(ts.valIdx, i)
 		ts.valConv = append(ts.valConv, conv)
+		if boxing {
+			ts.valBox = append(ts.valBox, boxes[i])
+		}
 	}
 	v, err := vb.Build()
 	if err != nil {
@@ -78,6 +91,9 @@ func BuildTableSchema(t *Table, topic string, source *schemas.Schema, m ColumnMa
 			kb.Field(t.Columns[i].Name, fieldSchemas[i])
 			ts.keyIdx = append(ts.keyIdx, i)
 			ts.keyConv = append(ts.keyConv, convs[i])
+			if boxing {
+				ts.keyBox = append(ts.keyBox, boxes[i])
+			}
 		}
 		if ts.Key, err = kb.Build(); err != nil {
 			return nil, fmt.Errorf("table %s key schema: %w", t.ID, err)
@@ -138,15 +154,15 @@ func (ts *TableSchema) ValueStruct(row []any) (*schemas.Struct, error) {
 
 func (ts *TableSchema) build(s *schemas.Schema, idx []int, conv []ValueConverter, row []any) (*schemas.Struct, error) {
 	st := schemas.NewStruct(s)
-	if err := ts.fill(st, idx, conv, row); err != nil {
+	if err := ts.fill(st, idx, conv, nil, row, nil); err != nil {
 		return nil, err
 	}
 	return st, nil
 }
 
-// fill sets the fields of st (the key or value struct; idx and conv are its columns)
-// from row.
-func (ts *TableSchema) fill(st *schemas.Struct, idx []int, conv []ValueConverter, row []any) error {
+// fill sets the fields of st (the key or value struct; idx, conv and box are its
+// columns) from row, boxing with boxes where a column has a boxing converter.
+func (ts *TableSchema) fill(st *schemas.Struct, idx []int, conv []ValueConverter, box []BoxingConverter, row []any, boxes *Boxes) error {
 	s := st.Schema()
 	for fi, ri := range idx {
 		if ri >= len(row) {
@@ -155,7 +171,12 @@ func (ts *TableSchema) fill(st *schemas.Struct, idx []int, conv []ValueConverter
 		v := row[ri]
 		if v != nil && conv[fi] != nil {
 			var err error
-			if v, err = conv[fi](v); err != nil {
+			if box != nil && box[fi] != nil {
+				v, err = box[fi](v, boxes)
+			} else {
+				v, err = conv[fi](v)
+			}
+			if err != nil {
 				return &RowError{ts.Table.ID, ts.Table.Columns[ri].Name, err}
 			}
 		}

@@ -418,31 +418,42 @@ func decimalText(v any) (string, error) {
 	return "", fmt.Errorf("unexpected %T for a decimal column", v)
 }
 
-func toDecimal(scale int32) cdc.ValueConverter {
-	return func(v any) (any, error) {
-		if d, ok := v.(decimal.Decimal); ok { // binlog: no text round trip
-			return binlogDecimal(d).Rescale(scale)
+func toDecimal(scale int32) cdc.ValueConverter { return unboxed(decimalBoxing(scale)) }
+
+// decimalBoxing is toDecimal boxing its decimals with b.
+func decimalBoxing(scale int32) cdc.BoxingConverter {
+	return func(v any, b *cdc.Boxes) (any, error) {
+		d, err := decimalOf(v)
+		if err == nil {
+			d, err = d.Rescale(scale)
 		}
-		switch x := v.(type) { // snapshot text: most values fit an int64
-		case string:
-			if d, ok := smallDecimal(x); ok {
-				return d.Rescale(scale)
-			}
-		case []byte:
-			if d, ok := smallDecimal(x); ok {
-				return d.Rescale(scale)
-			}
-		}
-		s, err := decimalText(v)
 		if err != nil {
 			return nil, err
 		}
-		d, err := schemas.ParseDecimal(s)
-		if err != nil {
-			return nil, err
-		}
-		return d.Rescale(scale)
+		return b.Decimal(d), nil
 	}
+}
+
+// decimalOf is a DECIMAL value as go-mysql hands it (binlog or snapshot text).
+func decimalOf(v any) (schemas.Decimal, error) {
+	if d, ok := v.(decimal.Decimal); ok { // binlog: no text round trip
+		return binlogDecimal(d), nil
+	}
+	switch x := v.(type) { // snapshot text: most values fit an int64
+	case string:
+		if d, ok := smallDecimal(x); ok {
+			return d, nil
+		}
+	case []byte:
+		if d, ok := smallDecimal(x); ok {
+			return d, nil
+		}
+	}
+	s, err := decimalText(v)
+	if err != nil {
+		return schemas.Decimal{}, err
+	}
+	return schemas.ParseDecimal(s)
 }
 
 // smallDecimal parses plain decimal text ([-]digits[.digits], at most 18 digits, as

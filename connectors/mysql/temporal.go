@@ -138,16 +138,19 @@ func wallClock(v any) (time.Time, bool, error) {
 	return t, true, nil
 }
 
-func toEpoch(unit time.Duration) cdc.ValueConverter {
-	return func(v any) (any, error) {
+func toEpoch(unit time.Duration) cdc.ValueConverter { return unboxed(epochBoxing(unit)) }
+
+// epochBoxing is toEpoch boxing its numbers with b.
+func epochBoxing(unit time.Duration) cdc.BoxingConverter {
+	return func(v any, b *cdc.Boxes) (any, error) {
 		t, ok, err := wallClock(v)
 		if err != nil || !ok {
 			return zeroOrNil(err, int64(0))
 		}
 		if unit == time.Millisecond {
-			return t.UnixMilli(), nil
+			return b.Int64(t.UnixMilli()), nil
 		}
-		return t.UnixMicro(), nil
+		return b.Int64(t.UnixMicro()), nil
 	}
 }
 
@@ -162,8 +165,11 @@ func toConnectTimestamp(v any) (any, error) {
 // toZoned renders a TIMESTAMP as an ISO-8601 UTC string with exactly p fraction digits
 // (Java's minimal form when p is 0). Binlog values are instants; snapshot text is read
 // with the session time zone set to UTC.
-func toZoned(p int) cdc.ValueConverter {
-	return func(v any) (any, error) {
+func toZoned(p int) cdc.ValueConverter { return unboxed(zonedBoxing(p)) }
+
+// zonedBoxing is toZoned boxing its strings with b.
+func zonedBoxing(p int) cdc.BoxingConverter {
+	return func(v any, b *cdc.Boxes) (any, error) {
 		var t time.Time
 		switch x := v.(type) {
 		case time.Time:
@@ -182,13 +188,19 @@ func toZoned(p int) cdc.ValueConverter {
 				return nil, fmt.Errorf("%q is not a timestamp", s)
 			}
 		}
-		return formatZoned(t, p), nil
+		var buf [40]byte
+		return b.StringOf(appendZoned(buf[:0], t, p)), nil
 	}
 }
 
 func formatZoned(t time.Time, p int) string {
 	var buf [40]byte
-	b := appendISOUTC(buf[:0], t)
+	return string(appendZoned(buf[:0], t, p))
+}
+
+// appendZoned appends t as toZoned renders it with p fraction digits.
+func appendZoned(b []byte, t time.Time, p int) []byte {
+	b = appendISOUTC(b, t)
 	ns := t.Nanosecond()
 	n := 0 // fraction digits
 	switch {
@@ -206,5 +218,5 @@ func formatZoned(t time.Time, p int) string {
 		b = append(b, '.')
 		b = appendPadded(b, ns, 9)[:len(b)+n]
 	}
-	return string(append(b, 'Z'))
+	return append(b, 'Z')
 }
