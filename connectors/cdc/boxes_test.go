@@ -32,7 +32,9 @@ func TestBoxes(t *testing.T) {
 			return v
 		}, want: func(i int) any { return "2024-01-02T03:04:05." + strconv.Itoa(i) + "Z" }},
 		{name: "long string of bytes", box: func(b *Boxes, i int) any { return b.StringOf(make([]byte, 3000+i)) }, want: func(i int) any { return string(make([]byte, 3000+i)) }},
-		{name: "decimal", box: func(b *Boxes, i int) any { return b.Decimal(schemas.Decimal{Unscaled: big.NewInt(int64(i) * 101), Scale: 2}) },
+		{name: "decimal", box: func(b *Boxes, i int) any {
+			return b.Decimal(schemas.Decimal{Unscaled: big.NewInt(int64(i) * 101), Scale: 2})
+		},
 			want: func(i int) any { return schemas.Decimal{Unscaled: big.NewInt(int64(i) * 101), Scale: 2} }},
 	}
 	for _, tc := range tests {
