@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/gonnect/gonnect/connectors/cdc"
+	"github.com/gonnect/gonnect/connectors/cdc/javaser"
 	"github.com/gonnect/gonnect/internal/golden"
 )
 
@@ -142,8 +143,8 @@ func TestJavaKeyBadInput(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := decodeJavaKey(tt.hex, nil)
-			if err == nil || !errors.Is(err, errJavaKey) || !strings.Contains(err.Error(), tt.want) {
-				t.Fatalf("error %v, want one wrapping errJavaKey naming %q", err, tt.want)
+			if err == nil || !errors.Is(err, javaser.ErrStream) || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("error %v, want one wrapping javaser.ErrStream naming %q", err, tt.want)
 			}
 		})
 	}
