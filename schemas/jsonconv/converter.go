@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/gonnect/gonnect/schemas"
@@ -20,10 +19,6 @@ type Converter struct {
 	mu       sync.Mutex
 	toJSON   map[*schemas.Schema][]byte // rendered schema objects by schema pointer
 	fromJSON map[string]*schemas.Schema // parsed schemas by their JSON text
-
-	// sizeHint is the length of the last FromConnect output: the next buffer starts at
-	// about that capacity, so a record is written without growing its buffer.
-	sizeHint atomic.Int64
 }
 
 // New returns a converter with cfg. Use ParseConfig for a Java-style config map.
@@ -40,46 +35,66 @@ func (c *Converter) Config() Config { return c.cfg }
 // FromConnect serializes v under s. A nil schema with a nil value is a nil
 // (tombstone) payload, as in Java; with a schema, a nil value is written as the
 // envelope with a null (or default) payload. Errors name the failing field path.
+//
+// The result is a new slice whose capacity is its length, so a record waiting in a
+// producer's buffer pins no spare capacity: the payload is rendered into a pooled
+// scratch buffer (scratch.go) and copied out behind the cached schema envelope.
 func (c *Converter) FromConnect(_ context.Context, _ string, s *schemas.Schema, v any) ([]byte, error) {
 	if s == nil && v == nil {
 		return nil, nil
 	}
-	hint := c.sizeHint.Load()
-	b := make([]byte, 0, max(64, hint+hint/8))
-	var err error
+	var prefix []byte
 	if c.cfg.SchemasEnable {
-		b = append(b, `{"schema":`...)
-		if b, err = c.appendCachedSchema(b, s); err != nil {
+		var err error
+		if prefix, err = c.envelopePrefix(s); err != nil {
 			return nil, fmt.Errorf("converting schema to JSON: %w", err)
 		}
-		b = append(b, `,"payload":`...)
 	}
-	if b, err = c.appendValue(b, s, v); err != nil {
+	sc := getScratch()
+	b, err := c.appendValue(sc.b[:0], s, v)
+	if err != nil {
+		sc.put(nil)
 		return nil, fmt.Errorf("converting Kafka Connect data to JSON: %w", err)
 	}
+	var out []byte
 	if c.cfg.SchemasEnable {
-		b = append(b, '}')
+		// make+copy does not zero the bytes the copy fills: only the payload's.
+		out = make([]byte, len(prefix)+len(b)+1)
+		copy(out, prefix)
+		copy(out[len(prefix):], b)
+		out[len(out)-1] = '}'
+	} else {
+		out = make([]byte, len(b))
+		copy(out, b)
 	}
-	if n := int64(len(b)); n != hint {
-		c.sizeHint.Store(n)
-	}
-	return b, nil
+	sc.put(b)
+	return out, nil
 }
 
-func (c *Converter) appendCachedSchema(b []byte, s *schemas.Schema) ([]byte, error) {
+// envelopeOpen and envelopeMid surround the schema in an envelope's prefix.
+const (
+	envelopeOpen = `{"schema":`
+	envelopeMid  = `,"payload":`
+)
+
+// envelopePrefix returns `{"schema":<s>,"payload":` for s, cached by schema
+// pointer. The returned slice is shared: callers must not modify it.
+func (c *Converter) envelopePrefix(s *schemas.Schema) ([]byte, error) {
 	if s == nil {
-		return append(b, "null"...), nil
+		return nullSchemaPrefix, nil
 	}
 	c.mu.Lock()
 	cached, ok := c.toJSON[s]
 	c.mu.Unlock()
 	if ok {
-		return append(b, cached...), nil
+		return cached, nil
 	}
-	out, err := c.appendSchema(nil, s, "")
+	out, err := c.appendSchema([]byte(envelopeOpen), s, "")
 	if err != nil {
 		return nil, err
 	}
+	out = append(out, envelopeMid...)
+	out = out[:len(out):len(out)]
 	if c.cfg.SchemasCacheSize > 0 {
 		c.mu.Lock()
 		if len(c.toJSON) >= c.cfg.SchemasCacheSize {
@@ -88,8 +103,10 @@ func (c *Converter) appendCachedSchema(b []byte, s *schemas.Schema) ([]byte, err
 		c.toJSON[s] = out
 		c.mu.Unlock()
 	}
-	return append(b, out...), nil
+	return out, nil
 }
+
+var nullSchemaPrefix = []byte(envelopeOpen + "null" + envelopeMid)
 
 // ToConnect deserializes b. A nil b (tombstone) gives a nil schema and value. With
 // schemas.enable the input must be an object with exactly "schema" and "payload".
@@ -161,7 +178,11 @@ func (c *Converter) ToConnectHeader(ctx context.Context, topic, _ string, b []by
 // SchemaJSON renders s as JsonConverter's schema object (used by golden tests and
 // by tools that print schemas).
 func (c *Converter) SchemaJSON(s *schemas.Schema) ([]byte, error) {
-	return c.appendCachedSchema(nil, s)
+	p, err := c.envelopePrefix(s)
+	if err != nil {
+		return nil, err
+	}
+	return append([]byte(nil), p[len(envelopeOpen):len(p)-len(envelopeMid)]...), nil
 }
 
 func unixMilli(ms int64) time.Time { return time.UnixMilli(ms).UTC() }

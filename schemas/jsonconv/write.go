@@ -2,6 +2,7 @@ package jsonconv
 
 import (
 	"encoding/base64"
+	"encoding/binary"
 	"fmt"
 	"math"
 	"slices"
@@ -256,6 +257,10 @@ func (c *Converter) appendDecimal(b []byte, s *schemas.Schema, v any) ([]byte, e
 	if err != nil {
 		return nil, errAt("%v", err)
 	}
+	if d.Scale == scale && c.cfg.DecimalFormat != DecimalNumeric && d.Unscaled.IsInt64() {
+		var buf [8]byte
+		return appendBase64(b, int64Bytes(&buf, d.Unscaled.Int64())), nil
+	}
 	if d, err = d.Rescale(scale); err != nil {
 		return nil, errAt("%v", err)
 	}
@@ -412,12 +417,23 @@ func (c *Converter) appendSchemaless(b []byte, v any) ([]byte, error) {
 // non-finite values as quoted strings (QUOTE_NON_NUMERIC_NUMBERS).
 func appendFloat(b []byte, f float64, bits int) []byte {
 	if math.IsNaN(f) || math.IsInf(f, 0) {
-		return appendString(b, schemas.FormatFloat64(f))
+		b = append(b, '"')
+		b = schemas.AppendJavaFloat(b, f, bits)
+		return append(b, '"')
 	}
-	if bits == 32 {
-		return append(b, schemas.FormatFloat32(float32(f))...)
+	return schemas.AppendJavaFloat(b, f, bits)
+}
+
+// int64Bytes writes x into buf as the minimal big-endian two's complement bytes
+// (what schemas.DecimalBytes and Java's BigInteger.toByteArray give) and returns
+// them, without allocating.
+func int64Bytes(buf *[8]byte, x int64) []byte {
+	binary.BigEndian.PutUint64(buf[:], uint64(x))
+	i := 0
+	for i < 7 && ((buf[i] == 0 && buf[i+1]&0x80 == 0) || (buf[i] == 0xff && buf[i+1]&0x80 != 0)) {
+		i++
 	}
-	return append(b, schemas.FormatFloat64(f)...)
+	return buf[i:]
 }
 
 func appendBase64(b []byte, x []byte) []byte {
