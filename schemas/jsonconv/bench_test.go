@@ -84,3 +84,43 @@ func BenchmarkFromConnectEnvelope(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkToConnect is a sink task's convert step: the Debezium envelope record with
+// its schema (the schema is parsed once and then found in the cache by its text), a
+// small schemas-on record, and a 200-byte string without schemas (the worker's
+// BenchmarkSinkDeliver json value).
+func BenchmarkToConnect(b *testing.B) {
+	ctx := context.Background()
+	s, v := envelopeRecord()
+	envelope, err := New(DefaultConfig()).FromConnect(ctx, "t", s, v)
+	if err != nil {
+		b.Fatal(err)
+	}
+	str := make([]byte, 200)
+	str[0], str[len(str)-1] = '"', '"'
+	for i := 1; i < len(str)-1; i++ {
+		str[i] = 'a' + byte(i%26)
+	}
+	plain := DefaultConfig()
+	plain.SchemasEnable = false
+	for _, bc := range []struct {
+		name string
+		cfg  Config
+		in   []byte
+	}{
+		{name: "envelope", cfg: DefaultConfig(), in: envelope},
+		{name: "small", cfg: DefaultConfig(), in: []byte(`{"schema":{"type":"struct","fields":[{"type":"int32","optional":false,"field":"id"},{"type":"string","optional":true,"field":"name"}],"optional":false,"name":"t.Value"},"payload":{"id":42,"name":"alice"}}`)},
+		{name: "schemaless string", cfg: plain, in: str},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			c := New(bc.cfg)
+			b.ReportAllocs()
+			b.SetBytes(int64(len(bc.in)))
+			for b.Loop() {
+				if _, _, err := c.ToConnect(ctx, "t", bc.in); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

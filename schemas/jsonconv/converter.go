@@ -115,37 +115,40 @@ func (c *Converter) ToConnect(_ context.Context, _ string, b []byte) (*schemas.S
 	if b == nil {
 		return nil, nil, nil
 	}
-	n, err := parse(b)
+	n, p, err := parse(b)
 	if err != nil {
 		return nil, nil, fmt.Errorf("converting byte[] to Kafka Connect data failed due to serialization error: %w", err)
 	}
+	defer p.release()
 	if !c.cfg.SchemasEnable {
 		v, err := c.toValue(nil, n)
 		return nil, v, err
 	}
-	if n.kind != kObject || len(n.keys) != 2 || n.get("schema") == nil || n.get("payload") == nil {
+	sn, pn := n.get("schema"), n.get("payload")
+	if n.kind != kObject || n.count != 2 || sn == nil || pn == nil {
 		return nil, nil, fmt.Errorf("JsonConverter with schemas.enable requires \"schema\" and \"payload\" fields and may not contain additional fields." +
 			" If you are trying to deserialize plain JSON data, set schemas.enable=false in your converter configuration.")
 	}
-	sn := n.get("schema")
 	s, err := c.cachedSchema(b, sn)
 	if err != nil {
 		return nil, nil, fmt.Errorf("converting JSON schema to Kafka Connect: %w", err)
 	}
-	v, err := c.toValue(s, n.get("payload"))
+	v, err := c.toValue(s, pn)
 	if err != nil {
 		return nil, nil, fmt.Errorf("converting JSON payload to Kafka Connect: %w", err)
 	}
 	return s, v, nil
 }
 
+// cachedSchema returns the schema of schema node sn, parsed once per distinct JSON
+// text (raw is the document sn came from). A hit allocates nothing.
 func (c *Converter) cachedSchema(raw []byte, sn *node) (*schemas.Schema, error) {
 	if sn.kind == kNull {
 		return nil, nil
 	}
-	key := string(raw[sn.start:sn.end])
+	text := raw[sn.start:sn.end]
 	c.mu.Lock()
-	s, ok := c.fromJSON[key]
+	s, ok := c.fromJSON[string(text)]
 	c.mu.Unlock()
 	if ok {
 		return s, nil
@@ -159,7 +162,7 @@ func (c *Converter) cachedSchema(raw []byte, sn *node) (*schemas.Schema, error) 
 		if len(c.fromJSON) >= c.cfg.SchemasCacheSize {
 			clear(c.fromJSON)
 		}
-		c.fromJSON[key] = s
+		c.fromJSON[string(text)] = s
 		c.mu.Unlock()
 	}
 	return s, nil

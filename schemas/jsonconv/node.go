@@ -3,6 +3,7 @@ package jsonconv
 import (
 	"fmt"
 	"strconv"
+	"sync"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -23,17 +24,57 @@ func (k kind) String() string {
 	return [...]string{"NULL", "BOOLEAN", "NUMBER", "STRING", "ARRAY", "OBJECT"}[k]
 }
 
-// node is a parsed JSON value that keeps object key order and the raw span it came
-// from (the span keys the schema cache).
+// node is a parsed JSON value. It keeps object key order and the raw span it came
+// from (the span keys the schema cache). Nodes point into their document instead of
+// copying text: a string's Go value is made only when text is called, so a schema
+// found in the cache and the envelope's keys cost no allocation. Nodes live in their
+// parser's pooled storage and are valid until the parser is released.
 type node struct {
-	kind  kind
-	b     bool
-	str   string // string value, or the number's literal text
-	arr   []*node
-	keys  []string
-	vals  []*node
-	start int
-	end   int
+	kind kind
+	b    bool
+	esc  bool // the string value has escapes
+	kesc bool // the member key has escapes
+	doc  []byte
+	// start and end are the raw span of the value; a string's text is inside the quotes.
+	start, end int
+	// ks and ke are the span of an object member's key, inside its quotes.
+	ks, ke int
+	// first is the first element or member of a container, next the following sibling.
+	first, next *node
+	count       int // number of elements or members
+}
+
+// lit returns the raw bytes of a number (its literal text) or a string (inside the quotes).
+func (n *node) lit() []byte {
+	if n.kind == kString {
+		return n.doc[n.start+1 : n.end-1]
+	}
+	return n.doc[n.start:n.end]
+}
+
+// text returns a string node's value as a new Go string (escapes decoded, invalid
+// UTF-8 replaced as Java's decoder does).
+func (n *node) text() string { return decodeString(n.lit(), n.esc) }
+
+// key returns an object member's key as a new Go string.
+func (n *node) key() string { return decodeString(n.doc[n.ks:n.ke], n.kesc) }
+
+// keyIs reports whether an object member's key is k, without allocating for keys
+// written without escapes.
+func (n *node) keyIs(k string) bool {
+	if !n.kesc {
+		return string(n.doc[n.ks:n.ke]) == k
+	}
+	return n.key() == k
+}
+
+// textIs reports whether a string node's value is s, without allocating for strings
+// written without escapes.
+func (n *node) textIs(s string) bool {
+	if !n.esc {
+		return string(n.lit()) == s
+	}
+	return n.text() == s
 }
 
 // get returns an object member, or nil.
@@ -41,9 +82,9 @@ func (n *node) get(key string) *node {
 	if n == nil || n.kind != kObject {
 		return nil
 	}
-	for i, k := range n.keys {
-		if k == key {
-			return n.vals[i]
+	for m := n.first; m != nil; m = m.next {
+		if m.keyIs(key) {
+			return m
 		}
 	}
 	return nil
@@ -54,8 +95,8 @@ func (n *node) isIntegral() bool {
 	if n.kind != kNumber {
 		return false
 	}
-	for i := 0; i < len(n.str); i++ {
-		switch n.str[i] {
+	for _, c := range n.lit() {
+		switch c {
 		case '.', 'e', 'E':
 			return false
 		}
@@ -66,24 +107,67 @@ func (n *node) isIntegral() bool {
 // maxDepth bounds nesting so hostile input cannot exhaust the stack.
 const maxDepth = 1000
 
-// parse parses one JSON document; trailing non-space bytes are an error.
-func parse(b []byte) (*node, error) {
-	p := parser{b: b}
-	p.ws()
-	n, err := p.value(0)
-	if err != nil {
-		return nil, err
-	}
-	p.ws()
-	if p.i != len(b) {
-		return nil, p.errf("unexpected data after the JSON value")
-	}
-	return n, nil
+// Node storage: nodes are allocated in fixed chunks (so pointers stay valid while a
+// document grows) owned by a pooled parser; a parser keeps at most maxPooledChunks.
+const (
+	nodeChunk       = 64
+	maxPooledChunks = 64
+)
+
+// parser parses one document at a time into its pooled node storage.
+type parser struct {
+	b      []byte
+	i      int
+	chunks []*[nodeChunk]node
+	used   int // nodes handed out
 }
 
-type parser struct {
-	b []byte
-	i int
+var parserPool = sync.Pool{New: func() any { return new(parser) }}
+
+// parse parses one JSON document; trailing non-space bytes are an error. The nodes
+// belong to the returned parser: call release when done with them. Safe for
+// concurrent use (each call has its own parser).
+func parse(b []byte) (*node, *parser, error) {
+	p := parserPool.Get().(*parser)
+	p.b, p.i, p.used = b, 0, 0
+	p.ws()
+	n, err := p.value(0)
+	if err == nil {
+		p.ws()
+		if p.i != len(b) {
+			err = p.errf("unexpected data after the JSON value")
+		}
+	}
+	if err != nil {
+		p.release()
+		return nil, nil, err
+	}
+	return n, p, nil
+}
+
+// release returns the parser and its nodes to the pool; the nodes must not be used
+// afterwards. It drops the reference to the document.
+func (p *parser) release() {
+	p.b = nil
+	for i := 0; i*nodeChunk < p.used; i++ {
+		clear(p.chunks[i][:min(nodeChunk, p.used-i*nodeChunk)]) // drop references to the document
+	}
+	if len(p.chunks) > maxPooledChunks {
+		clear(p.chunks[maxPooledChunks:])
+		p.chunks = p.chunks[:maxPooledChunks]
+	}
+	parserPool.Put(p)
+}
+
+func (p *parser) alloc(k kind, start int) *node {
+	c, i := p.used/nodeChunk, p.used%nodeChunk
+	if c == len(p.chunks) {
+		p.chunks = append(p.chunks, new([nodeChunk]node))
+	}
+	p.used++
+	n := &p.chunks[c][i]
+	*n = node{kind: k, doc: p.b, start: start}
+	return n
 }
 
 func (p *parser) errf(format string, a ...any) error {
@@ -121,21 +205,24 @@ func (p *parser) value(depth int) (*node, error) {
 	switch c := p.b[p.i]; {
 	case c == '{':
 		p.i++
-		n = &node{kind: kObject}
+		n = p.alloc(kObject, start)
 		p.ws()
 		if p.i < len(p.b) && p.b[p.i] == '}' {
 			p.i++
 			break
 		}
+		var last *node
 		for {
 			p.ws()
 			if p.i >= len(p.b) || p.b[p.i] != '"' {
 				return nil, p.errf("expected an object key")
 			}
-			k, err := p.string()
+			ks := p.i + 1
+			kesc, err := p.string()
 			if err != nil {
 				return nil, err
 			}
+			ke := p.i - 1
 			p.ws()
 			if p.i >= len(p.b) || p.b[p.i] != ':' {
 				return nil, p.errf("expected ':' after object key")
@@ -146,8 +233,8 @@ func (p *parser) value(depth int) (*node, error) {
 			if err != nil {
 				return nil, err
 			}
-			n.keys = append(n.keys, k)
-			n.vals = append(n.vals, v)
+			v.ks, v.ke, v.kesc = ks, ke, kesc
+			last = n.add(last, v)
 			p.ws()
 			if p.i < len(p.b) && p.b[p.i] == ',' {
 				p.i++
@@ -161,19 +248,20 @@ func (p *parser) value(depth int) (*node, error) {
 		}
 	case c == '[':
 		p.i++
-		n = &node{kind: kArray}
+		n = p.alloc(kArray, start)
 		p.ws()
 		if p.i < len(p.b) && p.b[p.i] == ']' {
 			p.i++
 			break
 		}
+		var last *node
 		for {
 			p.ws()
 			v, err := p.value(depth + 1)
 			if err != nil {
 				return nil, err
 			}
-			n.arr = append(n.arr, v)
+			last = n.add(last, v)
 			p.ws()
 			if p.i < len(p.b) && p.b[p.i] == ',' {
 				p.i++
@@ -186,32 +274,43 @@ func (p *parser) value(depth int) (*node, error) {
 			return nil, p.errf("expected ',' or ']' in array")
 		}
 	case c == '"':
-		s, err := p.string()
+		esc, err := p.string()
 		if err != nil {
 			return nil, err
 		}
-		n = &node{kind: kString, str: s}
+		n = p.alloc(kString, start)
+		n.esc = esc
 	case c == 't' && p.lit("true"):
-		n = &node{kind: kBool, b: true}
+		n = p.alloc(kBool, start)
+		n.b = true
 	case c == 'f' && p.lit("false"):
-		n = &node{kind: kBool}
+		n = p.alloc(kBool, start)
 	case c == 'n' && p.lit("null"):
-		n = &node{kind: kNull}
+		n = p.alloc(kNull, start)
 	case c == '-' || (c >= '0' && c <= '9'):
-		s, err := p.number()
-		if err != nil {
+		if err := p.number(); err != nil {
 			return nil, err
 		}
-		n = &node{kind: kNumber, str: s}
+		n = p.alloc(kNumber, start)
 	default:
 		return nil, p.errf("unexpected character %q", c)
 	}
-	n.start, n.end = start, p.i
+	n.end = p.i
 	return n, nil
 }
 
-func (p *parser) number() (string, error) {
-	start := p.i
+// add appends child v after last (nil: v is the first) and returns v.
+func (n *node) add(last, v *node) *node {
+	if last == nil {
+		n.first = v
+	} else {
+		last.next = v
+	}
+	n.count++
+	return v
+}
+
+func (p *parser) number() error {
 	if p.b[p.i] == '-' {
 		p.i++
 	}
@@ -225,15 +324,15 @@ func (p *parser) number() (string, error) {
 	intStart := p.i
 	nInt := digits()
 	if nInt == 0 {
-		return "", p.errf("invalid number")
+		return p.errf("invalid number")
 	}
 	if nInt > 1 && p.b[intStart] == '0' {
-		return "", p.errf("invalid number: leading zero")
+		return p.errf("invalid number: leading zero")
 	}
 	if p.i < len(p.b) && p.b[p.i] == '.' {
 		p.i++
 		if digits() == 0 {
-			return "", p.errf("invalid number: no digits after '.'")
+			return p.errf("invalid number: no digits after '.'")
 		}
 	}
 	if p.i < len(p.b) && (p.b[p.i] == 'e' || p.b[p.i] == 'E') {
@@ -242,45 +341,29 @@ func (p *parser) number() (string, error) {
 			p.i++
 		}
 		if digits() == 0 {
-			return "", p.errf("invalid number: no exponent digits")
+			return p.errf("invalid number: no exponent digits")
 		}
 	}
-	return string(p.b[start:p.i]), nil
+	return nil
 }
 
-func (p *parser) string() (string, error) {
+// string checks the string at p.i (its opening quote) and moves past its closing
+// quote, reporting whether it holds escapes. Decoding waits for decodeString.
+func (p *parser) string() (esc bool, err error) {
 	p.i++ // opening quote
-	start := p.i
-	// fast path: no escapes
-	for p.i < len(p.b) {
-		c := p.b[p.i]
-		if c == '"' {
-			s := p.b[start:p.i]
-			p.i++
-			return toUTF8(s), nil
-		}
-		if c == '\\' {
-			break
-		}
-		if c < 0x20 {
-			return "", p.errf("control character in string")
-		}
-		p.i++
-	}
-	buf := append([]byte(nil), p.b[start:p.i]...)
 	for p.i < len(p.b) {
 		c := p.b[p.i]
 		switch {
 		case c == '"':
 			p.i++
-			return toUTF8(buf), nil
+			return esc, nil
 		case c < 0x20:
-			return "", p.errf("control character in string")
+			return false, p.errf("control character in string")
 		case c != '\\':
-			buf = append(buf, c)
 			p.i++
 			continue
 		}
+		esc = true
 		p.i++
 		if p.i >= len(p.b) {
 			break
@@ -288,8 +371,53 @@ func (p *parser) string() (string, error) {
 		e := p.b[p.i]
 		p.i++
 		switch e {
-		case '"', '\\', '/':
-			buf = append(buf, e)
+		case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+		case 'u':
+			if _, err := p.hex4(); err != nil {
+				return false, err
+			}
+		default:
+			return false, p.errf("invalid escape '\\%c'", e)
+		}
+	}
+	return false, p.errf("unterminated string")
+}
+
+func (p *parser) hex4() (rune, error) {
+	if p.i+4 > len(p.b) {
+		return 0, p.errf("truncated \\u escape")
+	}
+	r, ok := parseHex4(p.b[p.i : p.i+4])
+	if !ok {
+		return 0, p.errf("invalid \\u escape")
+	}
+	p.i += 4
+	return r, nil
+}
+
+func parseHex4(b []byte) (rune, bool) {
+	v, err := strconv.ParseUint(string(b), 16, 32)
+	return rune(v), err == nil
+}
+
+// decodeString returns the text of a string's raw bytes (inside the quotes), which
+// the parser already checked: escapes decoded when esc, and invalid UTF-8 replaced
+// with U+FFFD as Java's decoder does.
+func decodeString(raw []byte, esc bool) string {
+	if !esc {
+		return toUTF8(raw)
+	}
+	buf := make([]byte, 0, len(raw))
+	for i := 0; i < len(raw); {
+		c := raw[i]
+		if c != '\\' {
+			buf = append(buf, c)
+			i++
+			continue
+		}
+		e := raw[i+1]
+		i += 2
+		switch e {
 		case 'b':
 			buf = append(buf, '\b')
 		case 'f':
@@ -301,38 +429,20 @@ func (p *parser) string() (string, error) {
 		case 't':
 			buf = append(buf, '\t')
 		case 'u':
-			r, err := p.hex4()
-			if err != nil {
-				return "", err
-			}
-			if utf16.IsSurrogate(r) && p.i+6 <= len(p.b) && p.b[p.i] == '\\' && p.b[p.i+1] == 'u' {
-				save := p.i
-				p.i += 2
-				r2, err := p.hex4()
-				if err == nil && utf16.DecodeRune(r, r2) != utf8.RuneError {
+			r, _ := parseHex4(raw[i : i+4])
+			i += 4
+			if utf16.IsSurrogate(r) && i+6 <= len(raw) && raw[i] == '\\' && raw[i+1] == 'u' {
+				if r2, ok := parseHex4(raw[i+2 : i+6]); ok && utf16.DecodeRune(r, r2) != utf8.RuneError {
 					r = utf16.DecodeRune(r, r2)
-				} else {
-					p.i = save
+					i += 6
 				}
 			}
 			buf = utf8.AppendRune(buf, r)
-		default:
-			return "", p.errf("invalid escape '\\%c'", e)
+		default: // '"', '\\', '/'
+			buf = append(buf, e)
 		}
 	}
-	return "", p.errf("unterminated string")
-}
-
-func (p *parser) hex4() (rune, error) {
-	if p.i+4 > len(p.b) {
-		return 0, p.errf("truncated \\u escape")
-	}
-	v, err := strconv.ParseUint(string(p.b[p.i:p.i+4]), 16, 32)
-	if err != nil {
-		return 0, p.errf("invalid \\u escape")
-	}
-	p.i += 4
-	return rune(v), nil
+	return toUTF8(buf)
 }
 
 // toUTF8 returns b as a string, replacing invalid UTF-8 with U+FFFD as Java's

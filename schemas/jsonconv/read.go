@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/big"
 	"strconv"
+	"unicode/utf8"
 
 	"github.com/gonnect/gonnect/schemas"
 )
@@ -23,9 +24,9 @@ func (c *Converter) toSchema(n *node) (*schemas.Schema, error) {
 		return nil, errAt("Schema must contain 'type' field")
 	}
 	var b *schemas.Builder
-	switch tn.str {
+	switch typ := tn.text(); typ {
 	case "boolean", "int8", "int16", "int32", "int64", "float", "double", "bytes", "string":
-		t, _ := schemas.ParseType(tn.str)
+		t, _ := schemas.ParseType(typ)
 		b = schemas.NewBuilder(t)
 	case "array":
 		items := n.get("items")
@@ -63,45 +64,47 @@ func (c *Converter) toSchema(n *node) (*schemas.Schema, error) {
 		if fields == nil || fields.kind != kArray {
 			return nil, errAt("Struct schema's \"fields\" argument is not an array.")
 		}
-		for i, f := range fields.arr {
+		i := 0
+		for f := fields.first; f != nil; f, i = f.next, i+1 {
 			name := f.get("field")
 			if name == nil || name.kind != kString {
 				return nil, inField(errAt("Struct schema's field name not specified properly"), strconv.Itoa(i))
 			}
+			fname := name.text()
 			fs, err := c.toSchema(f)
 			if err != nil {
-				return nil, inField(err, name.str)
+				return nil, inField(err, fname)
 			}
 			if fs == nil {
-				return nil, inField(errAt("field schema must not be null"), name.str)
+				return nil, inField(errAt("field schema must not be null"), fname)
 			}
-			b.Field(name.str, fs)
+			b.Field(fname, fs)
 		}
 	default:
-		return nil, errAt("Unknown schema type: %s", tn.str)
+		return nil, errAt("Unknown schema type: %s", typ)
 	}
 	if o := n.get("optional"); o != nil && o.kind == kBool && o.b {
 		b.Optional()
 	}
 	if x := n.get("name"); x != nil && x.kind == kString {
-		b.Name(x.str)
+		b.Name(x.text())
 	}
 	if x := n.get("version"); x != nil && x.isIntegral() {
-		v, err := strconv.ParseInt(x.str, 10, 32)
+		v, err := strconv.ParseInt(string(x.lit()), 10, 32)
 		if err != nil {
-			return nil, errAt("schema version %s is out of range", x.str)
+			return nil, errAt("schema version %s is out of range", x.lit())
 		}
 		b.Version(int(v))
 	}
 	if x := n.get("doc"); x != nil && x.kind == kString {
-		b.Doc(x.str)
+		b.Doc(x.text())
 	}
 	if x := n.get("parameters"); x != nil && x.kind == kObject {
-		for i, k := range x.keys {
-			if x.vals[i].kind != kString {
+		for m := x.first; m != nil; m = m.next {
+			if m.kind != kString {
 				return nil, errAt("Schema parameters must have string values.")
 			}
-			b.Param(k, x.vals[i].str)
+			b.Param(m.key(), m.text())
 		}
 	}
 	if x := n.get("default"); x != nil {
@@ -149,13 +152,13 @@ func (c *Converter) toValue(s *schemas.Schema, n *node) (any, error) {
 		switch n.kind {
 		case kNumber:
 			// as Java, a numeric decimal keeps the scale it was written with
-			d, err := schemas.ParseDecimal(n.str)
+			d, err := schemas.ParseDecimal(string(n.lit()))
 			if err != nil {
 				return nil, errAt("%v", err)
 			}
 			return d, nil
 		case kString:
-			raw, err := base64.StdEncoding.DecodeString(n.str)
+			raw, err := decodeBase64(n)
 			if err != nil {
 				return nil, errAt("Invalid bytes field: %v", err)
 			}
@@ -210,12 +213,12 @@ func (c *Converter) toValue(s *schemas.Schema, n *node) (any, error) {
 		if n.kind != kString {
 			return nil, kindErr(s, n)
 		}
-		return n.str, nil
+		return n.text(), nil
 	case schemas.Bytes:
 		if n.kind != kString {
 			return nil, kindErr(s, n)
 		}
-		raw, err := base64.StdEncoding.DecodeString(n.str)
+		raw, err := decodeBase64(n)
 		if err != nil {
 			return nil, errAt("Invalid bytes field: %v", err)
 		}
@@ -224,8 +227,9 @@ func (c *Converter) toValue(s *schemas.Schema, n *node) (any, error) {
 		if n.kind != kArray {
 			return nil, kindErr(s, n)
 		}
-		out := make([]any, len(n.arr))
-		for i, e := range n.arr {
+		out := make([]any, n.count)
+		i := 0
+		for e := n.first; e != nil; e, i = e.next, i+1 {
 			v, err := c.toValue(s.Value, e)
 			if err != nil {
 				return nil, inField(err, strconv.Itoa(i))
@@ -257,9 +261,10 @@ func (c *Converter) toMap(s *schemas.Schema, n *node) (any, error) {
 		if n.kind != kObject {
 			return nil, errAt("Maps with string fields should be encoded as JSON objects, but found %s", n.kind)
 		}
-		out := make(map[string]any, len(n.keys))
-		for i, k := range n.keys {
-			v, err := c.toValue(s.Value, n.vals[i])
+		out := make(map[string]any, n.count)
+		for m := n.first; m != nil; m = m.next {
+			k := m.key()
+			v, err := c.toValue(s.Value, m)
 			if err != nil {
 				return nil, inField(err, k)
 			}
@@ -270,19 +275,20 @@ func (c *Converter) toMap(s *schemas.Schema, n *node) (any, error) {
 	if n.kind != kArray {
 		return nil, errAt("Maps with non-string fields should be encoded as JSON array of tuples, but found %s", n.kind)
 	}
-	out := make([]schemas.MapEntry, 0, len(n.arr))
-	for i, e := range n.arr {
+	out := make([]schemas.MapEntry, 0, n.count)
+	i := 0
+	for e := n.first; e != nil; e, i = e.next, i+1 {
 		if e.kind != kArray {
 			return nil, inField(errAt("Found invalid map entry instead of array tuple: %s", e.kind), strconv.Itoa(i))
 		}
-		if len(e.arr) != 2 {
-			return nil, inField(errAt("Found invalid map entry, expected length 2 but found :%d", len(e.arr)), strconv.Itoa(i))
+		if e.count != 2 {
+			return nil, inField(errAt("Found invalid map entry, expected length 2 but found :%d", e.count), strconv.Itoa(i))
 		}
-		k, err := c.toValue(s.Key, e.arr[0])
+		k, err := c.toValue(s.Key, e.first)
 		if err != nil {
 			return nil, inField(err, strconv.Itoa(i))
 		}
-		v, err := c.toValue(s.Value, e.arr[1])
+		v, err := c.toValue(s.Value, e.first.next)
 		if err != nil {
 			return nil, inField(err, strconv.Itoa(i))
 		}
@@ -299,28 +305,40 @@ func schemaless(n *node) any {
 		return n.b
 	case kNumber:
 		if n.isIntegral() {
-			if x, err := strconv.ParseInt(n.str, 10, 64); err == nil {
+			if x, err := strconv.ParseInt(string(n.lit()), 10, 64); err == nil {
 				return x
 			}
 		}
-		f, _ := strconv.ParseFloat(n.str, 64)
+		f, _ := strconv.ParseFloat(string(n.lit()), 64)
 		return f
 	case kString:
-		return n.str
+		return n.text()
 	case kArray:
-		out := make([]any, len(n.arr))
-		for i, e := range n.arr {
+		out := make([]any, n.count)
+		i := 0
+		for e := n.first; e != nil; e, i = e.next, i+1 {
 			out[i] = schemaless(e)
 		}
 		return out
 	case kObject:
-		out := make(map[string]any, len(n.keys))
-		for i, k := range n.keys {
-			out[k] = schemaless(n.vals[i])
+		out := make(map[string]any, n.count)
+		for m := n.first; m != nil; m = m.next {
+			out[m.key()] = schemaless(m)
 		}
 		return out
 	}
 	return nil
+}
+
+// decodeBase64 decodes a string node's base64 text without an intermediate string.
+func decodeBase64(n *node) ([]byte, error) {
+	src := n.lit()
+	if n.esc || !utf8.Valid(src) {
+		src = []byte(n.text()) // as the decoded text, for identical error offsets
+	}
+	out := make([]byte, base64.StdEncoding.DecodedLen(len(src)))
+	k, err := base64.StdEncoding.Decode(out, src)
+	return out[:k], err
 }
 
 func kindErr(s *schemas.Schema, n *node) error {
@@ -333,20 +351,20 @@ func intOf(s *schemas.Schema, n *node, bits int) (int64, error) {
 	}
 	if !n.isIntegral() {
 		// Jackson truncates 1.0 to 1; accept integral values written with a fraction.
-		f, err := strconv.ParseFloat(n.str, 64)
+		f, err := strconv.ParseFloat(string(n.lit()), 64)
 		if err != nil || f != math.Trunc(f) {
-			return 0, errAt("expected an integer for %s, found %s", s.Type.JavaName(), n.str)
+			return 0, errAt("expected an integer for %s, found %s", s.Type.JavaName(), n.lit())
 		}
 		bf := new(big.Float).SetFloat64(f)
 		x, acc := bf.Int64()
 		if acc != big.Exact {
-			return 0, errAt("number %s out of range for %s", n.str, s.Type.JavaName())
+			return 0, errAt("number %s out of range for %s", n.lit(), s.Type.JavaName())
 		}
 		return checkRange(s, n, x, bits)
 	}
-	x, err := strconv.ParseInt(n.str, 10, bits)
+	x, err := strconv.ParseInt(string(n.lit()), 10, bits)
 	if err != nil {
-		return 0, errAt("number %s out of range for %s", n.str, s.Type.JavaName())
+		return 0, errAt("number %s out of range for %s", n.lit(), s.Type.JavaName())
 	}
 	return x, nil
 }
@@ -355,7 +373,7 @@ func checkRange(s *schemas.Schema, n *node, x int64, bits int) (int64, error) {
 	if bits < 64 {
 		lim := int64(1) << (bits - 1)
 		if x < -lim || x >= lim {
-			return 0, errAt("number %s out of range for %s", n.str, s.Type.JavaName())
+			return 0, errAt("number %s out of range for %s", n.lit(), s.Type.JavaName())
 		}
 	}
 	return x, nil
@@ -364,18 +382,18 @@ func checkRange(s *schemas.Schema, n *node, x int64, bits int) (int64, error) {
 func floatOf(s *schemas.Schema, n *node, bits int) (float64, error) {
 	switch n.kind {
 	case kNumber:
-		f, err := strconv.ParseFloat(n.str, bits)
+		f, err := strconv.ParseFloat(string(n.lit()), bits)
 		if err != nil && !isRangeErr(err) {
-			return 0, errAt("invalid number %s", n.str)
+			return 0, errAt("invalid number %s", n.lit())
 		}
 		return f, nil
 	case kString: // Jackson writes non-finite numbers as quoted strings
-		switch n.str {
-		case "NaN":
+		switch {
+		case n.textIs("NaN"):
 			return math.NaN(), nil
-		case "Infinity":
+		case n.textIs("Infinity"):
 			return math.Inf(1), nil
-		case "-Infinity":
+		case n.textIs("-Infinity"):
 			return math.Inf(-1), nil
 		}
 	}
