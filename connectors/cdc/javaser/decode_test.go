@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -81,6 +82,7 @@ func TestEncodeBadInput(t *testing.T) {
 		{name: "unknown Go type", vals: []any{struct{}{}}, want: "element 0: value of type struct {} cannot be written"},
 		{name: "year beyond TIMESTAMP", vals: []any{nil, OracleTimestamp{time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)}},
 			want: "element 1: year 10000 is outside oracle.sql.TIMESTAMP's range"},
+		{name: "instant beyond Timestamp", vals: []any{Timestamp{time.Unix(math.MaxInt64/1000+1, 0)}}, want: "element 0: " + time.Unix(math.MaxInt64/1000+1, 0).String() + " is outside java.sql.Timestamp's range"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -97,7 +97,7 @@ func (w *Writer) Value(v any) error {
 	case Decimal:
 		w.decimal(x)
 	case Timestamp:
-		w.timestamp(x)
+		return w.timestamp(x)
 	case OracleTimestamp:
 		return w.oracleTimestamp(x)
 	case Marshaler:

@@ -3,6 +3,7 @@ package javaser
 import (
 	"encoding/binary"
 	"fmt"
+	"math"
 	"time"
 )
 
@@ -23,11 +24,16 @@ type OracleTimestamp struct {
 // timestamp writes t as java.sql.Timestamp: java.util.Date's writeObject block
 // (the epoch milliseconds of the whole second, as a Timestamp keeps them), then the
 // nanos field.
-func (w *Writer) timestamp(t Timestamp) {
+func (w *Writer) timestamp(t Timestamp) error {
+	sec := t.Time.Unix()
+	if sec > math.MaxInt64/1000 || sec < math.MinInt64/1000 {
+		return fmt.Errorf("%s is outside java.sql.Timestamp's range", t.Time)
+	}
 	w.NewObject(classTimestamp)
-	w.BlockData(binary.BigEndian.AppendUint64(nil, uint64(t.Time.Unix()*1000)))
+	w.BlockData(binary.BigEndian.AppendUint64(nil, uint64(sec*1000)))
 	w.EndBlockData()
 	w.Int32(int32(t.Time.Nanosecond()))
+	return nil
 }
 
 // oracleTimestamp writes t as oracle.sql.TIMESTAMP: Datum's data field.
@@ -88,11 +94,10 @@ func readTimestamp(o *Object) (any, error) {
 		return nil, fmt.Errorf("%w: java.sql.Timestamp without its time and nanos", ErrStream)
 	}
 	ms := int64(binary.BigEndian.Uint64(block))
-	sec := ms / 1000
-	if ms%1000 < 0 {
-		sec-- // floor: the whole second before an instant before 1970
+	if ms%1000 != 0 { // a Timestamp keeps the fraction in nanos, whole seconds in Date
+		return nil, fmt.Errorf("%w: java.sql.Timestamp with %d ms in its Date part, not whole seconds", ErrStream, ms)
 	}
-	return Timestamp{Time: time.Unix(sec, nanos).UTC()}, nil
+	return Timestamp{Time: time.Unix(ms/1000, nanos).UTC()}, nil
 }
 
 // readOracleTimestamp turns an oracle.sql.TIMESTAMP or oracle.sql.DATE (same bytes
