@@ -80,10 +80,15 @@
 //
 // The incremental snapshot chunk position: Debezium stores
 // incremental_snapshot_primary_key and _maximum_key as the hex of a Java-serialized
-// Object[]. EncodeJavaArray and DecodeJavaArray read and write null, String, Integer
-// (JavaInt), Long, Short, Byte and BigDecimal (JavaDecimal, for Oracle NUMBER keys),
-// golden-tested against bytes OpenJDK wrote; a class outside that set is an error
-// wrapping ErrJavaStream that names it, and the connectors then restart the table.
+// Object[]. The codec is package cdc/javaser (java.io.ObjectOutputStream's grammar;
+// String, the boxed primitives, BigInteger, BigDecimal, byte[], java.sql.Timestamp and
+// oracle.sql.TIMESTAMP, golden-tested against bytes OpenJDK wrote, with an extension
+// point for a connector's own classes). EncodeJavaArray and DecodeJavaArray are its
+// MySQL-facing form: null, String, Integer (JavaInt), Long, Short, Byte, Boolean,
+// Float, Double, BigInteger and BigDecimal (JavaDecimal); a class outside that set is
+// an error wrapping ErrJavaStream that names it, and the connector then restarts the
+// table. The Oracle connector reads and writes its DATE and TIMESTAMP keys through
+// javaser directly.
 //
 // Tests of connectors can use cdctest: readable golden rendering of records, an
 // in-memory OffsetReader and LogBuffer, a log sink to read while a task writes.
