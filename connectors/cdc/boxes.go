@@ -100,6 +100,15 @@ func (b *Boxes) String(s string) any {
 
 // StringOf returns a string with p's bytes as an any; p is not retained.
 func (b *Boxes) StringOf(p []byte) any {
+	if b == nil {
+		return string(p)
+	}
+	return b.String(b.Text(p))
+}
+
+// Text returns a string with p's bytes, cut from a slab of string contents; p is not
+// retained.
+func (b *Boxes) Text(p []byte) string {
 	if b == nil || len(p) == 0 || len(p) > boxBytes/8 {
 		return string(p)
 	}
@@ -109,7 +118,7 @@ func (b *Boxes) StringOf(p []byte) any {
 	n := copy(b.bytes, p)
 	s := unsafe.String(unsafe.SliceData(b.bytes), n)
 	b.bytes = b.bytes[n:]
-	return b.String(s)
+	return s
 }
 
 // Decimal returns d as an any.

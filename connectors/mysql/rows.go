@@ -97,7 +97,7 @@ func (s *streamer) rows(ctx context.Context, et replication.EventType, e *replic
 			// clock read per binlog event was a seventh of the connector's W3 CPU)
 			t.metrics.behind.Set(float64(now.Sub(evTs).Milliseconds()))
 		}
-		off := new(position) // escapes into the records as their lazy offset
+		off := s.slabs.position() // escapes into the records as their lazy offset
 		*off = s.cur
 		off.Event, off.Row = s.txEvents, r+1
 		si := sourceInfo{ts: evTs, db: id.Catalog, table: id.Table, serverID: int64(h.ServerID), gtid: s.gtid,

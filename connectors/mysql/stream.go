@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"strconv"
 	"strings"
 	"time"
 
@@ -52,6 +51,7 @@ type streamer struct {
 	inc     *incremental  // running incremental snapshot, nil when none
 	sigConn *client.Conn  // watermark writes and chunk reads
 	ksig    *kafkaSignals // the kafka signal channel, nil when not enabled
+	slabs   streamSlabs   // per-event memory handed out in slabs
 }
 
 // ErrBinlogPurged is returned when the server no longer has the binlog to resume from.
@@ -273,8 +273,8 @@ func (s *streamer) handle(ctx context.Context, ev *replication.BinlogEvent) erro
 		}
 		return nil
 	case *replication.MariadbGTIDEvent:
-		src := strconv.FormatUint(uint64(e.GTID.DomainID), 10) + "-" + strconv.FormatUint(uint64(e.GTID.ServerID), 10)
-		s.begin(startPos, src+"-"+strconv.FormatUint(e.GTID.SequenceNumber, 10), src) // MariadbGTID.String's format, without fmt
+		gtid, src := s.mariadbGTID(e.GTID)
+		s.begin(startPos, gtid, src)
 		s.mgtid, s.mgtidOK = e.GTID, true
 		return nil
 	case *replication.GTIDEvent:
