@@ -3,6 +3,9 @@ package jsonconv
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"errors"
+	"io"
 	"strconv"
 	"strings"
 	"testing"
@@ -119,4 +122,81 @@ func TestToConnectDoesNotAliasInput(t *testing.T) {
 			t.Fatalf("round %d: array changed with its input: len %d", round, len(arr))
 		}
 	}
+}
+
+// FuzzSchemalessMatchesEncodingJSON checks the parser against encoding/json: a
+// document is accepted exactly when encoding/json accepts it (up to maxDepth), and a
+// schemaless value equals encoding/json's decoding (integers that fit int64 as
+// int64, other numbers as float64; invalid UTF-8 and lone surrogates as U+FFFD).
+func FuzzSchemalessMatchesEncodingJSON(f *testing.F) {
+	for _, s := range []string{`{"a":[1,2.5,-0,1e400,"x\u00e9\ud83d\ude00"],"b":{"c":null,"d":true}}`, `"\ud800\u0041"`, "\"a\xffb\"",
+		`{"a":1,"a":2}`, `[1,]`, `01`, `"\x"`, ` [ "\/\b" ] `, `12345678901234567890`} {
+		f.Add([]byte(s))
+	}
+	plain := DefaultConfig()
+	plain.SchemasEnable = false
+	c := New(plain)
+	ctx := context.Background()
+	f.Fuzz(func(t *testing.T, b []byte) {
+		_, got, err := c.ToConnect(ctx, "t", b)
+		if err != nil && strings.Contains(err.Error(), "nesting deeper") {
+			return
+		}
+		dec := json.NewDecoder(bytes.NewReader(b))
+		dec.UseNumber()
+		var want any
+		werr := dec.Decode(&want)
+		if werr == nil && dec.More() {
+			werr = errors.New("trailing data")
+		}
+		if werr == nil {
+			if _, terr := dec.Token(); terr != io.EOF {
+				werr = errors.New("trailing data")
+			}
+		}
+		if (err == nil) != (werr == nil) {
+			t.Fatalf("%q: ours %v, encoding/json %v", b, err, werr)
+		}
+		if err == nil && !sameJSON(got, want) {
+			t.Fatalf("%q: ours %#v, encoding/json %#v", b, got, want)
+		}
+	})
+}
+
+func sameJSON(got, want any) bool {
+	switch w := want.(type) {
+	case json.Number:
+		switch g := got.(type) {
+		case int64:
+			x, err := w.Int64()
+			return err == nil && x == g
+		case float64:
+			x, _ := strconv.ParseFloat(string(w), 64)
+			return x == g
+		}
+		return false
+	case []any:
+		g, ok := got.([]any)
+		if !ok || len(g) != len(w) {
+			return false
+		}
+		for i := range w {
+			if !sameJSON(g[i], w[i]) {
+				return false
+			}
+		}
+		return true
+	case map[string]any:
+		g, ok := got.(map[string]any)
+		if !ok || len(g) != len(w) {
+			return false
+		}
+		for k, v := range w {
+			if gv, ok := g[k]; !ok || !sameJSON(gv, v) {
+				return false
+			}
+		}
+		return true
+	}
+	return got == want
 }
