@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
+	"fmt"
 	"math"
 	"math/big"
 	"strings"
@@ -129,5 +130,56 @@ func TestDecimalPaths(t *testing.T) {
 				t.Fatalf("got %s, want %s", b, want)
 			}
 		})
+	}
+}
+
+// TestConcurrentUse converts from several goroutines at once through one converter
+// (shared schema caches, pooled scratch buffers and parsers): every result must be
+// the one a lone conversion gives. Run with -race.
+func TestConcurrentUse(t *testing.T) {
+	ctx := context.Background()
+	c := New(DefaultConfig())
+	s, _ := envelopeRecord()
+	type pair struct {
+		v    *schemas.Struct
+		want []byte
+	}
+	var pairs []pair
+	for i := range 8 {
+		_, v := envelopeRecord()
+		v.Set("op", strings.Repeat("c", i*100+1))
+		want, err := New(DefaultConfig()).FromConnect(ctx, "t", s, v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pairs = append(pairs, pair{v, want})
+	}
+	errs := make(chan error, len(pairs))
+	for _, p := range pairs {
+		go func() {
+			for range 200 {
+				got, err := c.FromConnect(ctx, "t", s, p.v)
+				if err == nil && !bytes.Equal(got, p.want) {
+					err = fmt.Errorf("FromConnect gave %.80s, want %.80s", got, p.want)
+				}
+				if err == nil {
+					var back any
+					_, back, err = c.ToConnect(ctx, "t", got)
+					if err == nil && back.(*schemas.Struct).Raw(3) != p.v.Raw(3) {
+						err = fmt.Errorf("ToConnect op %.20v, want %.20v", back.(*schemas.Struct).Raw(3), p.v.Raw(3))
+					}
+				}
+				if err != nil {
+					errs <- err
+					return
+				}
+			}
+			errs <- nil
+		}()
+	}
+	for range pairs {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
 	}
 }
