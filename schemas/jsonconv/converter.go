@@ -15,10 +15,10 @@ import (
 type Converter struct {
 	cfg Config
 
-	// mu guards both schema caches.
+	// mu guards both schema caches (LRU, schemas.cache.size entries each, as Java's).
 	mu       sync.Mutex
-	toJSON   map[*schemas.Schema][]byte // rendered schema objects by schema pointer
-	fromJSON map[string]*schemas.Schema // parsed schemas by their JSON text
+	toJSON   *lru[*schemas.Schema, []byte] // envelope prefixes by schema pointer
+	fromJSON *lru[string, *schemas.Schema] // parsed schemas by their JSON text
 }
 
 // New returns a converter with cfg. Use ParseConfig for a Java-style config map.
@@ -26,7 +26,8 @@ func New(cfg Config) *Converter {
 	if cfg.DecimalFormat == "" {
 		cfg.DecimalFormat = DecimalBase64
 	}
-	return &Converter{cfg: cfg, toJSON: map[*schemas.Schema][]byte{}, fromJSON: map[string]*schemas.Schema{}}
+	return &Converter{cfg: cfg, toJSON: newLRU[*schemas.Schema, []byte](cfg.SchemasCacheSize),
+		fromJSON: newLRU[string, *schemas.Schema](cfg.SchemasCacheSize)}
 }
 
 // Config returns the converter's configuration.
@@ -84,7 +85,7 @@ func (c *Converter) envelopePrefix(s *schemas.Schema) ([]byte, error) {
 		return nullSchemaPrefix, nil
 	}
 	c.mu.Lock()
-	cached, ok := c.toJSON[s]
+	cached, ok := c.toJSON.get(s)
 	c.mu.Unlock()
 	if ok {
 		return cached, nil
@@ -95,14 +96,9 @@ func (c *Converter) envelopePrefix(s *schemas.Schema) ([]byte, error) {
 	}
 	out = append(out, envelopeMid...)
 	out = out[:len(out):len(out)]
-	if c.cfg.SchemasCacheSize > 0 {
-		c.mu.Lock()
-		if len(c.toJSON) >= c.cfg.SchemasCacheSize {
-			clear(c.toJSON) // cheap bounded cache: schemas churn rarely
-		}
-		c.toJSON[s] = out
-		c.mu.Unlock()
-	}
+	c.mu.Lock()
+	c.toJSON.put(s, out)
+	c.mu.Unlock()
 	return out, nil
 }
 
@@ -148,7 +144,7 @@ func (c *Converter) cachedSchema(raw []byte, sn *node) (*schemas.Schema, error) 
 	}
 	text := raw[sn.start:sn.end]
 	c.mu.Lock()
-	s, ok := c.fromJSON[string(text)]
+	s, ok := getText(c.fromJSON, text)
 	c.mu.Unlock()
 	if ok {
 		return s, nil
@@ -159,10 +155,7 @@ func (c *Converter) cachedSchema(raw []byte, sn *node) (*schemas.Schema, error) 
 	}
 	if c.cfg.SchemasCacheSize > 0 {
 		c.mu.Lock()
-		if len(c.fromJSON) >= c.cfg.SchemasCacheSize {
-			clear(c.fromJSON)
-		}
-		c.fromJSON[string(text)] = s
+		c.fromJSON.put(string(text), s)
 		c.mu.Unlock()
 	}
 	return s, nil
