@@ -13,7 +13,9 @@ import (
 // getting the same pointer back for the same text.
 func TestSchemaCacheLRU(t *testing.T) {
 	ctx := context.Background()
-	doc := func(typ string) []byte { return []byte(`{"schema":{"type":"` + typ + `","optional":true},"payload":null}`) }
+	doc := func(typ string) []byte {
+		return []byte(`{"schema":{"type":"` + typ + `","optional":true},"payload":null}`)
+	}
 	tests := []struct {
 		name string
 		size int
