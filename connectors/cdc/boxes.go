@@ -3,6 +3,7 @@ package cdc
 import (
 	"unsafe"
 
+	"github.com/gonnect/gonnect/internal/ifacebox"
 	"github.com/gonnect/gonnect/schemas"
 )
 
@@ -30,31 +31,15 @@ type Boxes struct {
 // boxSlab is how many values one slab holds.
 const boxSlab = 256
 
-// eface is the layout of an empty interface holding a value that is not
-// pointer-shaped (int64, float64, string): its type word, then a pointer to the value.
-type eface struct {
-	typ  unsafe.Pointer
-	data unsafe.Pointer
-}
-
-func typeWord(v any) unsafe.Pointer { return (*eface)(unsafe.Pointer(&v)).typ }
-
 var (
-	int64Type   = typeWord(int64(0))
-	float64Type = typeWord(float64(0))
-	stringType  = typeWord("")
-	decimalType = typeWord(schemas.Decimal{})
+	int64Type   = ifacebox.TypeOf(int64(0))
+	float64Type = ifacebox.TypeOf(float64(0))
+	stringType  = ifacebox.TypeOf("")
+	decimalType = ifacebox.TypeOf(schemas.Decimal{})
 )
 
 // boxBytes is the size of one slab of string contents; longer strings get their own.
 const boxBytes = 16 << 10
-
-// boxAt returns the interface of dynamic type typ whose value is *p.
-func boxAt(typ, p unsafe.Pointer) any {
-	var v any
-	*(*eface)(unsafe.Pointer(&v)) = eface{typ: typ, data: p}
-	return v
-}
 
 // Int64 returns v as an any.
 func (b *Boxes) Int64(v int64) any {
@@ -67,7 +52,7 @@ func (b *Boxes) Int64(v int64) any {
 	p := &b.i64[0]
 	*p = v
 	b.i64 = b.i64[1:]
-	return boxAt(int64Type, unsafe.Pointer(p))
+	return ifacebox.At(int64Type, unsafe.Pointer(p))
 }
 
 // Float64 returns v as an any.
@@ -81,7 +66,7 @@ func (b *Boxes) Float64(v float64) any {
 	p := &b.f64[0]
 	*p = v
 	b.f64 = b.f64[1:]
-	return boxAt(float64Type, unsafe.Pointer(p))
+	return ifacebox.At(float64Type, unsafe.Pointer(p))
 }
 
 // String returns s as an any.
@@ -95,7 +80,7 @@ func (b *Boxes) String(s string) any {
 	p := &b.str[0]
 	*p = s
 	b.str = b.str[1:]
-	return boxAt(stringType, unsafe.Pointer(p))
+	return ifacebox.At(stringType, unsafe.Pointer(p))
 }
 
 // StringOf returns a string with p's bytes as an any; p is not retained.
@@ -132,5 +117,5 @@ func (b *Boxes) Decimal(d schemas.Decimal) any {
 	p := &b.dec[0]
 	*p = d
 	b.dec = b.dec[1:]
-	return boxAt(decimalType, unsafe.Pointer(p))
+	return ifacebox.At(decimalType, unsafe.Pointer(p))
 }
