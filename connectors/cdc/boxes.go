@@ -41,18 +41,24 @@ var (
 // boxBytes is the size of one slab of string contents; longer strings get their own.
 const boxBytes = 16 << 10
 
+// box stores v in the next free slot of *slab (a new slab of boxSlab values when it
+// is used up) and returns the interface of type typ around that slot.
+func box[T any](slab *[]T, typ ifacebox.Type, v T) any {
+	if len(*slab) == 0 {
+		*slab = make([]T, boxSlab)
+	}
+	p := &(*slab)[0]
+	*p = v
+	*slab = (*slab)[1:]
+	return ifacebox.At(typ, unsafe.Pointer(p))
+}
+
 // Int64 returns v as an any.
 func (b *Boxes) Int64(v int64) any {
 	if b == nil || (v >= 0 && v < 256) { // the runtime boxes small values without allocating
 		return v
 	}
-	if len(b.i64) == 0 {
-		b.i64 = make([]int64, boxSlab)
-	}
-	p := &b.i64[0]
-	*p = v
-	b.i64 = b.i64[1:]
-	return ifacebox.At(int64Type, unsafe.Pointer(p))
+	return box(&b.i64, int64Type, v)
 }
 
 // Float64 returns v as an any.
@@ -60,13 +66,7 @@ func (b *Boxes) Float64(v float64) any {
 	if b == nil {
 		return v
 	}
-	if len(b.f64) == 0 {
-		b.f64 = make([]float64, boxSlab)
-	}
-	p := &b.f64[0]
-	*p = v
-	b.f64 = b.f64[1:]
-	return ifacebox.At(float64Type, unsafe.Pointer(p))
+	return box(&b.f64, float64Type, v)
 }
 
 // String returns s as an any.
@@ -74,13 +74,7 @@ func (b *Boxes) String(s string) any {
 	if b == nil || s == "" {
 		return s
 	}
-	if len(b.str) == 0 {
-		b.str = make([]string, boxSlab)
-	}
-	p := &b.str[0]
-	*p = s
-	b.str = b.str[1:]
-	return ifacebox.At(stringType, unsafe.Pointer(p))
+	return box(&b.str, stringType, s)
 }
 
 // StringOf returns a string with p's bytes as an any; p is not retained.
@@ -111,11 +105,5 @@ func (b *Boxes) Decimal(d schemas.Decimal) any {
 	if b == nil {
 		return d
 	}
-	if len(b.dec) == 0 {
-		b.dec = make([]schemas.Decimal, boxSlab)
-	}
-	p := &b.dec[0]
-	*p = d
-	b.dec = b.dec[1:]
-	return ifacebox.At(decimalType, unsafe.Pointer(p))
+	return box(&b.dec, decimalType, d)
 }
