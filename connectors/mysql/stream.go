@@ -181,7 +181,10 @@ func (s *streamer) session(ctx context.Context, d *dialer) error {
 		// the executed set is tracked here (commit); go-mysql would clone its own copy
 		// into every XID and query event
 		DiscardGTIDSet: true,
-		Logger:         slog.New(slog.NewTextHandler(io.Discard, nil)),
+		// the common row images are decoded without go-mysql's per-value allocations,
+		// into the values it would return (binlogrows.go)
+		RowsEventDecodeFunc: (&binlogRows{}).decode,
+		Logger:              slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})
 	defer syncer.Close()
 	var st *replication.BinlogStreamer

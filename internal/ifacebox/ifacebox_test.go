@@ -71,3 +71,37 @@ func TestNoAllocation(t *testing.T) {
 	}
 	_ = sink
 }
+
+// TestSlab: values boxed by a Slab equal the compiler's boxes, each keeps its own
+// value after later boxes (no slot is written twice), and a slab is one allocation
+// for SlabLen values.
+func TestSlab(t *testing.T) {
+	var s Slab[int64]
+	var got []any
+	for i := range 3 * SlabLen {
+		got = append(got, s.Box(int64(i)<<20))
+	}
+	for i, v := range got {
+		if v != any(int64(i)<<20) {
+			t.Fatalf("box %d = %#v, want %d", i, v, int64(i)<<20)
+		}
+	}
+	type pair struct {
+		a int32
+		b string
+	}
+	var ps Slab[pair]
+	if v := ps.Box(pair{7, "x"}); !reflect.DeepEqual(v, any(pair{7, "x"})) {
+		t.Fatalf("struct box = %#v", v)
+	}
+	var sink any
+	allocs := testing.AllocsPerRun(10, func() {
+		for i := range SlabLen {
+			sink = s.Box(int64(i) << 30)
+		}
+	})
+	if allocs > 1 {
+		t.Fatalf("%v allocations per %d boxes, want at most 1", allocs, SlabLen)
+	}
+	_ = sink
+}
