@@ -172,6 +172,7 @@ func (s *streamer) session(ctx context.Context, d *dialer) error {
 	if s.mariadb && cfg.IncludeQuery {
 		dumpFlags = replication.BINLOG_SEND_ANNOTATE_ROWS_EVENT
 	}
+	q := newEventQueue()
 	syncer := replication.NewBinlogSyncer(replication.BinlogSyncerConfig{
 		DumpCommandFlag: dumpFlags,
 		ServerID:        cfg.ServerID, Flavor: flavor, Host: cfg.Host, Port: uint16(cfg.Port), User: cfg.User, Password: cfg.Password,
@@ -184,7 +185,10 @@ func (s *streamer) session(ctx context.Context, d *dialer) error {
 		// the common row images are decoded without go-mysql's per-value allocations,
 		// into the values it would return (binlogrows.go)
 		RowsEventDecodeFunc: (&binlogRows{}).decode,
-		Logger:              slog.New(slog.NewTextHandler(io.Discard, nil)),
+		// events reach the streamer in batches rather than through go-mysql's channel
+		// one by one (binlogqueue.go)
+		SynchronousEventHandler: q,
+		Logger:                  slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})
 	defer syncer.Close()
 	var st *replication.BinlogStreamer
@@ -197,12 +201,16 @@ func (s *streamer) session(ctx context.Context, d *dialer) error {
 	if err != nil {
 		return err
 	}
+	watchCtx, stopWatch := context.WithCancel(ctx)
+	defer stopWatch()
+	defer q.close() // first: a reader blocked on a full queue must not hold up syncer.Close
+	go q.watch(watchCtx, st)
 	s.wait = newWaitCtx(ctx)
 	defer s.wait.close()
 	s.t.metrics.connected.Set(1)
 	s.t.log.Info("streaming binlog", "position", s.cur.String(), "flavor", flavor)
 	for {
-		ev, err := s.next(ctx, st)
+		ev, err := s.next(ctx, q)
 		if err != nil {
 			if ctx.Err() != nil {
 				return ctx.Err()
@@ -231,10 +239,10 @@ func (s *streamer) session(ctx context.Context, d *dialer) error {
 
 // next waits for the next event; with heartbeats on it gives up after one heartbeat
 // interval so that idle streams still emit heartbeats.
-func (s *streamer) next(ctx context.Context, st *replication.BinlogStreamer) (*replication.BinlogEvent, error) {
+func (s *streamer) next(ctx context.Context, q *eventQueue) (*replication.BinlogEvent, error) {
 	if s.t.q.Pending() > 0 {
 		// hand records over as soon as the binlog goes quiet
-		ev, err := st.GetEvent(s.wait.arm(2 * time.Millisecond))
+		ev, err := q.get(s.wait.arm(2 * time.Millisecond))
 		if err == nil || !errors.Is(err, context.DeadlineExceeded) || ctx.Err() != nil {
 			return ev, err
 		}
@@ -244,9 +252,9 @@ func (s *streamer) next(ctx context.Context, st *replication.BinlogStreamer) (*r
 	}
 	wait := s.idleWait() // heartbeats and the kafka signal channel (signals.go)
 	if wait <= 0 {
-		return st.GetEvent(ctx)
+		return q.get(ctx)
 	}
-	return st.GetEvent(s.wait.arm(wait))
+	return q.get(s.wait.arm(wait))
 }
 
 // handle processes one binlog event.
