@@ -65,6 +65,9 @@ type sourceTask struct {
 	// Produce would be allocated per record.
 	produced func(*kgo.Record, error)
 	slabs    *slabPool // send slots, reused across polls
+	// keyRel and valueRel are the converters that take their results back once the
+	// producer is done with them (schemas.BufferReleaser), nil for the others.
+	keyRel, valueRel schemas.BufferReleaser
 }
 
 // partitionKey is a canonical string for a source partition (sorted keys).
@@ -391,6 +394,13 @@ func untrack(slots []sendSlot) {
 func (t *sourceTask) onProduced(kr *kgo.Record, perr error) {
 	slot := slotOf(kr)
 	t.settle(slot, kr, perr)
+	// kgo is done with the record: its converted bytes go back to their converter
+	if t.keyRel != nil && kr.Key != nil {
+		t.keyRel.ReleaseBuffer(kr.Key)
+	}
+	if t.valueRel != nil && kr.Value != nil {
+		t.valueRel.ReleaseBuffer(kr.Value)
+	}
 	slot.release()
 }
 

@@ -191,6 +191,8 @@ func (w *Worker) newSourceTask(id TaskID, plugin *connectors.Plugin, connCfg, ta
 		active: w.newTopicTracker(id),
 	}
 	st.produced = st.onProduced
+	st.keyRel, _ = st.keyConv.(schemas.BufferReleaser)
+	st.valueRel, _ = st.valueConv.(schemas.BufferReleaser)
 	st.slabs = newSlabPool()
 	st.state = newTaskState(false, func(s State) { w.deps.Status.TaskState(id, s, nil) })
 	return st, nil

@@ -59,13 +59,12 @@ func (c *Converter) FromConnect(_ context.Context, _ string, s *schemas.Schema, 
 	}
 	var out []byte
 	if c.cfg.SchemasEnable {
-		// make+copy does not zero the bytes the copy fills: only the payload's.
-		out = make([]byte, len(prefix)+len(b)+1)
+		out = outBuffers.get(len(prefix) + len(b) + 1)
 		copy(out, prefix)
 		copy(out[len(prefix):], b)
 		out[len(out)-1] = '}'
 	} else {
-		out = make([]byte, len(b))
+		out = outBuffers.get(len(b))
 		copy(out, b)
 	}
 	sc.put(b)

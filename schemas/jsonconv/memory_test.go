@@ -13,7 +13,8 @@ import (
 	"github.com/gonnect/gonnect/schemas"
 )
 
-// TestFromConnectExactSize pins that a result holds no spare capacity and never
+// TestFromConnectExactSize pins that a result holds no spare capacity (pooled sizes:
+// less than one pool class) and never
 // shares memory with the converter's scratch or schema cache: a later conversion
 // (of a longer and of a shorter record) leaves an earlier result intact.
 func TestFromConnectExactSize(t *testing.T) {
@@ -47,7 +48,7 @@ func TestFromConnectExactSize(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if cap(b) != len(b) {
+				if spare := cap(b) - len(b); spare != 0 && (len(b) < minPooledOut || spare >= outClassBytes) {
 					t.Errorf("value of %d bytes has capacity %d", len(b), cap(b))
 				}
 				outs = append(outs, b)
@@ -181,5 +182,55 @@ func TestConcurrentUse(t *testing.T) {
 		if err := <-errs; err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+// TestReleaseBufferRecycles: a released result's memory serves a later result of its
+// class, results still held are never reused, and buffers that are not the pool's
+// (too small, foreign) are ignored.
+func TestReleaseBufferRecycles(t *testing.T) {
+	ctx := context.Background()
+	c := New(DefaultConfig())
+	s := schemas.StructBuilder().Name("t.Value").Field("a", schemas.StringSchema).Schema()
+	conv := func(a string) []byte {
+		b, err := c.FromConnect(ctx, "t", s, schemas.NewStruct(s).Set("a", a))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	var _ schemas.BufferReleaser = c
+	held := conv(strings.Repeat("h", 5000))
+	heldText := string(held)
+	released := conv(strings.Repeat("r", 5000))
+	c.ReleaseBuffer(released)
+	reused := false
+	var outs [][]byte
+	for i := range 64 { // the pool is shared by every converter: others may take it first
+		b := conv(strings.Repeat(string(rune('a'+i%26)), 5000+i%7))
+		if &b[:1][0] == &released[:1][0] {
+			reused = true
+		}
+		if &b[:1][0] == &held[:1][0] {
+			t.Fatal("a result still held was handed out again")
+		}
+		outs = append(outs, b)
+	}
+	if !reused {
+		t.Error("a released buffer of the same class was not reused")
+	}
+	if string(held) != heldText {
+		t.Error("a held result changed")
+	}
+	for i, b := range outs {
+		if want := strings.Repeat(string(rune('a'+i%26)), 5000+i%7); !strings.Contains(string(b), want) {
+			t.Fatalf("result %d lost its contents", i)
+		}
+	}
+	small := conv("tiny")
+	c.ReleaseBuffer(small)
+	c.ReleaseBuffer(make([]byte, 3000)) // not a class capacity: ignored
+	if n := conv("tiny2"); &n[:1][0] == &small[:1][0] {
+		t.Error("an exact-size small result was pooled")
 	}
 }
