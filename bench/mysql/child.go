@@ -24,6 +24,7 @@ import (
 const (
 	taskRole    = "mysql-task"
 	ceilingRole = "mysql-ceiling"
+	parseRole   = "mysql-parse"
 )
 
 // job is what the parent asks of a child, passed as JSON in its only argument.
@@ -39,6 +40,7 @@ type job struct {
 	DB               dbAddr
 	Pos              gmysql.Position
 	KeySize, ValSize int
+	Raw              bool // parse floor in raw mode
 	// profiles of the measured window ("" for none)
 	CPUProfile string
 	MemProfile string
@@ -181,5 +183,24 @@ func runCeilingChild(_ context.Context, args []string) error {
 	cpu1, o.PeakRSS = harness.SelfUsage()
 	o.CPU = cpu1 - cpu0
 	stop()
+	return report(o)
+}
+
+// runParseChild runs the parse floor (decodeCeiling) from j.Pos over j.Records
+// transactions, decoded or in raw mode.
+func runParseChild(_ context.Context, args []string) error {
+	j, err := readJob(args)
+	if err != nil {
+		return err
+	}
+	cpu0, _ := harness.SelfUsage()
+	took, err := decodeCeiling(j.DB, j.Pos, j.Records, j.Raw)
+	if err != nil {
+		return err
+	}
+	o := outcome{Took: took}
+	var cpu1 time.Duration
+	cpu1, o.PeakRSS = harness.SelfUsage()
+	o.CPU = cpu1 - cpu0
 	return report(o)
 }

@@ -31,10 +31,14 @@ func producerOpts(broker string) []kgo.Opt {
 type pipeline struct {
 	cl         *kgo.Client
 	key, value schemas.Converter
-	errs       atomic.Int64
-	keyBytes   int64
-	valBytes   int64
-	records    int64
+	// keyRel and valueRel take converted bytes back once acknowledged, as the
+	// worker's source task hands them back (schemas.BufferReleaser); nil otherwise
+	keyRel, valueRel schemas.BufferReleaser
+	done             func(*kgo.Record, error) // onProduced, made once
+	errs             atomic.Int64
+	keyBytes         int64
+	valBytes         int64
+	records          int64
 }
 
 func newPipeline(broker string, key, value schemas.Converter) (*pipeline, error) {
@@ -42,7 +46,24 @@ func newPipeline(broker string, key, value schemas.Converter) (*pipeline, error)
 	if err != nil {
 		return nil, err
 	}
-	return &pipeline{cl: cl, key: key, value: value}, nil
+	p := &pipeline{cl: cl, key: key, value: value}
+	p.keyRel, _ = key.(schemas.BufferReleaser)
+	p.valueRel, _ = value.(schemas.BufferReleaser)
+	p.done = p.onProduced
+	return p, nil
+}
+
+// onProduced counts failures and hands the record's bytes back to their converters.
+func (p *pipeline) onProduced(r *kgo.Record, err error) {
+	if err != nil {
+		p.errs.Add(1)
+	}
+	if p.keyRel != nil && r.Key != nil {
+		p.keyRel.ReleaseBuffer(r.Key)
+	}
+	if p.valueRel != nil && r.Value != nil {
+		p.valueRel.ReleaseBuffer(r.Value)
+	}
 }
 
 // produce converts and produces rs; it blocks only when the producer's buffer is full.
@@ -59,11 +80,7 @@ func (p *pipeline) produce(ctx context.Context, rs []*connectors.SourceRecord) e
 		p.keyBytes += int64(len(k))
 		p.valBytes += int64(len(v))
 		p.records++
-		p.cl.Produce(ctx, &kgo.Record{Topic: r.Topic, Key: k, Value: v, Timestamp: r.Timestamp}, func(_ *kgo.Record, err error) {
-			if err != nil {
-				p.errs.Add(1)
-			}
-		})
+		p.cl.Produce(ctx, &kgo.Record{Topic: r.Topic, Key: k, Value: v, Timestamp: r.Timestamp}, p.done)
 	}
 	return nil
 }

@@ -33,11 +33,19 @@ func w3(dir string, srv *mysqltest.Server, cfg connectors.Config, start offsets.
 	if err := insertSingleRowTxs(srv, rows, txs); err != nil {
 		return nil, err
 	}
-	decode, err := decodeCeiling(srv, pos, txs)
-	if err != nil {
-		return nil, err
+	db := dbAddr{Host: srv.Host, Port: srv.Port, User: srv.User, Password: srv.Password}
+	for _, raw := range []bool{false, true} {
+		name, what := "w3-parse", "go-mysql decoding"
+		if raw {
+			name, what = "w3-parse-raw", "go-mysql in raw mode (framing only)"
+		}
+		o, err := runChild(dir, name, parseRole, job{DB: db, Pos: pos, Records: txs, Raw: raw})
+		if err != nil {
+			return nil, err
+		}
+		fmt.Printf("W3 parse floor: %s the %d transactions %v (%.0f/s), %.2f CPU-s per million events\n", what, txs,
+			o.Took.Round(time.Millisecond), float64(txs)/o.Took.Seconds(), perMillion(o.CPU, txs))
 	}
-	fmt.Printf("W3 parse floor: go-mysql decoding the %d transactions %v (%.0f/s)\n", txs, decode.Round(time.Millisecond), float64(txs)/decode.Seconds())
 	var end offsets.Offset
 	for _, conv := range w3Converters {
 		o, err := w3Run(dir, cfg, start, txs, conv)
