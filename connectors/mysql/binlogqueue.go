@@ -16,6 +16,8 @@ import (
 // at five events per transaction. The reader blocks while maxQueuedEvents events wait
 // (the streamer is behind), as it would on go-mysql's buffered channel.
 type eventQueue struct {
+	decode func(*replication.BinlogEvent) error // run on the reader's goroutine first
+
 	ready chan struct{} // one token: events (or an error) arrived
 	space chan struct{} // one token: the streamer took a batch
 	done  chan struct{} // closed when the streamer is gone
@@ -34,13 +36,20 @@ const maxQueuedEvents = 4096
 // errStreamerGone is what the reader is told once the streamer stopped reading.
 var errStreamerGone = errors.New("binlog streamer stopped")
 
-func newEventQueue() *eventQueue {
-	return &eventQueue{ready: make(chan struct{}, 1), space: make(chan struct{}, 1), done: make(chan struct{})}
+// newEventQueue returns a queue that runs decode (when not nil) on each event before
+// queueing it; a decode error ends the stream with that error.
+func newEventQueue(decode func(*replication.BinlogEvent) error) *eventQueue {
+	return &eventQueue{decode: decode, ready: make(chan struct{}, 1), space: make(chan struct{}, 1), done: make(chan struct{})}
 }
 
-// HandleEvent queues e; it is called by go-mysql's reading goroutine, and blocks while
-// the queue is full.
+// HandleEvent decodes and queues e; it is called by go-mysql's reading goroutine, and
+// blocks while the queue is full.
 func (q *eventQueue) HandleEvent(e *replication.BinlogEvent) error {
+	if q.decode != nil {
+		if err := q.decode(e); err != nil {
+			return err
+		}
+	}
 	q.mu.Lock()
 	for len(q.events) >= maxQueuedEvents {
 		q.mu.Unlock()

@@ -15,7 +15,7 @@ import (
 // every queued event; a blocked reader is released when the streamer goes away; an
 // idle get ends with its context.
 func TestEventQueue(t *testing.T) {
-	q := newEventQueue()
+	q := newEventQueue(nil)
 	const n = 3*maxQueuedEvents + 17
 	var wg sync.WaitGroup
 	wg.Add(1)
@@ -51,14 +51,14 @@ func TestEventQueue(t *testing.T) {
 	}
 	wg.Wait()
 
-	idle := newEventQueue()
+	idle := newEventQueue(nil)
 	wctx, cancel := context.WithTimeout(ctx, 20*time.Millisecond)
 	defer cancel()
 	if _, err := idle.get(wctx); !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("idle get: %v, want the deadline", err)
 	}
 
-	full := newEventQueue()
+	full := newEventQueue(nil)
 	for range maxQueuedEvents {
 		if err := full.HandleEvent(&replication.BinlogEvent{}); err != nil {
 			t.Fatal(err)

@@ -78,7 +78,7 @@ func (d *binlogRows) decode(e *replication.RowsEvent, data []byte) error {
 	if err != nil {
 		return err
 	}
-	if d.eligible(e) && d.decodeImages(e, pos, data) {
+	if d.eligible(e) && d.decodeImages(e, pos, data, d.plan) {
 		d.fast++
 		return nil
 	}
@@ -96,15 +96,25 @@ func (d *binlogRows) eligible(e *replication.RowsEvent) bool {
 	if v.FieldByIndex(rowsEventFields.compressed).Bool() {
 		return false
 	}
-	switch replication.EventType(v.FieldByIndex(rowsEventFields.eventType).Uint()) {
+	if !plainRowsEvent(replication.EventType(v.FieldByIndex(rowsEventFields.eventType).Uint())) {
+		return false
+	}
+	return d.planTable(e.Table, int(e.ColumnCount))
+}
+
+// plainRowsEvent reports whether events of type t carry plain row images.
+func plainRowsEvent(t replication.EventType) bool {
+	switch t {
 	case replication.WRITE_ROWS_EVENTv1, replication.WRITE_ROWS_EVENTv2,
 		replication.UPDATE_ROWS_EVENTv1, replication.UPDATE_ROWS_EVENTv2,
 		replication.DELETE_ROWS_EVENTv1, replication.DELETE_ROWS_EVENTv2:
-	default:
-		return false
+		return true
 	}
-	tm := e.Table
-	n := int(e.ColumnCount)
+	return false
+}
+
+// planTable prepares d.plan for the n columns of tm; false when a column needs go-mysql.
+func (d *binlogRows) planTable(tm *replication.TableMapEvent, n int) bool {
 	if n == 0 || len(tm.ColumnType) != n || len(tm.ColumnMeta) != n {
 		return false
 	}
@@ -156,9 +166,9 @@ func (d *binlogRows) eligible(e *replication.RowsEvent) bool {
 	return true
 }
 
-// decodeImages decodes every image of e into e.Rows; false when any value needs
-// go-mysql (e.Rows is then garbage).
-func (d *binlogRows) decodeImages(e *replication.RowsEvent, pos int, data []byte) (ok bool) {
+// decodeImages decodes every image of e into e.Rows by plan (planTable's for e's
+// table); false when any value needs go-mysql (e.Rows is then garbage).
+func (d *binlogRows) decodeImages(e *replication.RowsEvent, pos int, data []byte, plan []colPlan) (ok bool) {
 	defer func() {
 		if recover() != nil { // a malformed image: DecodeData reports it in its words
 			ok = false
@@ -175,7 +185,7 @@ func (d *binlogRows) decodeImages(e *replication.RowsEvent, pos int, data []byte
 			if img == 1 {
 				bitmap = e.ColumnBitmap2
 			}
-			row, n, ok := d.image(data[pos:], bitmap)
+			row, n, ok := d.image(data[pos:], bitmap, plan)
 			if !ok {
 				return false
 			}
@@ -187,8 +197,8 @@ func (d *binlogRows) decodeImages(e *replication.RowsEvent, pos int, data []byte
 }
 
 // image decodes one row image; it panics on a truncated image (decodeImages recovers).
-func (d *binlogRows) image(data, bitmap []byte) ([]any, int, bool) {
-	cols := len(d.plan)
+func (d *binlogRows) image(data, bitmap []byte, plan []colPlan) ([]any, int, bool) {
+	cols := len(plan)
 	count := 0
 	for i := 0; i < cols; i += 8 {
 		b := bitmap[i>>3]
@@ -201,7 +211,7 @@ func (d *binlogRows) image(data, bitmap []byte) ([]any, int, bool) {
 	pos := len(nulls)
 	row := d.row(cols)
 	nullIdx := 0
-	for i := range d.plan {
+	for i := range plan {
 		if bitmap[i>>3]&(1<<(i&7)) == 0 {
 			continue // not in the image (binlog_row_image=MINIMAL)
 		}
@@ -210,7 +220,7 @@ func (d *binlogRows) image(data, bitmap []byte) ([]any, int, bool) {
 		if null {
 			continue
 		}
-		v, n, ok := d.value(data[pos:], &d.plan[i])
+		v, n, ok := d.value(data[pos:], &plan[i])
 		if !ok {
 			return nil, 0, false
 		}

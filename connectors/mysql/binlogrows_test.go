@@ -1,10 +1,7 @@
 package mysql
 
 import (
-	"context"
 	"fmt"
-	"io"
-	"log/slog"
 	"math/rand/v2"
 	"reflect"
 	"strconv"
@@ -135,39 +132,13 @@ type rowsEventRows struct {
 // returns the rows events of database db, decoded by go-mysql or, with dec, by dec.
 func readRowsEvents(t *testing.T, srv *mysqltest.Server, from gmysql.Position, db string, dec *binlogRows) []rowsEventRows {
 	t.Helper()
-	end := srv.Query(t, "SHOW MASTER STATUS")[0]
-	endPos, _ := strconv.Atoi(end[1])
-	cfg := replication.BinlogSyncerConfig{ServerID: 9400 + uint32(rand.IntN(500)), Flavor: gmysql.MariaDBFlavor, Host: srv.Host,
-		Port: uint16(srv.Port), User: srv.User, Password: srv.Password, ParseTime: true, UseDecimal: true,
-		RenderJSONAsMySQLText: true, DiscardGTIDSet: true, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
-	if dec != nil {
-		cfg.RowsEventDecodeFunc = dec.decode
-	}
-	syncer := replication.NewBinlogSyncer(cfg)
-	defer syncer.Close()
-	st, err := syncer.StartSync(from)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
 	var out []rowsEventRows
-	file := from.Name
-	for {
-		ev, err := st.GetEvent(ctx)
-		if err != nil {
-			t.Fatalf("reading the binlog: %v", err)
-		}
+	for _, ev := range readEvents(t, srv, from, nil, dec) {
 		if re, ok := ev.Event.(*replication.RowsEvent); ok && re.Table != nil && string(re.Table.Schema) == db {
 			out = append(out, rowsEventRows{table: string(re.Table.Table), rows: re.Rows})
 		}
-		if re, ok := ev.Event.(*replication.RotateEvent); ok {
-			file = string(re.NextLogName)
-		}
-		if file == end[0] && ev.Header.LogPos >= uint32(endPos) {
-			return out
-		}
 	}
+	return out
 }
 
 // randomFastRow is one row of binlogRowsTypes: extremes for the first ids, random

@@ -172,7 +172,9 @@ func (s *streamer) session(ctx context.Context, d *dialer) error {
 	if s.mariadb && cfg.IncludeQuery {
 		dumpFlags = replication.BINLOG_SEND_ANNOTATE_ROWS_EVENT
 	}
-	q := newEventQueue()
+	// the syncer only reads and frames events; rawEvents decodes them on its goroutine
+	// (binlograw.go), and they reach the streamer in batches (binlogqueue.go)
+	q := newEventQueue(newRawEvents(flavor).decode)
 	syncer := replication.NewBinlogSyncer(replication.BinlogSyncerConfig{
 		DumpCommandFlag: dumpFlags,
 		ServerID:        cfg.ServerID, Flavor: flavor, Host: cfg.Host, Port: uint16(cfg.Port), User: cfg.User, Password: cfg.Password,
@@ -181,12 +183,8 @@ func (s *streamer) session(ctx context.Context, d *dialer) error {
 		MaxReconnectAttempts:  1, DisableRetrySync: true,
 		// the executed set is tracked here (commit); go-mysql would clone its own copy
 		// into every XID and query event
-		DiscardGTIDSet: true,
-		// the common row images are decoded without go-mysql's per-value allocations,
-		// into the values it would return (binlogrows.go)
-		RowsEventDecodeFunc: (&binlogRows{}).decode,
-		// events reach the streamer in batches rather than through go-mysql's channel
-		// one by one (binlogqueue.go)
+		DiscardGTIDSet:          true,
+		RawModeEnabled:          true,
 		SynchronousEventHandler: q,
 		Logger:                  slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})
