@@ -138,18 +138,22 @@ func TestMySQLBinlogFixture(t *testing.T) {
 	gset, _ := parseGTIDSet("3e11fa47-71ca-11e1-9e33-c80aa9429562:1-41,5f2c7c0e-9a3b-11ee-8c90-0242ac120002:1-6")
 	s := &streamer{t: task, state: state, cur: position{File: "binlog.000007", Pos: 4, GTIDs: gset.String()}, file: "binlog.000007", gset: gset}
 
+	// as the connector's syncer reads: raw mode (framing and checksums only), then
+	// rawEvents decoding on the reading goroutine (stream.go)
 	p := replication.NewBinlogParser()
 	p.SetFlavor("mysql")
-	p.SetParseTime(true)
-	p.SetUseDecimal(true)
-	p.SetRenderJSONAsMySQLText(true) // as the connector's BinlogSyncerConfig in stream.go
+	p.SetRawMode(true)
 	p.SetVerifyChecksum(true)
+	rawDec := newRawEvents("mysql")
 	type step struct {
 		Event  string `json:"event"`
 		Offset any    `json:"offset"`
 	}
 	var steps []step
 	err = p.ParseReader(bytes.NewReader(raw[4:]), func(ev *replication.BinlogEvent) error {
+		if err := rawDec.decode(ev); err != nil {
+			return err
+		}
 		if err := s.handle(context.Background(), ev); err != nil {
 			return err
 		}
