@@ -13,8 +13,10 @@ import (
 // appends under a mutex and wakes the streamer only when the queue goes from empty to
 // non-empty, and the streamer takes everything queued at once. go-mysql's own streamer
 // channel costs a select with a context per event on both sides, a tenth of W3's CPU
-// at five events per transaction. The reader blocks while maxQueuedEvents events wait
-// (the streamer is behind), as it would on go-mysql's buffered channel.
+// at five events per transaction. The reader blocks while maxQueuedEvents events or
+// maxQueuedBytes bytes of events wait (the streamer is behind), as it would on
+// go-mysql's buffered channel; the byte bound keeps a large transaction's decoded rows
+// from piling up (the reader decodes far faster than the streamer emits).
 type eventQueue struct {
 	decode func(*replication.BinlogEvent) error // run on the reader's goroutine first
 
@@ -24,14 +26,19 @@ type eventQueue struct {
 
 	mu     sync.Mutex
 	events []*replication.BinlogEvent
+	bytes  int   // event bytes in events
 	err    error // the stream's end, from go-mysql
 
 	batch []*replication.BinlogEvent // the streamer's current batch
 	next  int                        // its next event
 }
 
-// maxQueuedEvents bounds what the reader may run ahead of the streamer.
-const maxQueuedEvents = 4096
+// maxQueuedEvents and maxQueuedBytes bound what the reader may run ahead of the
+// streamer.
+const (
+	maxQueuedEvents = 4096
+	maxQueuedBytes  = 1 << 20
+)
 
 // errStreamerGone is what the reader is told once the streamer stopped reading.
 var errStreamerGone = errors.New("binlog streamer stopped")
@@ -51,7 +58,7 @@ func (q *eventQueue) HandleEvent(e *replication.BinlogEvent) error {
 		}
 	}
 	q.mu.Lock()
-	for len(q.events) >= maxQueuedEvents {
+	for len(q.events) >= maxQueuedEvents || q.bytes >= maxQueuedBytes {
 		q.mu.Unlock()
 		select {
 		case <-q.space:
@@ -62,6 +69,7 @@ func (q *eventQueue) HandleEvent(e *replication.BinlogEvent) error {
 	}
 	wake := len(q.events) == 0
 	q.events = append(q.events, e)
+	q.bytes += len(e.RawData)
 	q.mu.Unlock()
 	if wake {
 		signal(q.ready)
@@ -107,6 +115,7 @@ func (q *eventQueue) get(ctx context.Context) (*replication.BinlogEvent, error) 
 		}
 		q.mu.Lock()
 		q.batch, q.events = q.events, q.batch[:0]
+		q.bytes = 0
 		err := q.err
 		q.mu.Unlock()
 		q.next = 0

@@ -11,7 +11,7 @@ import (
 )
 
 // TestEventQueue: events arrive in order across batches while the reader runs ahead
-// of the streamer up to the bound and then blocks; the stream's error comes after
+// of the streamer up to the bounds (events, bytes) and then blocks; the stream's error comes after
 // every queued event; a blocked reader is released when the streamer goes away; an
 // idle get ends with its context.
 func TestEventQueue(t *testing.T) {
@@ -63,6 +63,25 @@ func TestEventQueue(t *testing.T) {
 		if err := full.HandleEvent(&replication.BinlogEvent{}); err != nil {
 			t.Fatal(err)
 		}
+	}
+	big := newEventQueue(nil) // full by bytes long before the event bound
+	for range maxQueuedBytes / (64 << 10) {
+		if err := big.HandleEvent(&replication.BinlogEvent{RawData: make([]byte, 64<<10)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	heldBack := make(chan error, 1)
+	go func() { heldBack <- big.HandleEvent(&replication.BinlogEvent{}) }()
+	select {
+	case err := <-heldBack:
+		t.Fatalf("a reader %d bytes ahead was not held back (%v)", maxQueuedBytes, err)
+	case <-time.After(20 * time.Millisecond):
+	}
+	if _, err := big.get(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-heldBack; err != nil {
+		t.Fatalf("reader after the streamer took a batch: %v", err)
 	}
 	blocked := make(chan error, 1)
 	go func() { blocked <- full.HandleEvent(&replication.BinlogEvent{}) }()
