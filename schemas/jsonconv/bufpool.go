@@ -18,7 +18,7 @@ const (
 	outClassBytes = 256
 	minPooledOut  = 2048
 	maxPooledOut  = 64 << 10
-	maxFreeOut    = 16 << 20
+	maxFreeOut    = 4 << 20
 )
 
 type outPool struct {
