@@ -26,6 +26,10 @@ type Boxes struct {
 	str   []string
 	dec   []schemas.Decimal
 	bytes []byte // string contents (StringOf)
+	ints  []smallInt
+	// records and structs of Records (see recordslab.go)
+	recs    []oneRecord
+	structs schemas.StructSlab
 }
 
 // boxSlab is how many values one slab holds.

@@ -80,3 +80,44 @@ func TestBoxesAllocations(t *testing.T) {
 		t.Fatalf("%.2f allocations per four boxes, want about 4/%d", allocs, boxSlab)
 	}
 }
+
+// TestBoxesBigInt checks that slab big integers are ordinary, independent big.Ints:
+// each keeps its value while later ones are cut (across slabs and a collection), and
+// arithmetic on one never shows in its neighbours.
+func TestBoxesBigInt(t *testing.T) {
+	tests := []struct {
+		name string
+		v    func(i int) int64
+	}{
+		{name: "positive", v: func(i int) int64 { return int64(i) * 1_000_000_007 }},
+		{name: "negative", v: func(i int) int64 { return -int64(i) - 1 }},
+		{name: "extremes", v: func(i int) int64 {
+			if i%2 == 0 {
+				return math.MinInt64 + int64(i)
+			}
+			return math.MaxInt64 - int64(i)
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			for _, b := range []*Boxes{{}, nil} {
+				const n = 3*boxSlab + 7
+				got := make([]*big.Int, n)
+				for i := range got {
+					got[i] = b.BigInt(tc.v(i))
+				}
+				got[1].Mul(got[1], big.NewInt(1<<40)) // grows past its slot: must not touch got[2]
+				runtime.GC()
+				for i, g := range got {
+					want := big.NewInt(tc.v(i))
+					if i == 1 {
+						want.Mul(want, big.NewInt(1<<40))
+					}
+					if g.Cmp(want) != 0 {
+						t.Fatalf("big int %d = %s, want %s", i, g, want)
+					}
+				}
+			}
+		})
+	}
+}

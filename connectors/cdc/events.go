@@ -92,7 +92,7 @@ func (ts *TableSchema) Records(ch Change, o EmitOptions) ([]*connectors.SourceRe
 		}
 	}
 	iEnv := slot(ts.Envelope)
-	schemas.NewStructs(sts[:n], ss[:n])
+	ch.Boxes.newStructs(sts[:n], ss[:n])
 	at := func(i int) *schemas.Struct {
 		if i == none {
 			return nil
@@ -176,15 +176,10 @@ func (ts *TableSchema) setRecord(r *connectors.SourceRecord, ch *Change, key, en
 	r.Headers = hs
 }
 
-// oneRecord is a lone record and the slice that holds it, allocated together.
-type oneRecord struct {
-	r connectors.SourceRecord
-	s [1]*connectors.SourceRecord
-}
-
-// one returns a slice of the one record of key and env, in one allocation.
+// one returns a slice of the one record of key and env, in one allocation (none with
+// the change's Boxes).
 func (ts *TableSchema) one(ch *Change, key, env *schemas.Struct) []*connectors.SourceRecord {
-	c := new(oneRecord)
+	c := ch.Boxes.newOne()
 	ts.setRecord(&c.r, ch, key, env, nil)
 	c.s[0] = &c.r
 	return c.s[:]

@@ -2,40 +2,14 @@ package mysql
 
 import (
 	"math/big"
-	"math/bits"
 
+	"github.com/gonnect/gonnect/connectors/cdc"
 	"github.com/gonnect/gonnect/schemas"
 	"github.com/shopspring/decimal"
 )
 
-// smallInt is a big.Int and the one word of its magnitude, allocated together: a
-// DECIMAL value that fits an int64 costs one allocation instead of two (the Int and
-// its word slice).
-type smallInt struct {
-	i big.Int
-	w [1]big.Word
-}
-
 // newSmallInt returns u as a *big.Int in one allocation (two on 32-bit platforms).
-func newSmallInt(u int64) *big.Int {
-	if bits.UintSize < 64 {
-		return big.NewInt(u)
-	}
-	c := new(smallInt)
-	if u == 0 {
-		return &c.i
-	}
-	mag := uint64(u)
-	if u < 0 {
-		mag = uint64(-u) // also right for math.MinInt64
-	}
-	c.w[0] = big.Word(mag)
-	c.i.SetBits(c.w[:])
-	if u < 0 {
-		c.i.Neg(&c.i)
-	}
-	return &c.i
-}
+func newSmallInt(u int64) *big.Int { return cdc.NewBigInt(u) }
 
 // binlogDecimal turns go-mysql's decoded DECIMAL into a Connect Decimal (unscaled value
 // and scale), without copying the coefficient through a second big.Int when it has at

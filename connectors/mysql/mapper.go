@@ -423,7 +423,7 @@ func toDecimal(scale int32) cdc.ValueConverter { return unboxed(decimalBoxing(sc
 // decimalBoxing is toDecimal boxing its decimals with b.
 func decimalBoxing(scale int32) cdc.BoxingConverter {
 	return func(v any, b *cdc.Boxes) (any, error) {
-		d, err := decimalOf(v)
+		d, err := decimalOf(v, b)
 		if err == nil {
 			d, err = d.Rescale(scale)
 		}
@@ -434,18 +434,19 @@ func decimalBoxing(scale int32) cdc.BoxingConverter {
 	}
 }
 
-// decimalOf is a DECIMAL value as go-mysql hands it (binlog or snapshot text).
-func decimalOf(v any) (schemas.Decimal, error) {
+// decimalOf is a DECIMAL value as go-mysql hands it (binlog or snapshot text); the
+// unscaled value of snapshot text is cut from b's slab (nil b: allocated).
+func decimalOf(v any, b *cdc.Boxes) (schemas.Decimal, error) {
 	if d, ok := v.(decimal.Decimal); ok { // binlog: no text round trip
 		return binlogDecimal(d), nil
 	}
 	switch x := v.(type) { // snapshot text: most values fit an int64
 	case string:
-		if d, ok := smallDecimal(x); ok {
+		if d, ok := smallDecimalIn(x, b); ok {
 			return d, nil
 		}
 	case []byte:
-		if d, ok := smallDecimal(x); ok {
+		if d, ok := smallDecimalIn(x, b); ok {
 			return d, nil
 		}
 	}
@@ -459,7 +460,10 @@ func decimalOf(v any) (schemas.Decimal, error) {
 // smallDecimal parses plain decimal text ([-]digits[.digits], at most 18 digits, as
 // MySQL's text protocol writes DECIMAL) without big.Int's string scanner; anything
 // else reports false and goes the general way.
-func smallDecimal[T string | []byte](b T) (schemas.Decimal, bool) {
+func smallDecimal[T string | []byte](b T) (schemas.Decimal, bool) { return smallDecimalIn(b, nil) }
+
+// smallDecimalIn is smallDecimal with the unscaled value cut from boxes' slab.
+func smallDecimalIn[T string | []byte](b T, boxes *cdc.Boxes) (schemas.Decimal, bool) {
 	neg := len(b) > 0 && b[0] == '-'
 	if neg {
 		b = b[1:]
@@ -487,7 +491,7 @@ func smallDecimal[T string | []byte](b T) (schemas.Decimal, bool) {
 	if neg {
 		u = -u
 	}
-	return schemas.Decimal{Unscaled: newSmallInt(u), Scale: scale}, true
+	return schemas.Decimal{Unscaled: boxes.BigInt(u), Scale: scale}, true
 }
 
 func decimalString(v any) (any, error) {

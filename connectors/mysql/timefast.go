@@ -45,7 +45,26 @@ func parseDatetimeFast(s string) (time.Time, bool) {
 		}
 		nsec = f
 	}
-	return time.Date(year, time.Month(month), day, hour, minute, sec, nsec, time.UTC), true
+	secs := daysSinceEpoch(year, month, day)*86400 + int64(hour*3600+minute*60+sec)
+	return time.Unix(secs, int64(nsec)).UTC(), true
+}
+
+// daysSinceEpoch is the number of days from 1970-01-01 to the given proleptic
+// Gregorian date (negative before it), the civil-to-days computation that time.Date
+// does with more generality (normalisation, zones) and cost.
+func daysSinceEpoch(year, month, day int) int64 {
+	y := int64(year)
+	if month <= 2 {
+		y--
+	}
+	era := y / 400
+	if y < 0 && y%400 != 0 {
+		era--
+	}
+	yoe := y - era*400                               // [0, 399]
+	doy := int64((153*((month+9)%12)+2)/5 + day - 1) // [0, 365], from March 1st
+	doe := yoe*365 + yoe/4 - yoe/100 + doy           // [0, 146096]
+	return era*146097 + doe - 719468
 }
 
 // digits is the value of an all-digit string (false if any byte is not a digit).
@@ -61,9 +80,18 @@ func digits(s string) (int, bool) {
 	return n, true
 }
 
+// daysIn is the number of days of month m (1 to 12) of year (proleptic Gregorian).
 func daysIn(m time.Month, year int) int {
-	return time.Date(year, m+1, 0, 0, 0, 0, 0, time.UTC).Day()
+	if m == time.February {
+		if year%4 == 0 && (year%100 != 0 || year%400 == 0) {
+			return 29
+		}
+		return 28
+	}
+	return monthDays[m-1]
 }
+
+var monthDays = [12]int{31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31}
 
 // appendISOUTC appends t (in UTC) as "YYYY-MM-DDTHH:MM:SS" for years 0 to 9999, the
 // form of time.Format("2006-01-02T15:04:05"); other years use Format.

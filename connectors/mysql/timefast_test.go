@@ -86,3 +86,43 @@ func TestFormatZonedMatchesReference(t *testing.T) {
 		}
 	}
 }
+
+// TestCivilDays checks the calendar arithmetic of the fast path against time.Date for
+// every month of years 0 to 9999 (month lengths, leap years including centuries, the
+// day count from the epoch at each month's first and last day), and that a parsed
+// datetime is the very time.Time value time.Date builds (== compares the location too).
+func TestCivilDays(t *testing.T) {
+	for year := 0; year <= 9999; year++ {
+		for m := time.January; m <= time.December; m++ {
+			last := time.Date(year, m+1, 0, 0, 0, 0, 0, time.UTC)
+			if got := daysIn(m, year); got != last.Day() {
+				t.Fatalf("daysIn(%v, %d) = %d, want %d", m, year, got, last.Day())
+			}
+			for _, d := range []int{1, last.Day()} {
+				want := time.Date(year, m, d, 0, 0, 0, 0, time.UTC).Unix() / 86400
+				if got := daysSinceEpoch(year, int(m), d); got != want {
+					t.Fatalf("daysSinceEpoch(%d, %d, %d) = %d, want %d", year, m, d, got, want)
+				}
+			}
+		}
+	}
+	tests := []struct {
+		name string
+		text string
+		want time.Time
+	}{
+		{name: "epoch", text: "1970-01-01 00:00:00", want: time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC)},
+		{name: "before the epoch", text: "1969-12-31 23:59:59.999999", want: time.Date(1969, 12, 31, 23, 59, 59, 999999000, time.UTC)},
+		{name: "year zero", text: "0000-01-01 00:00:00", want: time.Date(0, 1, 1, 0, 0, 0, 0, time.UTC)},
+		{name: "last datetime", text: "9999-12-31 23:59:59.999999999", want: time.Date(9999, 12, 31, 23, 59, 59, 999999999, time.UTC)},
+		{name: "leap century", text: "2000-02-29 12:00:00.5", want: time.Date(2000, 2, 29, 12, 0, 0, 5e8, time.UTC)},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, ok := parseDatetimeFast(tc.text)
+			if !ok || got != tc.want {
+				t.Fatalf("parseDatetimeFast(%q) = %v, %v; want %v", tc.text, got, ok, tc.want)
+			}
+		})
+	}
+}
