@@ -12,6 +12,7 @@ import (
 	"github.com/gonnect/gonnect/connectors"
 	"github.com/gonnect/gonnect/connectors/cdc"
 	"github.com/gonnect/gonnect/offsets"
+	"github.com/gonnect/gonnect/schemas"
 )
 
 func quoteIdent(s string) string { return "`" + strings.ReplaceAll(s, "`", "``") + "`" }
@@ -352,7 +353,7 @@ func (t *Task) readData(ctx context.Context, c *client.Conn, state *schemaState,
 		t.metrics.snapshotRows.WithLabelValues(id.String()).Set(exp)
 		t.log.Info("snapshotting table", "table", id.String(), "rows_expected", expected, "table_index", ti+1, "tables", len(todo))
 		rt := &rowTable{t: t, id: id, ts: ts, pos: pos, lastTable: ti == len(todo)-1, first: &first,
-			tableOff: pos.offset()}
+			tableOff: pos.offset(), srcTs: t.now()}
 		var prev []any
 		n := 0
 		scanned := t.metrics.rowsScanned.WithLabelValues(id.String())
@@ -395,6 +396,41 @@ type rowTable struct {
 	// every row of the table but the very last of the snapshot carries the same
 	// offset: one map shared by their records (offsets are never mutated)
 	tableOff offsets.Offset
+	// srcTs is the source block's clock reading, taken once per table as Debezium's
+	// snapshot does (RelationalSnapshotChangeEventSource reads it before the table's
+	// query): the records' envelopes carry the clock of each row. So the rows of a
+	// table that share a snapshot marker share one source block, built once.
+	srcTs   time.Time
+	sources [snapshotMarkers]*schemas.Struct
+}
+
+// snapshotMarkers is how many markers a snapshot read can carry (markerSlot).
+const snapshotMarkers = 5
+
+// markerSlot is m's index in rowTable.sources.
+func markerSlot(m cdc.SnapshotMarker) int {
+	switch m {
+	case cdc.SnapshotFirst:
+		return 1
+	case cdc.SnapshotFirstInDataCollection:
+		return 2
+	case cdc.SnapshotLastInDataCollection:
+		return 3
+	case cdc.SnapshotLast:
+		return 4
+	}
+	return 0
+}
+
+// source returns the table's shared source block of marker m, building it on first
+// use. Records never modify a source block, and neither may their consumers.
+func (rt *rowTable) source(m cdc.SnapshotMarker) *schemas.Struct {
+	slot := &rt.sources[markerSlot(m)]
+	if *slot == nil || (*slot).Raw(cdc.SourceSnapshot) != string(m) {
+		si := sourceInfo{ts: rt.srcTs, snapshot: m, db: rt.id.Catalog, table: rt.id.Table, file: rt.pos.File, pos: rt.pos.Pos}
+		*slot = rt.t.kind.source(si)
+	}
+	return *slot
 }
 
 // emit queues the record of row, the idx-th (from 1) of the table; tableLast marks the
@@ -420,9 +456,8 @@ func (rt *rowTable) emit(ctx context.Context, row []any, idx int, tableLast bool
 		o = off.offset()
 	}
 	now := t.now()
-	si := sourceInfo{ts: now, snapshot: marker, db: id.Catalog, table: id.Table, file: pos.File, pos: pos.Pos}
-	ch := t.kind.change(si)
-	ch.Op, ch.After, ch.Partition, ch.Offset, ch.Now = cdc.OpRead, row, t.part, o, now
+	ch := cdc.Change{Op: cdc.OpRead, After: row, Source: rt.source(marker), Partition: t.part, Offset: o, Now: now,
+		Boxes: &t.kind.boxes.slab}
 	recs, err := rt.ts.Records(ch, cdc.EmitOptions{Tombstones: t.cfg.Tombstones, Skipped: t.cfg.Skipped})
 	if err != nil {
 		if herr := t.cfg.Failure.Handle(t.log, fmt.Sprintf("snapshot of %s row %d", id, idx), err); herr != nil {
