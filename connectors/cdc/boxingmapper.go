@@ -4,7 +4,8 @@ import "github.com/gonnect/gonnect/schemas"
 
 // BoxingConverter is a ValueConverter that boxes the Connect value it returns with b
 // (nil: the ordinary way). It returns exactly what the column's ValueConverter returns
-// for the same input.
+// for the same input, and never a value that shares memory with its input (readers
+// reuse the memory of such columns' values once Records returned: TableSchema.Scratch).
 type BoxingConverter func(v any, b *Boxes) (any, error)
 
 // BoxingColumnMapper is a ColumnMapper that also has boxing converters for some

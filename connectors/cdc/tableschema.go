@@ -2,6 +2,7 @@ package cdc
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/gonnect/gonnect/schemas"
@@ -35,6 +36,7 @@ type TableSchema struct {
 	valConv []ValueConverter
 	keyBox  []BoxingConverter // nil, or per key field (nil entries: keyConv's)
 	valBox  []BoxingConverter // nil, or per value field (nil entries: valConv's)
+	scratch []bool            // per column: see Scratch
 }
 
 // TableSchemaOptions tune BuildTableSchema.
@@ -102,7 +104,19 @@ func BuildTableSchema(t *Table, topic string, source *schemas.Schema, m ColumnMa
 	if ts.Envelope, err = EnvelopeSchema(topic, v, source); err != nil {
 		return nil, err
 	}
+	ts.scratch = make([]bool, len(t.Columns))
+	for i := range ts.scratch {
+		ts.scratch[i] = boxing && boxes[i] != nil || !slices.Contains(ts.valIdx, i) && !slices.Contains(ts.keyIdx, i)
+	}
 	return ts, nil
+}
+
+// Scratch reports whether Records never keeps the row value of column i (0-based, in
+// column order) nor anything that shares its memory: the column has a boxing
+// converter, which makes a new value, or is in neither the key nor the value. A
+// reader may reuse the memory of such a value once Records returned.
+func (ts *TableSchema) Scratch(i int) bool {
+	return i >= 0 && i < len(ts.scratch) && ts.scratch[i]
 }
 
 func resolveKey(t *Table, override []string) []int {

@@ -73,6 +73,12 @@ func kindOf(f *gmysql.Field) valueKind {
 // copy returns row's values, each copied and boxed once. fields are the result set's
 // columns (the same for every row of a result set).
 func (c *rowCopier) copy(fields []*gmysql.Field, row []gmysql.FieldValue) []any {
+	return c.copyTo(nil, nil, fields, row)
+}
+
+// copyTo is copy with the row's value slots, and the text of the columns whose scratch
+// entry is true, cut from batch b (see snapBatch) while it has room; nil b is copy.
+func (c *rowCopier) copyTo(b *snapBatch, scratch []bool, fields []*gmysql.Field, row []gmysql.FieldValue) []any {
 	if len(fields) != len(row) {
 		fields = nil // cannot happen with go-mysql; copy the generic way
 	}
@@ -83,11 +89,17 @@ func (c *rowCopier) copy(fields []*gmysql.Field, row []gmysql.FieldValue) []any 
 		}
 		c.of = fields[0]
 	}
-	if len(c.arena) < len(row) {
-		c.arena = make([]any, len(row)*rowBatch)
+	var vals []any
+	if b != nil {
+		vals = b.row(len(row))
 	}
-	vals := c.arena[:len(row):len(row)]
-	c.arena = c.arena[len(row):]
+	if vals == nil {
+		if len(c.arena) < len(row) {
+			c.arena = make([]any, len(row)*rowBatch)
+		}
+		vals = c.arena[:len(row):len(row)]
+		c.arena = c.arena[len(row):]
+	}
 	for i := range row {
 		v := &row[i]
 		kind := kindAsIs
@@ -98,6 +110,12 @@ func (c *rowCopier) copy(fields []*gmysql.Field, row []gmysql.FieldValue) []any 
 		case gmysql.FieldValueTypeNull:
 			vals[i] = nil
 		case gmysql.FieldValueTypeString:
+			if b != nil && kind == kindText && i < len(scratch) && scratch[i] {
+				if s, ok := b.scratchString(v.AsString()); ok {
+					vals[i] = s
+					continue
+				}
+			}
 			b := c.cut(v.AsString())
 			if kind == kindText {
 				vals[i] = c.boxes.String(unsafe.String(unsafe.SliceData(b), len(b)))

@@ -283,10 +283,15 @@ func (t *Task) snapshot(ctx context.Context, c *client.Conn, state *schemaState,
 			return position{}, err
 		}
 		defer func() { _, _ = c.Execute("COMMIT") }()
-		if locked && data && t.cfg.SnapshotThreads > 1 {
+		readers := snapshotReaders(t.cfg.SnapshotThreads)
+		if data && readers < t.cfg.SnapshotThreads {
+			t.log.Info("snapshot reads with fewer connections than snapshot.max.threads: one per core beyond the one converting rows",
+				"snapshot.max.threads", t.cfg.SnapshotThreads, "readers", readers, "cores", snapshotCores())
+		}
+		if locked && data && readers > 1 {
 			// every worker starts its consistent snapshot while writes are blocked, so
 			// all of them read the same state as this connection
-			for range t.cfg.SnapshotThreads {
+			for range readers {
 				w, err := openWorker(ctx, t)
 				if err != nil {
 					return position{}, err
@@ -357,14 +362,16 @@ func (t *Task) readData(ctx context.Context, c *client.Conn, state *schemaState,
 		var prev []any
 		n := 0
 		scanned := t.metrics.rowsScanned.WithLabelValues(id.String())
-		err = src(ctx, id, func(vals []any) error {
-			n++
-			if prev != nil {
-				if err := rt.emit(ctx, prev, n-1, false); err != nil {
-					return err
+		err = src(ctx, id, scratchColumns(state, id), func(rows [][]any) error {
+			for _, vals := range rows {
+				n++
+				if prev != nil {
+					if err := rt.emit(ctx, prev, n-1, false); err != nil {
+						return err
+					}
 				}
+				prev = vals
 			}
-			prev = vals
 			scanned.Set(float64(n))
 			return ctx.Err()
 		})
