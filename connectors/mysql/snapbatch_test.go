@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/go-mysql-org/go-mysql/client"
+	gmysql "github.com/go-mysql-org/go-mysql/mysql"
+	"github.com/gonnect/gonnect/connectors/cdc"
 	"github.com/gonnect/gonnect/connectors/mysql/mysqltest"
 	"github.com/gonnect/gonnect/schemas"
 )
@@ -142,5 +144,51 @@ func TestStreamBatchesKeepPreviousBatch(t *testing.T) {
 	}
 	if reused == 0 {
 		t.Fatalf("no batch was reused over %d batches", (scratchRows+rowBatch-1)/rowBatch)
+	}
+}
+
+// BenchmarkSnapshotBatchRow10 is BenchmarkSnapshotRow10 the way the snapshot reads:
+// rows copied into pooled batches (with the table's scratch columns), each batch freed
+// once the next one was handled.
+func BenchmarkSnapshotBatchRow10(b *testing.B) {
+	s := bench10(b, 1<<20)
+	id := cdc.TableID{Catalog: "bench", Table: "t"}
+	ts, err := s.state.tableSchema(id)
+	if err != nil || ts == nil {
+		b.Fatal(ts, err)
+	}
+	scratch := scratchColumns(s.state, id)
+	first := false
+	pos := &position{File: "binlog.000001", Pos: 4, Snapshot: "INITIAL"}
+	rt := &rowTable{t: s.t, id: id, ts: ts, pos: pos, first: &first, tableOff: pos.offset()}
+	fields, packet := textRow10(4711)
+	var fv []gmysql.FieldValue
+	ctx := context.Background()
+	var copier rowCopier
+	pool := newBatchPool()
+	var batch, held *snapBatch
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		if fv, err = packet.ParseText(fields, fv); err != nil {
+			b.Fatal(err)
+		}
+		if batch == nil {
+			batch = pool.get(len(fv))
+		}
+		batch.rows = append(batch.rows, copier.copyTo(batch, scratch, fields, fv))
+		if len(batch.rows) == rowBatch {
+			for _, row := range batch.rows {
+				if err := rt.emit(ctx, row, i+2, false); err != nil {
+					b.Fatal(err)
+				}
+				i++
+			}
+			pool.put(held)
+			held, batch = batch, nil
+			if s.t.q.Pending() == 0 {
+				drain(ctx, s.t)
+			}
+		}
 	}
 }
