@@ -9,20 +9,32 @@ import (
 	"github.com/gonnect/gonnect/schemas"
 )
 
-// sinkBatch is the memory of one poll's SinkRecords, allocated in chunks of a few
-// dozen kilobytes instead of once per record: the records themselves, the strings
-// they carry (positions, StringConverter keys and values) and the string headers
-// their Key and Value interfaces point at. Chunks stay below the runtime's large
-// object size (32 KiB), so they come from spans the heap keeps and reuses rather than
-// from pages returned to the OS and faulted in again for every poll. A sink task may
-// keep the records past Put (until Flush, or longer), so a batch is never reused: a
-// chunk lives as long as any of its records.
+// sinkBatch is the memory of a sink task's SinkRecords, in chunks of a few dozen
+// kilobytes instead of allocations per record: the records themselves, the partition
+// numbers their KafkaPartition point at, the strings they carry (positions,
+// StringConverter keys and values) and the slice and string headers their Key and
+// Value interfaces point at. Chunks stay below the runtime's large object size
+// (32 KiB), so they come from spans the heap keeps rather than from pages returned
+// to the OS and faulted in again. Nothing in a record points into the fetched
+// kgo.Record it was built from, which the consumer recycles once converted
+// (sinkRecordPool); the fetched bytes themselves are never reused.
 //
-// A sinkBatch belongs to the task goroutine that builds it; it is not safe for
-// concurrent use.
+// The batch lives as long as its task: a poll starts where the previous one stopped
+// in each chunk. Memory is only ever handed out once (a record slot, a string's
+// bytes, a header), so whatever a task keeps from earlier polls, for as long as it
+// likes, is never written again.
+//
+// A sinkBatch belongs to the task goroutine that fills it; it is not safe for
+// concurrent use. Its zero value is ready for start.
 type sinkBatch struct {
-	slots []connectors.SinkRecord // the current chunk
-	strs  []string                // the current chunk; StringConverter keys and values only
+	// slots, parts, bytes and strs are the current chunks of records, of
+	// KafkaPartition targets, of ByteArrayConverter and of StringConverter keys
+	// and values. Each is handed out up to its length, which only grows, so taking
+	// an element writes no pointer (no write barrier while the collector marks).
+	slots []connectors.SinkRecord
+	parts []int32
+	bytes [][]byte
+	strs  []string
 	text  textArena
 	left  int // records of the poll that have no record in slots yet
 	// keyKind and valueKind are the kinds of the task's key and value converters.
@@ -33,6 +45,8 @@ type sinkBatch struct {
 const (
 	slotChunk = 32 << 10 / int(unsafe.Sizeof(connectors.SinkRecord{}))
 	strChunk  = 16 << 10 / int(unsafe.Sizeof(""))
+	partChunk = 16 << 10 / int(unsafe.Sizeof(int32(0)))
+	byteChunk = 16 << 10 / int(unsafe.Sizeof([]byte(nil)))
 	textChunk = 16 << 10
 )
 
@@ -53,10 +67,17 @@ func convKind(c schemas.Converter) int {
 	return convOther
 }
 
-// newSinkBatch starts the batch of a poll of n records, converted with converters
+// newSinkBatch returns a batch for a poll of n records, converted with converters
 // of the given kinds.
 func newSinkBatch(n, keyKind, valueKind int) *sinkBatch {
-	return &sinkBatch{left: n, keyKind: keyKind, valueKind: valueKind}
+	b := &sinkBatch{}
+	b.start(n, keyKind, valueKind)
+	return b
+}
+
+// start begins a poll of n records, converted with converters of the given kinds.
+func (b *sinkBatch) start(n, keyKind, valueKind int) {
+	b.left, b.keyKind, b.valueKind = n, keyKind, valueKind
 }
 
 // next returns the next free record (zeroed).
@@ -67,6 +88,25 @@ func (b *sinkBatch) next() *connectors.SinkRecord {
 	b.left--
 	b.slots = b.slots[:len(b.slots)+1]
 	return &b.slots[len(b.slots)-1]
+}
+
+// partition returns a pointer to a new int32 holding p, outside the record chunks.
+func (b *sinkBatch) partition(p int32) *int32 {
+	if len(b.parts) == cap(b.parts) {
+		b.parts = make([]int32, 0, partChunk)
+	}
+	b.parts = append(b.parts, p)
+	return &b.parts[len(b.parts)-1]
+}
+
+// nextBytes returns the next free slice header.
+func (b *sinkBatch) nextBytes() *[]byte {
+	if len(b.bytes) == cap(b.bytes) {
+		// At most a key and a value for this record and each one left.
+		b.bytes = make([][]byte, 0, min(byteChunk, 2*(max(b.left, 0)+1)))
+	}
+	b.bytes = b.bytes[:len(b.bytes)+1]
+	return &b.bytes[len(b.bytes)-1]
 }
 
 // nextString returns the next free string header.
@@ -85,17 +125,18 @@ func (b *sinkBatch) nextString() *string {
 // another kind, or text that is not valid UTF-8 (StringConverter replaces the
 // invalid bytes).
 //
-// A ByteArrayConverter value is boxed in place around *raw itself: kgo never writes
-// a record it has returned from a poll (the runtime does not enable its record
-// pools), so the header stays as immutable as the bytes it points at, which the
-// converter would have returned uncopied anyway.
+// A ByteArrayConverter value is the fetched bytes uncopied, as the converter returns
+// them, boxed around a copy of the slice header in the batch: the fetched record
+// holding *raw is recycled (sinkRecordPool), its bytes are not.
 func (b *sinkBatch) toConnect(kind int, raw *[]byte) (s *schemas.Schema, v any, ok bool) {
 	switch kind {
 	case convBytes:
 		if *raw == nil {
 			return schemas.OptionalBytesSchema, nil, true
 		}
-		return schemas.OptionalBytesSchema, boxBytes(raw), true
+		p := b.nextBytes()
+		*p = *raw
+		return schemas.OptionalBytesSchema, boxBytes(p), true
 	case convString:
 		if *raw == nil {
 			return schemas.OptionalStringSchema, nil, true

@@ -41,6 +41,10 @@ type sinkTask struct {
 
 	flushInterval time.Duration
 
+	// batch is the memory of the SinkRecords, filled by deliver on the task
+	// goroutine; chunks recycles its record chunks.
+	batch sinkBatch
+
 	mu        sync.Mutex                          // guards the task and consumed against rebalance callbacks
 	consumed  map[connectors.TopicPartition]int64 // next offset to commit per partition
 	paused    map[connectors.TopicPartition]bool
@@ -72,7 +76,8 @@ func (c sinkCtx) Resume(ps ...connectors.TopicPartition) {
 func (c sinkCtx) RequestCommit() { c.t.commitReq = true }
 
 // sinkConsumerOpts are the kgo options of a sink task's consumer: Java's sink
-// consumer defaults (group connect-<connector>, no auto-commit, earliest).
+// consumer defaults (group connect-<connector>, no auto-commit, earliest), and a
+// pool for the fetched records, which deliver recycles (sinkRecordPool).
 func sinkConsumerOpts(id TaskID, cfg connectors.Config) ([]kgo.Opt, error) {
 	group := "connect-" + id.Connector
 	if g, ok := cfg["consumer.override.group.id"]; ok && g != "" {
@@ -84,6 +89,7 @@ func sinkConsumerOpts(id TaskID, cfg connectors.Config) ([]kgo.Opt, error) {
 		kgo.DisableAutoCommit(),
 		kgo.BlockRebalanceOnPoll(),
 		kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()),
+		kgo.WithPools(&sinkRecordPool{}),
 	}
 	topics := splitList(cfg["topics"])
 	regex := strings.TrimSpace(cfg["topics.regex"])
@@ -264,13 +270,15 @@ func fatalFetchError(fs kgo.Fetches) error {
 }
 
 // deliver converts and transforms one poll's records and hands them to Put. The
-// poll's SinkRecords and what they carry share a few allocations (sinkBatch).
+// SinkRecords and what they carry live in the task's batch memory (sinkBatch). Each
+// fetched record is recycled once converted: fs must not be used afterwards.
 func (t *sinkTask) deliver(ctx context.Context, fs kgo.Fetches) error {
 	n := fs.NumRecords()
 	if n == 0 {
 		return nil
 	}
-	b := newSinkBatch(n, convKind(t.keyConv), convKind(t.valueConv))
+	b := &t.batch
+	b.start(n, convKind(t.keyConv), convKind(t.valueConv))
 	batch := make([]*connectors.SinkRecord, 0, n)
 	var lastErr error
 	// Offsets advance only once Put accepted the batch (or the record was filtered or
@@ -282,6 +290,7 @@ func (t *sinkTask) deliver(ctx context.Context, fs kgo.Fetches) error {
 		}
 		t.metrics.polled.Add(int64(len(p.Records)))
 		t.active.used(p.Topic)
+		last := p.Records[len(p.Records)-1].Offset
 		for _, kr := range p.Records {
 			sr, err := t.convert(ctx, kr, b)
 			if err == nil && sr != nil {
@@ -297,8 +306,9 @@ func (t *sinkTask) deliver(ctx context.Context, fs kgo.Fetches) error {
 					t.dlq.send(t.id, kr, te)
 				}
 			}
+			kr.Recycle() // nothing built from kr points into it (sinkRecordPool)
 		}
-		next[connectors.TopicPartition{Topic: p.Topic, Partition: p.Partition}] = p.Records[len(p.Records)-1].Offset + 1
+		next[connectors.TopicPartition{Topic: p.Topic, Partition: p.Partition}] = last + 1
 	})
 	if lastErr != nil {
 		return lastErr
@@ -342,14 +352,14 @@ func (t *sinkTask) put(ctx context.Context, batch []*connectors.SinkRecord) erro
 // convert builds the SinkRecord for kr in the next record of b; errors follow
 // errors.tolerance. A nil record and nil error mean a transform dropped it.
 func (t *sinkTask) convert(ctx context.Context, kr *kgo.Record, b *sinkBatch) (*connectors.SinkRecord, error) {
-	// The record is fresh (zeroed) memory: only the fields with a value are written,
-	// each pointer once, since while the GC marks every pointer write costs a barrier.
-	// KafkaPartition points at OriginalPartition, which holds the same number (they
-	// differ only once a transform sets a new partition, which it does by pointer).
+	// The record is zeroed memory: only the fields with a value are written, each
+	// pointer once, since while the GC marks every pointer write costs a barrier.
+	// KafkaPartition points at the batch's own copy of the partition, outside the
+	// record chunk (a chunk must not point into itself: sinkChunkPool).
 	sr := b.next()
 	rec := &sr.Record
 	sr.KafkaOffset, sr.OriginalTopic, sr.OriginalPartition, sr.OriginalOffset = kr.Offset, kr.Topic, kr.Partition, kr.Offset
-	rec.Topic, rec.KafkaPartition, rec.Timestamp = kr.Topic, &sr.OriginalPartition, kr.Timestamp
+	rec.Topic, rec.KafkaPartition, rec.Timestamp = kr.Topic, b.partition(kr.Partition), kr.Timestamp
 	rec.Position = b.text.position(kr.Topic, kr.Partition, kr.Offset)
 	var err error
 	if !t.convertFast(ctx, kr, rec, b) {
