@@ -10,12 +10,11 @@ import (
 )
 
 // sinkBatch is the memory of a sink task's SinkRecords, in chunks of a few dozen
-// kilobytes instead of allocations per record: the records themselves, the partition
-// numbers their KafkaPartition point at, the strings they carry (positions,
-// StringConverter keys and values) and the slice and string headers their Key and
-// Value interfaces point at. Chunks stay below the runtime's large object size
-// (32 KiB), so they come from spans the heap keeps rather than from pages returned
-// to the OS and faulted in again. Nothing in a record points into the fetched
+// kilobytes instead of allocations per record: the records themselves, the strings
+// they carry (positions, StringConverter keys and values) and the slice and string
+// headers their Key and Value interfaces point at. Chunks stay below the runtime's
+// large object size (32 KiB), so they come from spans the heap keeps rather than
+// from pages returned to the OS and faulted in again. Nothing in a record points into the fetched
 // kgo.Record it was built from, which the consumer recycles once converted
 // (sinkRecordPool); the fetched bytes themselves are never reused.
 //
@@ -27,12 +26,11 @@ import (
 // A sinkBatch belongs to the task goroutine that fills it; it is not safe for
 // concurrent use. Its zero value is ready for start.
 type sinkBatch struct {
-	// slots, parts, bytes and strs are the current chunks of records, of
-	// KafkaPartition targets, of ByteArrayConverter and of StringConverter keys
-	// and values. Each is handed out up to its length, which only grows, so taking
-	// an element writes no pointer (no write barrier while the collector marks).
+	// slots, bytes and strs are the current chunks of records and of the headers
+	// of ByteArrayConverter and StringConverter keys and values. Each is handed
+	// out up to its length, which only grows, so taking an element writes no
+	// pointer (no write barrier while the collector marks).
 	slots []connectors.SinkRecord
-	parts []int32
 	bytes [][]byte
 	strs  []string
 	text  textArena
@@ -45,7 +43,6 @@ type sinkBatch struct {
 const (
 	slotChunk = 32 << 10 / int(unsafe.Sizeof(connectors.SinkRecord{}))
 	strChunk  = 16 << 10 / int(unsafe.Sizeof(""))
-	partChunk = 16 << 10 / int(unsafe.Sizeof(int32(0)))
 	byteChunk = 16 << 10 / int(unsafe.Sizeof([]byte(nil)))
 	textChunk = 16 << 10
 )
@@ -88,15 +85,6 @@ func (b *sinkBatch) next() *connectors.SinkRecord {
 	b.left--
 	b.slots = b.slots[:len(b.slots)+1]
 	return &b.slots[len(b.slots)-1]
-}
-
-// partition returns a pointer to a new int32 holding p, outside the record chunks.
-func (b *sinkBatch) partition(p int32) *int32 {
-	if len(b.parts) == cap(b.parts) {
-		b.parts = make([]int32, 0, partChunk)
-	}
-	b.parts = append(b.parts, p)
-	return &b.parts[len(b.parts)-1]
 }
 
 // nextBytes returns the next free slice header.

@@ -354,12 +354,12 @@ func (t *sinkTask) put(ctx context.Context, batch []*connectors.SinkRecord) erro
 func (t *sinkTask) convert(ctx context.Context, kr *kgo.Record, b *sinkBatch) (*connectors.SinkRecord, error) {
 	// The record is zeroed memory: only the fields with a value are written, each
 	// pointer once, since while the GC marks every pointer write costs a barrier.
-	// KafkaPartition points at the batch's own copy of the partition, outside the
-	// record chunk (a chunk must not point into itself: sinkChunkPool).
+	// KafkaPartition points at OriginalPartition, which holds the same number (they
+	// differ only once a transform sets a new partition, which it does by pointer).
 	sr := b.next()
 	rec := &sr.Record
 	sr.KafkaOffset, sr.OriginalTopic, sr.OriginalPartition, sr.OriginalOffset = kr.Offset, kr.Topic, kr.Partition, kr.Offset
-	rec.Topic, rec.KafkaPartition, rec.Timestamp = kr.Topic, b.partition(kr.Partition), kr.Timestamp
+	rec.Topic, rec.KafkaPartition, rec.Timestamp = kr.Topic, &sr.OriginalPartition, kr.Timestamp
 	rec.Position = b.text.position(kr.Topic, kr.Partition, kr.Offset)
 	var err error
 	if !t.convertFast(ctx, kr, rec, b) {
