@@ -21,7 +21,10 @@ import (
 // The batch lives as long as its task: a poll starts where the previous one stopped
 // in each chunk. Memory is only ever handed out once (a record slot, a string's
 // bytes, a header), so whatever a task keeps from earlier polls, for as long as it
-// likes, is never written again.
+// likes, is never written again. The one exception is for a task that borrows its
+// records (connectors.SinkRecordBorrower, reuse set): once its Put has returned,
+// release takes back the record slots of the poll, cleared, for the next polls;
+// what the records pointed at is still never reused.
 //
 // A sinkBatch belongs to the task goroutine that fills it; it is not safe for
 // concurrent use. Its zero value is ready for start.
@@ -35,6 +38,10 @@ type sinkBatch struct {
 	strs  []string
 	text  textArena
 	left  int // records of the poll that have no record in slots yet
+	// reuse is set for a task that borrows its records; used are the record
+	// chunks of the current poll and free those released by earlier ones.
+	reuse      bool
+	used, free [][]connectors.SinkRecord
 	// keyKind and valueKind are the kinds of the task's key and value converters.
 	keyKind, valueKind int
 }
@@ -80,11 +87,44 @@ func (b *sinkBatch) start(n, keyKind, valueKind int) {
 // next returns the next free record (zeroed).
 func (b *sinkBatch) next() *connectors.SinkRecord {
 	if len(b.slots) == cap(b.slots) {
-		b.slots = make([]connectors.SinkRecord, 0, min(slotChunk, max(b.left, 1)))
+		b.slots = b.chunk()
 	}
 	b.left--
 	b.slots = b.slots[:len(b.slots)+1]
 	return &b.slots[len(b.slots)-1]
+}
+
+// chunk returns an empty record chunk: a released one, or a new one (sized for the
+// rest of the poll, unless chunks are reused).
+func (b *sinkBatch) chunk() []connectors.SinkRecord {
+	if !b.reuse {
+		return make([]connectors.SinkRecord, 0, min(slotChunk, max(b.left, 1)))
+	}
+	var c []connectors.SinkRecord
+	if n := len(b.free); n > 0 {
+		c, b.free[n-1] = b.free[n-1], nil
+		b.free = b.free[:n-1]
+	} else {
+		c = make([]connectors.SinkRecord, 0, slotChunk)
+	}
+	b.used = append(b.used, c)
+	return c
+}
+
+// release takes back every record slot handed out since the last release, for a
+// task that borrows its records, once its Put has returned. Slots are cleared, so
+// the chunks keep nothing the task was given alive.
+func (b *sinkBatch) release() {
+	if !b.reuse {
+		return
+	}
+	for i, c := range b.used {
+		clear(c[:cap(c)])
+		b.free = append(b.free, c[:0])
+		b.used[i] = nil
+	}
+	b.used = b.used[:0]
+	b.slots = nil
 }
 
 // nextBytes returns the next free slice header.

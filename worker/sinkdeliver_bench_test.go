@@ -78,8 +78,10 @@ func BenchmarkSinkDeliver(b *testing.B) {
 	for _, bc := range []struct {
 		name       string
 		key, value schemas.Converter
+		borrow     bool // the task borrows its records (connectors.SinkRecordBorrower)
 	}{
 		{name: "bytearray", key: &schemas.ByteArrayConverter{}, value: &schemas.ByteArrayConverter{}},
+		{name: "bytearray/borrowed", key: &schemas.ByteArrayConverter{}, value: &schemas.ByteArrayConverter{}, borrow: true},
 		{name: "string", key: &schemas.StringConverter{}, value: &schemas.StringConverter{}},
 		{name: "json", key: &schemas.StringConverter{}, value: nil}, // JsonConverter, schemas.enable=false
 	} {
@@ -93,6 +95,7 @@ func BenchmarkSinkDeliver(b *testing.B) {
 			}
 			sink := &countSink{}
 			st := newDeliverTask(sink, bc.key, bc.value)
+			st.batch.reuse = bc.borrow
 			fs := benchFetch(perPoll, 1_000_000)
 			ctx := context.Background()
 			b.ReportAllocs()

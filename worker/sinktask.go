@@ -42,8 +42,10 @@ type sinkTask struct {
 	flushInterval time.Duration
 
 	// batch is the memory of the SinkRecords, filled by deliver on the task
-	// goroutine; chunks recycles its record chunks.
-	batch sinkBatch
+	// goroutine; putBuf is the slice Put was last given, reused when the task
+	// borrows its records (batch.reuse).
+	batch  sinkBatch
+	putBuf []*connectors.SinkRecord
 
 	mu        sync.Mutex                          // guards the task and consumed against rebalance callbacks
 	consumed  map[connectors.TopicPartition]int64 // next offset to commit per partition
@@ -222,6 +224,9 @@ func (t *sinkTask) run(ctx context.Context) (err error) {
 	if err := safeCall(func() error { return t.task.Start(ctx, t.cfg, sinkCtx{t}) }); err != nil {
 		return fmt.Errorf("task start: %w", err)
 	}
+	if br, ok := t.task.(connectors.SinkRecordBorrower); ok {
+		_ = safeCall(func() error { t.batch.reuse = br.BorrowsRecords(); return nil })
+	}
 	t.state.running()
 	nextFlush := time.Now().Add(t.flushInterval)
 	for {
@@ -270,7 +275,8 @@ func fatalFetchError(fs kgo.Fetches) error {
 }
 
 // deliver converts and transforms one poll's records and hands them to Put. The
-// SinkRecords and what they carry live in the task's batch memory (sinkBatch). Each
+// SinkRecords and what they carry live in the task's batch memory (sinkBatch), whose
+// record slots come back once Put returned if the task borrows its records. Each
 // fetched record is recycled once converted: fs must not be used afterwards.
 func (t *sinkTask) deliver(ctx context.Context, fs kgo.Fetches) error {
 	n := fs.NumRecords()
@@ -279,7 +285,14 @@ func (t *sinkTask) deliver(ctx context.Context, fs kgo.Fetches) error {
 	}
 	b := &t.batch
 	b.start(n, convKind(t.keyConv), convKind(t.valueConv))
-	batch := make([]*connectors.SinkRecord, 0, n)
+	defer b.release()
+	var batch []*connectors.SinkRecord
+	if b.reuse {
+		batch = t.putBuf[:0]
+		defer func() { t.putBuf = batch[:0] }()
+	} else {
+		batch = make([]*connectors.SinkRecord, 0, n)
+	}
 	var lastErr error
 	// Offsets advance only once Put accepted the batch (or the record was filtered or
 	// tolerated as part of it): a failed Put must never let them be committed.
