@@ -183,12 +183,12 @@ func BenchmarkSnapshotBatchRow10(b *testing.B) {
 					b.Fatal(err)
 				}
 				i++
+				if s.t.q.Pending() == 0 {
+					drain(ctx, s.t)
+				}
 			}
 			pool.put(held)
 			held, batch = batch, nil
-			if s.t.q.Pending() == 0 {
-				drain(ctx, s.t)
-			}
 		}
 	}
 }
