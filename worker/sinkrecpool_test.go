@@ -143,3 +143,39 @@ func produceNumbered(ctx context.Context, t *testing.T, addrs []string, n int) {
 		}
 	}
 }
+
+// TestSinkRecordPool: GetRecords hands back a kept slab large enough for the batch
+// (or nil), and the pool never keeps more than sinkRecordPoolBytes of slabs.
+func TestSinkRecordPool(t *testing.T) {
+	perMiB := (1 << 20) / recordBytes
+	for _, tc := range []struct {
+		name     string
+		put      []int // slab capacities, in records
+		get      int
+		wantCap  int // 0: nil
+		wantKept int // slabs kept after the get
+	}{
+		{name: "empty pool", get: 10},
+		{name: "too small", put: []int{5}, get: 10, wantKept: 1},
+		{name: "large enough", put: []int{5, 20, 8}, get: 10, wantCap: 20, wantKept: 2},
+		{name: "latest fit first", put: []int{40, 30}, get: 10, wantCap: 30, wantKept: 1},
+		{name: "bounded", put: []int{4 * perMiB, 4 * perMiB, perMiB}, get: perMiB, wantCap: 4 * perMiB, wantKept: 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var p sinkRecordPool
+			for _, n := range tc.put {
+				p.PutRecords(make([]kgo.Record, n))
+			}
+			if p.bytes > sinkRecordPoolBytes {
+				t.Fatalf("pool keeps %d bytes, bound %d", p.bytes, sinkRecordPoolBytes)
+			}
+			s := p.GetRecords(tc.get)
+			if cap(s) != tc.wantCap || len(s) != 0 || (tc.wantCap == 0) != (s == nil) {
+				t.Fatalf("GetRecords(%d) = len %d cap %d, want cap %d", tc.get, len(s), cap(s), tc.wantCap)
+			}
+			if len(p.free) != tc.wantKept {
+				t.Fatalf("%d slabs kept, want %d", len(p.free), tc.wantKept)
+			}
+		})
+	}
+}
