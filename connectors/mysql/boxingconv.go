@@ -13,7 +13,8 @@ import (
 // TIMESTAMP as ZonedTimestamp and DECIMAL as Decimal (decimal.handling.mode precise).
 // s is the field schema MapColumn returned for c; every other column gets nil (its
 // ValueConverter is used). Each boxing converter is the one MapColumn's converter wraps,
-// so both return the same values.
+// so both return the same values; TIMESTAMP's adds a fast path for snapshot text
+// (zonedTextBoxing), held to the same results by TestZonedTextMatchesZoned.
 func (mp mapper) BoxingConverter(_ *cdc.Table, c *cdc.Column, s *schemas.Schema) cdc.BoxingConverter {
 	name, _ := baseType(c)
 	var conv cdc.BoxingConverter
@@ -23,7 +24,7 @@ func (mp mapper) BoxingConverter(_ *cdc.Table, c *cdc.Column, s *schemas.Schema)
 	case name == "DATETIME" && s.Name == cdc.MicroTimestampName && mp.m.timePrecision != "connect":
 		conv = epochBoxing(time.Microsecond)
 	case name == "TIMESTAMP" && s.Name == cdc.ZonedTimestampName:
-		conv = zonedBoxing(int(length(c, 0)))
+		conv = zonedTextBoxing(int(length(c, 0)))
 	case isDecimalType(name) && s.Name == schemas.DecimalName:
 		scale := int32(0)
 		if c.Scale != nil {

@@ -1,6 +1,10 @@
 package mysql
 
-import "time"
+import (
+	"time"
+
+	"github.com/gonnect/gonnect/connectors/cdc"
+)
 
 // parseDatetimeUTC parses MySQL's text form of a DATETIME or TIMESTAMP,
 // "YYYY-MM-DD HH:MM:SS" with an optional fraction of 1 to 9 digits, as a wall clock in
@@ -16,37 +20,56 @@ func parseDatetimeUTC(s string) (time.Time, error) {
 // parseDatetimeFast reads exactly "YYYY-MM-DD HH:MM:SS[.f{1,9}]" with fields in range;
 // ok is false for any other text.
 func parseDatetimeFast(s string) (time.Time, bool) {
+	d, ok := parseDatetimeParts(s)
+	if !ok {
+		return time.Time{}, false
+	}
+	secs := daysSinceEpoch(d.year, d.month, d.day)*86400 + int64(d.hour*3600+d.minute*60+d.sec)
+	return time.Unix(secs, int64(d.nsec)).UTC(), true
+}
+
+// datetimeParts are the fields of a datetime's text.
+type datetimeParts struct {
+	year, month, day, hour, minute, sec int
+	nsec                                int
+	fracDigits                          int // digits of the fraction in the text
+}
+
+// parseDatetimeParts reads exactly "YYYY-MM-DD HH:MM:SS[.f{1,9}]" with fields in range;
+// ok is false for any other text.
+func parseDatetimeParts(s string) (datetimeParts, bool) {
+	var d datetimeParts
 	if len(s) < 19 || s[4] != '-' || s[7] != '-' || s[10] != ' ' || s[13] != ':' || s[16] != ':' {
-		return time.Time{}, false
+		return d, false
 	}
-	year, ok1 := digits(s[0:4])
-	month, ok2 := digits(s[5:7])
-	day, ok3 := digits(s[8:10])
-	hour, ok4 := digits(s[11:13])
-	minute, ok5 := digits(s[14:16])
-	sec, ok6 := digits(s[17:19])
-	if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6) || month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || sec > 59 {
-		return time.Time{}, false
+	var ok [6]bool
+	d.year, ok[0] = digits(s[0:4])
+	d.month, ok[1] = digits(s[5:7])
+	d.day, ok[2] = digits(s[8:10])
+	d.hour, ok[3] = digits(s[11:13])
+	d.minute, ok[4] = digits(s[14:16])
+	d.sec, ok[5] = digits(s[17:19])
+	if ok != [6]bool{true, true, true, true, true, true} || d.month < 1 || d.month > 12 || d.day < 1 || d.hour > 23 || d.minute > 59 || d.sec > 59 {
+		return d, false
 	}
-	if day > daysIn(time.Month(month), year) {
-		return time.Time{}, false
+	if d.day > daysIn(time.Month(d.month), d.year) {
+		return d, false
 	}
-	nsec := 0
 	if rest := s[19:]; rest != "" {
 		if rest[0] != '.' || len(rest) < 2 || len(rest) > 10 {
-			return time.Time{}, false
+			return d, false
 		}
 		f, ok := digits(rest[1:])
 		if !ok {
-			return time.Time{}, false
+			return d, false
 		}
-		for i := len(rest) - 1; i < 9; i++ {
+		d.fracDigits = len(rest) - 1
+		for i := d.fracDigits; i < 9; i++ {
 			f *= 10
 		}
-		nsec = f
+		d.nsec = f
 	}
-	secs := daysSinceEpoch(year, month, day)*86400 + int64(hour*3600+minute*60+sec)
-	return time.Unix(secs, int64(nsec)).UTC(), true
+	return d, true
 }
 
 // daysSinceEpoch is the number of days from 1970-01-01 to the given proleptic
@@ -125,4 +148,44 @@ func appendPadded(b []byte, n, width int) []byte {
 		n /= 10
 	}
 	return append(b, buf[i:]...)
+}
+
+// zonedTextBoxing is zonedBoxing(p) reading the snapshot's datetime text straight into
+// the ISO-8601 form, without a time.Time in between (TIMESTAMP text is the UTC wall
+// clock: the snapshot session's time zone is UTC). Only the forms whose rendering is
+// fixed take this path: exactly p fraction digits when p > 0, none when p is 0 and the
+// text has none; everything else (zero dates, Java's minimal fraction, other types)
+// goes to zonedBoxing, so both return the same for every input.
+func zonedTextBoxing(p int) cdc.BoxingConverter {
+	slow := zonedBoxing(p)
+	return func(v any, b *cdc.Boxes) (any, error) {
+		if s, ok := v.(string); ok {
+			if d, ok := parseDatetimeParts(s); ok && (p > 0 || d.fracDigits == 0) {
+				var buf [40]byte
+				return b.StringOf(d.appendZoned(buf[:0], p)), nil
+			}
+		}
+		return slow(v, b)
+	}
+}
+
+// appendZoned appends d as "YYYY-MM-DDTHH:MM:SS", then min(p, 9) fraction digits when
+// p > 0, then "Z".
+func (d datetimeParts) appendZoned(b []byte, p int) []byte {
+	b = appendPadded(b, d.year, 4)
+	b = append(b, '-')
+	b = appendPadded(b, d.month, 2)
+	b = append(b, '-')
+	b = appendPadded(b, d.day, 2)
+	b = append(b, 'T')
+	b = appendPadded(b, d.hour, 2)
+	b = append(b, ':')
+	b = appendPadded(b, d.minute, 2)
+	b = append(b, ':')
+	b = appendPadded(b, d.sec, 2)
+	if p > 0 {
+		b = append(b, '.')
+		b = appendPadded(b, d.nsec, 9)[:len(b)+min(p, 9)]
+	}
+	return append(b, 'Z')
 }

@@ -126,3 +126,40 @@ func TestCivilDays(t *testing.T) {
 		})
 	}
 }
+
+// TestZonedTextMatchesZoned holds the TIMESTAMP text fast path to zonedBoxing: the same
+// string (or error) for random datetimes with 0 to 9 fraction digits at every
+// precision, and for text the fast path leaves to it.
+func TestZonedTextMatchesZoned(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	var inputs []any
+	for range 3000 {
+		ts := time.Unix(rng.Int64N(253402300799), int64(rng.IntN(1e9))).UTC()
+		s := ts.Format("2006-01-02 15:04:05")
+		if digits := rng.IntN(10); digits > 0 {
+			s += fmt.Sprintf(".%09d", ts.Nanosecond())[:digits+1]
+		}
+		inputs = append(inputs, s)
+	}
+	inputs = append(inputs, "0000-00-00 00:00:00", " 2024-01-02 03:04:05 ", "2024-02-30 00:00:00", "2024-01-02 03:04:05.000",
+		"2024-01-02T03:04:05", "garbage", "", []byte("2024-01-02 03:04:05.5"), time.Date(2024, 1, 2, 3, 4, 5, 6, time.UTC), 42)
+	tests := []struct {
+		name string
+		p    int
+	}{
+		{name: "TIMESTAMP", p: 0}, {name: "TIMESTAMP(1)", p: 1}, {name: "TIMESTAMP(3)", p: 3},
+		{name: "TIMESTAMP(6)", p: 6}, {name: "precision 9", p: 9},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			fast, slow := zonedTextBoxing(tc.p), zonedBoxing(tc.p)
+			for _, in := range inputs {
+				got, gerr := fast(in, nil)
+				want, werr := slow(in, nil)
+				if got != want || (gerr == nil) != (werr == nil) || gerr != nil && gerr.Error() != werr.Error() {
+					t.Fatalf("%#v: got %#v, %v; zonedBoxing %#v, %v", in, got, gerr, want, werr)
+				}
+			}
+		})
+	}
+}
