@@ -13,16 +13,17 @@ import (
 // TIMESTAMP as ZonedTimestamp and DECIMAL as Decimal (decimal.handling.mode precise).
 // s is the field schema MapColumn returned for c; every other column gets nil (its
 // ValueConverter is used). Each boxing converter is the one MapColumn's converter wraps,
-// so both return the same values; TIMESTAMP's adds a fast path for snapshot text
-// (zonedTextBoxing), held to the same results by TestZonedTextMatchesZoned.
+// so both return the same values; DATETIME's and TIMESTAMP's add a fast path for
+// snapshot text (epochTextBoxing, zonedTextBoxing), held to the same results by
+// TestDatetimeTextFastPaths.
 func (mp mapper) BoxingConverter(_ *cdc.Table, c *cdc.Column, s *schemas.Schema) cdc.BoxingConverter {
 	name, _ := baseType(c)
 	var conv cdc.BoxingConverter
 	switch {
 	case name == "DATETIME" && s.Name == cdc.TimestampName && mp.m.timePrecision != "connect":
-		conv = epochBoxing(time.Millisecond)
+		conv = epochTextBoxing(time.Millisecond)
 	case name == "DATETIME" && s.Name == cdc.MicroTimestampName && mp.m.timePrecision != "connect":
-		conv = epochBoxing(time.Microsecond)
+		conv = epochTextBoxing(time.Microsecond)
 	case name == "TIMESTAMP" && s.Name == cdc.ZonedTimestampName:
 		conv = zonedTextBoxing(int(length(c, 0)))
 	case isDecimalType(name) && s.Name == schemas.DecimalName:

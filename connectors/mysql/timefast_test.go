@@ -5,6 +5,8 @@ import (
 	"math/rand/v2"
 	"testing"
 	"time"
+
+	"github.com/gonnect/gonnect/connectors/cdc"
 )
 
 // TestParseDatetimeMatchesTimeParse: the hand-written parser agrees with
@@ -127,14 +129,15 @@ func TestCivilDays(t *testing.T) {
 	}
 }
 
-// TestZonedTextMatchesZoned holds the TIMESTAMP text fast path to zonedBoxing: the same
-// string (or error) for random datetimes with 0 to 9 fraction digits at every
-// precision, and for text the fast path leaves to it.
-func TestZonedTextMatchesZoned(t *testing.T) {
+// TestDatetimeTextFastPaths holds the snapshot text fast paths to the converters they
+// stand in for (zonedTextBoxing to zonedBoxing, epochTextBoxing to epochBoxing): the
+// same value (or error) for random datetimes with 0 to 9 fraction digits, including
+// ones before the epoch, and for text the fast paths leave to them.
+func TestDatetimeTextFastPaths(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	var inputs []any
 	for range 3000 {
-		ts := time.Unix(rng.Int64N(253402300799), int64(rng.IntN(1e9))).UTC()
+		ts := time.Unix(rng.Int64N(253402300799)-62135596800, int64(rng.IntN(1e9))).UTC()
 		s := ts.Format("2006-01-02 15:04:05")
 		if digits := rng.IntN(10); digits > 0 {
 			s += fmt.Sprintf(".%09d", ts.Nanosecond())[:digits+1]
@@ -144,15 +147,20 @@ func TestZonedTextMatchesZoned(t *testing.T) {
 	inputs = append(inputs, "0000-00-00 00:00:00", " 2024-01-02 03:04:05 ", "2024-02-30 00:00:00", "2024-01-02 03:04:05.000",
 		"2024-01-02T03:04:05", "garbage", "", []byte("2024-01-02 03:04:05.5"), time.Date(2024, 1, 2, 3, 4, 5, 6, time.UTC), 42)
 	tests := []struct {
-		name string
-		p    int
+		name       string
+		fast, slow cdc.BoxingConverter
 	}{
-		{name: "TIMESTAMP", p: 0}, {name: "TIMESTAMP(1)", p: 1}, {name: "TIMESTAMP(3)", p: 3},
-		{name: "TIMESTAMP(6)", p: 6}, {name: "precision 9", p: 9},
+		{name: "TIMESTAMP", fast: zonedTextBoxing(0), slow: zonedBoxing(0)},
+		{name: "TIMESTAMP(1)", fast: zonedTextBoxing(1), slow: zonedBoxing(1)},
+		{name: "TIMESTAMP(3)", fast: zonedTextBoxing(3), slow: zonedBoxing(3)},
+		{name: "TIMESTAMP(6)", fast: zonedTextBoxing(6), slow: zonedBoxing(6)},
+		{name: "precision 9", fast: zonedTextBoxing(9), slow: zonedBoxing(9)},
+		{name: "DATETIME as Timestamp", fast: epochTextBoxing(time.Millisecond), slow: epochBoxing(time.Millisecond)},
+		{name: "DATETIME as MicroTimestamp", fast: epochTextBoxing(time.Microsecond), slow: epochBoxing(time.Microsecond)},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			fast, slow := zonedTextBoxing(tc.p), zonedBoxing(tc.p)
+			fast, slow := tc.fast, tc.slow
 			for _, in := range inputs {
 				got, gerr := fast(in, nil)
 				want, werr := slow(in, nil)
