@@ -188,9 +188,10 @@ func (r *rawEvents) fastRows(et replication.EventType, body []byte) *replication
 	}
 	e := &replication.RowsEvent{TableID: gmysql.FixedLengthInt(body[:n]), Version: 1}
 	t := r.tables[e.TableID]
-	if t == nil || !t.fast {
+	if t == nil || !t.fast || !rowsEventFields.ok {
 		return nil
 	}
+	setRowsEventType(e, et)
 	pos := n
 	e.Flags = binary.LittleEndian.Uint16(body[pos:])
 	pos += 2

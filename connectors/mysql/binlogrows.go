@@ -57,20 +57,34 @@ type colPlan struct {
 }
 
 // rowsEventFields locates RowsEvent's unexported compressed flag and event type, which
-// decide whether an event's images are plain v1/v2 images; when a go-mysql release
-// renames them, every event goes to DecodeData.
+// decide whether an event's images are plain v1/v2 images, and the byte offsets of the
+// event type and needBitmap2, which rawEvents sets on the events it builds itself so
+// that Type() answers as on the parser's events; when a go-mysql release renames them,
+// every event goes to DecodeData.
 var rowsEventFields = func() (f struct {
 	compressed, eventType []int
+	typeOff, bitmap2Off   uintptr
 	ok                    bool
 }) {
 	t := reflect.TypeOf(replication.RowsEvent{})
 	c, ok1 := t.FieldByName("compressed")
 	e, ok2 := t.FieldByName("eventType")
-	if ok1 && ok2 && c.Type.Kind() == reflect.Bool && e.Type.Kind() == reflect.Uint8 {
+	b, ok3 := t.FieldByName("needBitmap2")
+	if ok1 && ok2 && ok3 && c.Type.Kind() == reflect.Bool && e.Type.Kind() == reflect.Uint8 && b.Type.Kind() == reflect.Bool &&
+		len(e.Index) == 1 && len(b.Index) == 1 {
 		f.compressed, f.eventType, f.ok = c.Index, e.Index, true
+		f.typeOff, f.bitmap2Off = e.Offset, b.Offset
 	}
 	return f
 }()
+
+// setRowsEventType records et (and whether it has a second image) in e's unexported
+// fields, as the parser's newRowsEvent does; rowsEventFields.ok must hold.
+func setRowsEventType(e *replication.RowsEvent, et replication.EventType) {
+	base := unsafe.Pointer(e)
+	*(*replication.EventType)(unsafe.Add(base, rowsEventFields.typeOff)) = et
+	*(*bool)(unsafe.Add(base, rowsEventFields.bitmap2Off)) = et == replication.UPDATE_ROWS_EVENTv1 || et == replication.UPDATE_ROWS_EVENTv2
+}
 
 // decode is the parser's RowsEventDecodeFunc.
 func (d *binlogRows) decode(e *replication.RowsEvent, data []byte) error {
@@ -179,6 +193,7 @@ func (d *binlogRows) decodeImages(e *replication.RowsEvent, pos int, data []byte
 		images = 2
 	}
 	e.Rows = make([][]any, 0, images)
+	e.SkippedColumns = make([][]int, 0, images)
 	for pos < len(data) {
 		for img := range images {
 			bitmap := e.ColumnBitmap1
@@ -190,10 +205,37 @@ func (d *binlogRows) decodeImages(e *replication.RowsEvent, pos int, data []byte
 				return false
 			}
 			e.Rows = append(e.Rows, row)
+			e.SkippedColumns = append(e.SkippedColumns, skippedColumns(bitmap, len(plan)))
 			pos += n
 		}
 	}
 	return true
+}
+
+// noSkips is the SkippedColumns entry of a full image (go-mysql's is empty, not nil);
+// its capacity is 0, so an append by a consumer never writes into it.
+var noSkips = []int{}
+
+// skippedColumns lists the columns of cols not in bitmap, as go-mysql's decodeImage
+// records them in RowsEvent.SkippedColumns.
+func skippedColumns(bitmap []byte, cols int) []int {
+	full := true
+	for i := range cols {
+		if bitmap[i>>3]&(1<<(i&7)) == 0 {
+			full = false
+			break
+		}
+	}
+	if full {
+		return noSkips
+	}
+	var skips []int
+	for i := range cols {
+		if bitmap[i>>3]&(1<<(i&7)) == 0 {
+			skips = append(skips, i)
+		}
+	}
+	return skips
 }
 
 // image decodes one row image; it panics on a truncated image (decodeImages recovers).
