@@ -28,6 +28,9 @@ type rawEvents struct {
 	rows   binlogRows
 	format *replication.FormatDescriptionEvent
 	tables map[uint64]*rawTable
+	flavor string
+	fde    []byte // the last FORMAT_DESCRIPTION, to set a new parser up (trim)
+	fed    int    // table maps handed to the parser since it was set up
 }
 
 // rawTable is the last table map seen for a table id.
@@ -39,18 +42,49 @@ type rawTable struct {
 	fast bool      // every column decodes in binlogRows
 }
 
-// maxRawTables bounds the cache; it is cleared when full.
+// maxRawTables bounds the cache; it is cleared when full, between transactions (a
+// statement's rows events need the table maps it began with).
 const maxRawTables = 4096
 
+// maxParserTables bounds the table maps the parser may hold (see trim).
+const maxParserTables = 16
+
 func newRawEvents(flavor string) *rawEvents {
+	r := &rawEvents{tables: map[uint64]*rawTable{}, flavor: flavor}
+	r.parser = r.newParser()
+	return r
+}
+
+// newParser returns a go-mysql parser set up as the syncer's would be.
+func (r *rawEvents) newParser() *replication.BinlogParser {
 	p := replication.NewBinlogParser()
-	p.SetFlavor(flavor)
+	p.SetFlavor(r.flavor)
 	p.SetParseTime(true)
 	p.SetUseDecimal(true)
 	p.SetRenderJSONAsMySQLText(true)
-	r := &rawEvents{parser: p, tables: map[uint64]*rawTable{}}
 	p.SetRowsEventDecodeFunc(r.rows.decode)
-	return r
+	return p
+}
+
+// trim bounds what outlives a transaction; decode calls it at transaction boundaries
+// (XID, MariaDB GTID). The parser keeps every table map it decodes until it decodes a
+// rows event that ends a statement, and binlogRows takes most of those: a table that
+// gets new table ids (FLUSH TABLES, table cache eviction, DDL) would leave one table
+// map per id in it for the session's life. A new parser holds none; it needs only the
+// FORMAT_DESCRIPTION, as slow hands it the table map of every rows event.
+func (r *rawEvents) trim() error {
+	if len(r.tables) >= maxRawTables {
+		clear(r.tables)
+	}
+	if r.fed <= maxParserTables || r.fde == nil {
+		return nil
+	}
+	p := r.newParser()
+	if _, err := p.Parse(r.fde); err != nil {
+		return err
+	}
+	r.parser, r.fed = p, 0
+	return nil
 }
 
 // decode replaces ev's raw event with the decoded one.
@@ -63,6 +97,7 @@ func (r *rawEvents) decode(ev *replication.BinlogEvent) error {
 			return err
 		}
 		r.format, _ = ev.Event.(*replication.FormatDescriptionEvent)
+		r.fde = ev.RawData
 		return nil
 	case replication.ROTATE_EVENT:
 		return nil // decoded by the syncer even in raw mode
@@ -81,7 +116,7 @@ func (r *rawEvents) decode(ev *replication.BinlogEvent) error {
 			return err
 		}
 		ev.Event = e
-		return nil
+		return r.trim()
 	case replication.MARIADB_GTID_EVENT:
 		e := &replication.MariadbGTIDEvent{}
 		e.GTID.ServerID = h.ServerID
@@ -89,7 +124,7 @@ func (r *rawEvents) decode(ev *replication.BinlogEvent) error {
 			return err
 		}
 		ev.Event = e
-		return nil
+		return r.trim()
 	}
 	if plainRowsEvent(h.EventType) {
 		if e := r.fastRows(h.EventType, body); e != nil {
@@ -109,6 +144,7 @@ func (r *rawEvents) slow(ev *replication.BinlogEvent) error {
 			if _, err := r.parser.Parse(t.raw); err != nil {
 				return err
 			}
+			r.fed++
 		}
 	}
 	d, err := r.parser.Parse(ev.RawData)
@@ -166,9 +202,7 @@ func (r *rawEvents) tableMap(ev *replication.BinlogEvent, body []byte) error {
 	if !ok {
 		return fmt.Errorf("table map event decoded as %T", d.Event)
 	}
-	if len(r.tables) >= maxRawTables {
-		clear(r.tables)
-	}
+	r.fed++
 	// the event's packet is never reused: body and raw may be kept as they are
 	t := &rawTable{body: body, raw: ev.RawData, tm: tm}
 	if t.fast = r.rows.planTable(tm, int(tm.ColumnCount)); t.fast {

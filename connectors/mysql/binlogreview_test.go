@@ -283,3 +283,56 @@ func TestRawEventsWithoutChecksums(t *testing.T) {
 		t.Errorf("only %d rows events took the fast path", raw.rows.fast)
 	}
 }
+
+// TestRawEventsParserKeepsNoTableMaps: rawEvents hands its go-mysql parser every table
+// map it has not cached, and that parser only forgets its table maps when it decodes a
+// rows event ending a statement, which it no longer sees when binlogRows takes the rows.
+// A table reopened under new table ids (FLUSH TABLES, table cache eviction, DDL) then
+// left one TableMapEvent (and its packet) behind per id for the session's lifetime.
+// Every table map the parser holds beyond a transaction must be gone, and the events
+// must still equal go-mysql's.
+func TestRawEventsParserKeepsNoTableMaps(t *testing.T) {
+	srv := mysqltest.Start(t)
+	db := srv.NewDatabase(t, "leak")
+	start := srv.Query(t, "SHOW MASTER STATUS")[0]
+	tbl := "`" + db + "`.t"
+	stmts := []string{"CREATE TABLE " + tbl + " (id INT PRIMARY KEY, v VARCHAR(20))"}
+	const cycles = 40
+	for i := range cycles {
+		stmts = append(stmts, "INSERT INTO "+tbl+" VALUES ("+strconv.Itoa(i)+", 'v')", "FLUSH TABLES "+tbl)
+	}
+	if err := srv.Root(stmts...); err != nil {
+		t.Fatal(err)
+	}
+	pos, _ := strconv.Atoi(start[1])
+	from := gmysql.Position{Name: start[0], Pos: uint32(pos)}
+	want := readEvents(t, srv, from, nil, nil)
+	raw := newRawEvents(gmysql.MariaDBFlavor)
+	got := readEvents(t, srv, from, raw, nil)
+	if len(got) != len(want) {
+		t.Fatalf("%d events in raw mode, %d from go-mysql", len(got), len(want))
+	}
+	ids := map[uint64]bool{}
+	for i := range want {
+		if reflect.TypeOf(got[i].Event) != reflect.TypeOf(want[i].Event) {
+			t.Fatalf("event %d: %T, want %T", i, got[i].Event, want[i].Event)
+		}
+		if we, ok := want[i].Event.(*replication.RowsEvent); ok {
+			ids[we.TableID] = true
+			ge := got[i].Event.(*replication.RowsEvent)
+			if ge.TableID != we.TableID || len(ge.Rows) != 1 || sameValue(ge.Rows[0][0], we.Rows[0][0]) != nil {
+				t.Fatalf("event %d: %+v, want %+v", i, ge, we)
+			}
+		}
+	}
+	if len(ids) < cycles/2 {
+		t.Fatalf("FLUSH TABLES gave the table only %d table ids in %d cycles", len(ids), cycles)
+	}
+	held := reflect.ValueOf(raw.parser).Elem().FieldByName("tables").Len()
+	if held > maxParserTables {
+		t.Errorf("the parser holds %d table maps after %d table ids, want at most %d", held, len(ids), maxParserTables)
+	}
+	if raw.rows.fast < cycles/2 {
+		t.Errorf("only %d rows events took the fast path", raw.rows.fast)
+	}
+}
