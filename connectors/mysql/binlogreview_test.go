@@ -336,3 +336,50 @@ func TestRawEventsParserKeepsNoTableMaps(t *testing.T) {
 		t.Errorf("only %d rows events took the fast path", raw.rows.fast)
 	}
 }
+
+// TestRawEventsCacheFullMidStatement: when rawEvents' table cache fills up on a table
+// map in the middle of a multi-table statement, the statement's earlier table maps
+// (reused from the cache, so never handed to the parser) must survive until their rows
+// events: the cache used to be cleared right there, and a rows event the parser then
+// had to decode failed with an unknown table id. The cache is filled with placeholders
+// up to one below its bound; the first transaction's rows go to the parser (a zero
+// date), so the parser forgets its table maps, and the multi-table UPDATE reuses a's
+// map while b's fills the cache.
+func TestRawEventsCacheFullMidStatement(t *testing.T) {
+	srv := mysqltest.Start(t)
+	db := srv.NewDatabase(t, "full")
+	a, b := "`"+db+"`.a", "`"+db+"`.b"
+	srv.Exec(t, "CREATE TABLE "+a+" (id INT PRIMARY KEY, v INT, d DATETIME)", "CREATE TABLE "+b+" (id INT PRIMARY KEY, v INT)",
+		"INSERT INTO "+b+" VALUES (1, 1)")
+	start := srv.Query(t, "SHOW MASTER STATUS")[0]
+	srv.Exec(t, "SET SESSION sql_mode = ''", "INSERT INTO "+a+" VALUES (1, 1, '0000-00-00')",
+		"UPDATE "+a+" JOIN "+b+" ON "+a+".id = "+b+".id SET "+a+".v = 2, "+b+".v = 2")
+	pos, _ := strconv.Atoi(start[1])
+	from := gmysql.Position{Name: start[0], Pos: uint32(pos)}
+	want := readEvents(t, srv, from, nil, nil)
+	raw := newRawEvents(gmysql.MariaDBFlavor)
+	for i := range maxRawTables - 1 {
+		raw.tables[1<<40+uint64(i)] = &rawTable{}
+	}
+	got := readEvents(t, srv, from, raw, nil)
+	if len(got) != len(want) {
+		t.Fatalf("%d events in raw mode, %d from go-mysql", len(got), len(want))
+	}
+	updates := 0
+	for i := range want {
+		we, ok := want[i].Event.(*replication.RowsEvent)
+		if !ok {
+			continue
+		}
+		ge, ok := got[i].Event.(*replication.RowsEvent)
+		if !ok || ge.TableID != we.TableID || len(ge.Rows) != len(we.Rows) {
+			t.Fatalf("event %d: %+v, want %+v", i, got[i].Event, we)
+		}
+		if we.Type() == replication.EnumRowsEventTypeUpdate {
+			updates++
+		}
+	}
+	if updates != 2 {
+		t.Fatalf("%d update rows events, want 2 (one per table)", updates)
+	}
+}
