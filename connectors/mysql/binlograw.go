@@ -151,6 +151,9 @@ func (r *rawEvents) slow(ev *replication.BinlogEvent) error {
 	if err != nil {
 		return err
 	}
+	if re, ok := d.Event.(*replication.RowsEvent); ok && re.Flags&replication.RowsEventStmtEndFlag != 0 {
+		r.fed = 0 // the parser forgot its table maps
+	}
 	ev.Event = d.Event
 	return nil
 }

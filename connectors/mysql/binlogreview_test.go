@@ -383,3 +383,39 @@ func TestRawEventsCacheFullMidStatement(t *testing.T) {
 		t.Fatalf("%d update rows events, want 2 (one per table)", updates)
 	}
 }
+
+// TestRawEventsKeepParserForSlowStatements: rows events the parser decodes itself end
+// their statements there, and the parser then forgets the table maps it was handed, so
+// a table binlogRows never takes (an ENUM column) must not make rawEvents set up a new
+// parser after every few transactions.
+func TestRawEventsKeepParserForSlowStatements(t *testing.T) {
+	srv := mysqltest.Start(t)
+	db := srv.NewDatabase(t, "slowtm")
+	tbl := "`" + db + "`.t"
+	srv.Exec(t, "CREATE TABLE "+tbl+" (id INT PRIMARY KEY, e ENUM('a', 'b'))")
+	start := srv.Query(t, "SHOW MASTER STATUS")[0]
+	var stmts []string
+	for i := range 3 * maxParserTables {
+		stmts = append(stmts, "INSERT INTO "+tbl+" VALUES ("+strconv.Itoa(i)+", 'b')")
+	}
+	srv.Exec(t, stmts...)
+	pos, _ := strconv.Atoi(start[1])
+	raw := newRawEvents(gmysql.MariaDBFlavor)
+	first := raw.parser
+	got := readEvents(t, srv, gmysql.Position{Name: start[0], Pos: uint32(pos)}, raw, nil)
+	rows := 0
+	for _, ev := range got {
+		if e, ok := ev.Event.(*replication.RowsEvent); ok {
+			rows++
+			if len(e.Rows) != 1 || e.Rows[0][1] != int64(2) {
+				t.Fatalf("rows %v, want one row with ENUM index 2", e.Rows)
+			}
+		}
+	}
+	if rows != 3*maxParserTables {
+		t.Fatalf("%d rows events, want %d", rows, 3*maxParserTables)
+	}
+	if raw.parser != first {
+		t.Errorf("rawEvents replaced its parser though every table map it was handed was forgotten")
+	}
+}
