@@ -66,8 +66,10 @@ func (r *rawEvents) newParser() *replication.BinlogParser {
 	return p
 }
 
-// trim bounds what outlives a transaction; decode calls it at transaction boundaries
-// (XID, MariaDB GTID). The parser keeps every table map it decodes until it decodes a
+// trim bounds what outlives a transaction; decode calls it at statement boundaries
+// (XID, GTID events of either flavor, QUERY events: BEGIN, COMMIT of non-transactional
+// tables, DDL, SAVEPOINT; each statement's rows events come after table maps of their
+// own, so nothing a later event needs is dropped). The parser keeps every table map it decodes until it decodes a
 // rows event that ends a statement, and binlogRows takes most of those: a table that
 // gets new table ids (FLUSH TABLES, table cache eviction, DDL) would leave one table
 // map per id in it for the session's life. A new parser holds none; it needs only the
@@ -130,6 +132,14 @@ func (r *rawEvents) decode(ev *replication.BinlogEvent) error {
 		if e := r.fastRows(h.EventType, body); e != nil {
 			ev.Event = e
 			return nil
+		}
+	}
+	switch h.EventType {
+	case replication.QUERY_EVENT, replication.GTID_EVENT, replication.ANONYMOUS_GTID_EVENT, replication.GTID_TAGGED_LOG_EVENT:
+		// a transaction of a server that writes no XID (non-transactional tables) ends
+		// with a QUERY; MySQL's next transaction starts with a GTID
+		if err := r.trim(); err != nil {
+			return err
 		}
 	}
 	return r.slow(ev)
