@@ -61,6 +61,7 @@ func (r *rawEvents) newParser() *replication.BinlogParser {
 	p.SetFlavor(r.flavor)
 	p.SetParseTime(true)
 	p.SetUseDecimal(true)
+	// binary JSON keeps MySQL's key order and number forms, as Debezium's JSON strings do
 	p.SetRenderJSONAsMySQLText(true)
 	p.SetRowsEventDecodeFunc(r.rows.decode)
 	return p

@@ -178,12 +178,13 @@ func (s *streamer) session(ctx context.Context, d *dialer) error {
 	syncer := replication.NewBinlogSyncer(replication.BinlogSyncerConfig{
 		DumpCommandFlag: dumpFlags,
 		ServerID:        cfg.ServerID, Flavor: flavor, Host: cfg.Host, Port: uint16(cfg.Port), User: cfg.User, Password: cfg.Password,
-		TLSConfig: d.tlsConfig(), ParseTime: true, UseDecimal: true, HeartbeatPeriod: hbPeriod,
-		RenderJSONAsMySQLText: true, // binary JSON keeps MySQL's key order and number forms, as Debezium's JSON strings do
-		MaxReconnectAttempts:  1, DisableRetrySync: true,
+		TLSConfig: d.tlsConfig(), HeartbeatPeriod: hbPeriod,
+		MaxReconnectAttempts: 1, DisableRetrySync: true,
 		// the executed set is tracked here (commit); go-mysql would clone its own copy
 		// into every XID and query event
-		DiscardGTIDSet:          true,
+		DiscardGTIDSet: true,
+		// decoding options (ParseTime, UseDecimal, RenderJSONAsMySQLText) are those of
+		// rawEvents' own parser (newParser): in raw mode the syncer decodes no rows
 		RawModeEnabled:          true,
 		SynchronousEventHandler: q,
 		Logger:                  slog.New(slog.NewTextHandler(io.Discard, nil)),
