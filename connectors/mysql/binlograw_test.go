@@ -53,9 +53,10 @@ func TestRawEventsMatchGoMySQL(t *testing.T) {
 	pos, _ := strconv.Atoi(start[1])
 	from := gmysql.Position{Name: start[0], Pos: uint32(pos)}
 
-	want := readEvents(t, srv, from, nil, nil)
+	sp := spanFrom(t, srv, from)
+	want := readEvents(t, srv, sp, nil, nil)
 	raw := newRawEvents(gmysql.MariaDBFlavor)
-	got := readEvents(t, srv, from, raw, nil)
+	got := readEvents(t, srv, sp, raw, nil)
 	if len(got) != len(want) {
 		t.Fatalf("%d events in raw mode, %d from go-mysql", len(got), len(want))
 	}
@@ -99,17 +100,33 @@ func TestRawEventsMatchGoMySQL(t *testing.T) {
 	t.Logf("%d events compared, %d rows events decoded by binlogRows: %v", len(want), raw.rows.fast, counts)
 }
 
-// readEvents reads the binlog from pos up to the last event now written: decoded by
-// go-mysql (rows by dec when it is not nil), or with raw, in raw mode through
-// raw.decode on the syncer's goroutine.
-func readEvents(t *testing.T, srv *mysqltest.Server, from gmysql.Position, raw *rawEvents, dec *binlogRows) []*replication.BinlogEvent {
+// binlogSpan is a stretch of the binlog: from a position to the end of the last event
+// written when it was taken. Comparisons read the same span both ways, so events other
+// tests' leftovers write meanwhile cannot make the two reads differ.
+type binlogSpan struct {
+	from, to gmysql.Position
+}
+
+// spanFrom is the binlog from pos to the last event written now.
+func spanFrom(t *testing.T, srv *mysqltest.Server, from gmysql.Position) binlogSpan {
 	t.Helper()
 	end := srv.Query(t, "SHOW MASTER STATUS")[0]
-	endPos, _ := strconv.Atoi(end[1])
+	endPos, err := strconv.Atoi(end[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	return binlogSpan{from: from, to: gmysql.Position{Name: end[0], Pos: uint32(endPos)}}
+}
+
+// readEvents reads the binlog span sp: decoded by go-mysql (rows by dec when it is not
+// nil), or with raw, in raw mode through raw.decode on the syncer's goroutine.
+func readEvents(t *testing.T, srv *mysqltest.Server, sp binlogSpan, raw *rawEvents, dec *binlogRows) []*replication.BinlogEvent {
+	t.Helper()
+	from := sp.from
 	cfg := replication.BinlogSyncerConfig{ServerID: 9400 + uint32(rand.IntN(500)), Flavor: gmysql.MariaDBFlavor, Host: srv.Host,
 		Port: uint16(srv.Port), User: srv.User, Password: srv.Password, ParseTime: true, UseDecimal: true,
 		RenderJSONAsMySQLText: true, DiscardGTIDSet: true, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
-	h := &collector{raw: raw, endFile: end[0], endPos: uint32(endPos), file: from.Name, done: make(chan struct{})}
+	h := &collector{raw: raw, endFile: sp.to.Name, endPos: sp.to.Pos, file: from.Name, done: make(chan struct{})}
 	if raw != nil {
 		cfg.RawModeEnabled = true
 	}
@@ -133,7 +150,7 @@ func readEvents(t *testing.T, srv *mysqltest.Server, from gmysql.Position, raw *
 	select {
 	case <-h.done:
 	case <-ctx.Done():
-		t.Fatalf("binlog not read to %s:%d in time", end[0], endPos)
+		t.Fatalf("binlog not read to %s in time", sp.to)
 	}
 	h.mu.Lock()
 	defer h.mu.Unlock()

@@ -34,9 +34,10 @@ func TestRawRowsEventsKeepAccessors(t *testing.T) {
 	)
 	pos, _ := strconv.Atoi(start[1])
 	from := gmysql.Position{Name: start[0], Pos: uint32(pos)}
-	want := readEvents(t, srv, from, nil, nil)
+	sp := spanFrom(t, srv, from)
+	want := readEvents(t, srv, sp, nil, nil)
 	raw := newRawEvents(gmysql.MariaDBFlavor)
-	got := readEvents(t, srv, from, raw, nil)
+	got := readEvents(t, srv, sp, raw, nil)
 	if len(got) != len(want) {
 		t.Fatalf("%d events in raw mode, %d from go-mysql", len(got), len(want))
 	}
@@ -243,9 +244,10 @@ func TestRawEventsWithoutChecksums(t *testing.T) {
 	srv.Exec(t, "INSERT INTO "+tbl+" VALUES (2, 'crc again', 1, '1970-01-01 00:00:01')")
 	pos, _ := strconv.Atoi(start[1])
 	from := gmysql.Position{Name: start[0], Pos: uint32(pos)}
-	want := readEvents(t, srv, from, nil, nil)
+	sp := spanFrom(t, srv, from)
+	want := readEvents(t, srv, sp, nil, nil)
 	raw := newRawEvents(gmysql.MariaDBFlavor)
-	got := readEvents(t, srv, from, raw, nil)
+	got := readEvents(t, srv, sp, raw, nil)
 	if len(got) != len(want) {
 		t.Fatalf("%d events in raw mode, %d from go-mysql", len(got), len(want))
 	}
@@ -306,9 +308,10 @@ func TestRawEventsParserKeepsNoTableMaps(t *testing.T) {
 	}
 	pos, _ := strconv.Atoi(start[1])
 	from := gmysql.Position{Name: start[0], Pos: uint32(pos)}
-	want := readEvents(t, srv, from, nil, nil)
+	sp := spanFrom(t, srv, from)
+	want := readEvents(t, srv, sp, nil, nil)
 	raw := newRawEvents(gmysql.MariaDBFlavor)
-	got := readEvents(t, srv, from, raw, nil)
+	got := readEvents(t, srv, sp, raw, nil)
 	if len(got) != len(want) {
 		t.Fatalf("%d events in raw mode, %d from go-mysql", len(got), len(want))
 	}
@@ -356,12 +359,13 @@ func TestRawEventsCacheFullMidStatement(t *testing.T) {
 		"UPDATE "+a+" JOIN "+b+" ON "+a+".id = "+b+".id SET "+a+".v = 2, "+b+".v = 2")
 	pos, _ := strconv.Atoi(start[1])
 	from := gmysql.Position{Name: start[0], Pos: uint32(pos)}
-	want := readEvents(t, srv, from, nil, nil)
+	sp := spanFrom(t, srv, from)
+	want := readEvents(t, srv, sp, nil, nil)
 	raw := newRawEvents(gmysql.MariaDBFlavor)
 	for i := range maxRawTables - 1 {
 		raw.tables[1<<40+uint64(i)] = &rawTable{}
 	}
-	got := readEvents(t, srv, from, raw, nil)
+	got := readEvents(t, srv, sp, raw, nil)
 	if len(got) != len(want) {
 		t.Fatalf("%d events in raw mode, %d from go-mysql", len(got), len(want))
 	}
@@ -402,7 +406,7 @@ func TestRawEventsKeepParserForSlowStatements(t *testing.T) {
 	pos, _ := strconv.Atoi(start[1])
 	raw := newRawEvents(gmysql.MariaDBFlavor)
 	first := raw.parser
-	got := readEvents(t, srv, gmysql.Position{Name: start[0], Pos: uint32(pos)}, raw, nil)
+	got := readEvents(t, srv, spanFrom(t, srv, gmysql.Position{Name: start[0], Pos: uint32(pos)}), raw, nil)
 	rows := 0
 	for _, ev := range got {
 		if e, ok := ev.Event.(*replication.RowsEvent); ok {

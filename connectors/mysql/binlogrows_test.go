@@ -60,9 +60,10 @@ func TestBinlogRowsMatchesGoMySQL(t *testing.T) {
 	pos, _ := strconv.Atoi(start[1])
 	from := gmysql.Position{Name: start[0], Pos: uint32(pos)}
 
-	want := readRowsEvents(t, srv, from, db, nil)
+	sp := spanFrom(t, srv, from)
+	want := readRowsEvents(t, srv, sp, db, nil)
 	dec := &binlogRows{}
-	got := readRowsEvents(t, srv, from, db, dec)
+	got := readRowsEvents(t, srv, sp, db, dec)
 	if len(got) != len(want) || len(want) < 300 {
 		t.Fatalf("%d rows events with binlogRows, %d with go-mysql (want at least 300)", len(got), len(want))
 	}
@@ -128,12 +129,12 @@ type rowsEventRows struct {
 	rows  [][]any
 }
 
-// readRowsEvents reads the binlog from pos up to the last event now written and
-// returns the rows events of database db, decoded by go-mysql or, with dec, by dec.
-func readRowsEvents(t *testing.T, srv *mysqltest.Server, from gmysql.Position, db string, dec *binlogRows) []rowsEventRows {
+// readRowsEvents reads the binlog span sp and returns the rows events of database db,
+// decoded by go-mysql or, with dec, by dec.
+func readRowsEvents(t *testing.T, srv *mysqltest.Server, sp binlogSpan, db string, dec *binlogRows) []rowsEventRows {
 	t.Helper()
 	var out []rowsEventRows
-	for _, ev := range readEvents(t, srv, from, nil, dec) {
+	for _, ev := range readEvents(t, srv, sp, nil, dec) {
 		if re, ok := ev.Event.(*replication.RowsEvent); ok && re.Table != nil && string(re.Table.Schema) == db {
 			out = append(out, rowsEventRows{table: string(re.Table.Table), rows: re.Rows})
 		}
