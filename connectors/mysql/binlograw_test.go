@@ -53,40 +53,10 @@ func TestRawEventsMatchGoMySQL(t *testing.T) {
 	pos, _ := strconv.Atoi(start[1])
 	from := gmysql.Position{Name: start[0], Pos: uint32(pos)}
 
-	sp := spanFrom(t, srv, from)
-	want := readEvents(t, srv, sp, nil, nil)
-	raw := newRawEvents(gmysql.MariaDBFlavor)
-	got := readEvents(t, srv, sp, raw, nil)
-	if len(got) != len(want) {
-		t.Fatalf("%d events in raw mode, %d from go-mysql", len(got), len(want))
-	}
+	want, got, raw := readBothWays(t, srv, from, nil)
 	counts := map[string]int{}
-	for i := range want {
-		w, g := want[i], got[i]
-		if reflect.TypeOf(g.Event) != reflect.TypeOf(w.Event) || !reflect.DeepEqual(g.Header, w.Header) {
-			t.Fatalf("event %d: %T %+v, want %T %+v", i, g.Event, g.Header, w.Event, w.Header)
-		}
+	for _, w := range want {
 		counts[w.Header.EventType.String()]++
-		switch we := w.Event.(type) {
-		case *replication.RowsEvent:
-			ge := g.Event.(*replication.RowsEvent)
-			if ge.TableID != we.TableID || ge.Flags != we.Flags || ge.ColumnCount != we.ColumnCount || ge.Version != we.Version ||
-				!reflect.DeepEqual(ge.ColumnBitmap1, we.ColumnBitmap1) || !reflect.DeepEqual(ge.ColumnBitmap2, we.ColumnBitmap2) ||
-				!reflect.DeepEqual(ge.Table, we.Table) || len(ge.Rows) != len(we.Rows) {
-				t.Fatalf("event %d: rows event %+v, want %+v", i, ge, we)
-			}
-			for r := range we.Rows {
-				for c := range we.Rows[r] {
-					if err := sameValue(ge.Rows[r][c], we.Rows[r][c]); err != nil {
-						t.Fatalf("event %d (%s) image %d column %d: %v", i, we.Table.Table, r, c, err)
-					}
-				}
-			}
-		default:
-			if !reflect.DeepEqual(g.Event, w.Event) {
-				t.Fatalf("event %d (%s): %+v, want %+v", i, w.Header.EventType, g.Event, w.Event)
-			}
-		}
 	}
 	for _, typ := range []replication.EventType{replication.TABLE_MAP_EVENT, replication.WRITE_ROWS_EVENTv1, replication.UPDATE_ROWS_EVENTv1,
 		replication.DELETE_ROWS_EVENTv1, replication.XID_EVENT, replication.MARIADB_GTID_EVENT, replication.QUERY_EVENT, replication.ROTATE_EVENT} {
@@ -97,7 +67,7 @@ func TestRawEventsMatchGoMySQL(t *testing.T) {
 	if raw.rows.fast < 50 {
 		t.Errorf("only %d rows events took the fast path", raw.rows.fast)
 	}
-	t.Logf("%d events compared, %d rows events decoded by binlogRows: %v", len(want), raw.rows.fast, counts)
+	t.Logf("%d events compared, %d rows events decoded by binlogRows: %v", len(got), raw.rows.fast, counts)
 }
 
 // binlogSpan is a stretch of the binlog: from a position to the end of the last event
@@ -116,6 +86,60 @@ func spanFrom(t *testing.T, srv *mysqltest.Server, from gmysql.Position) binlogS
 		t.Fatal(err)
 	}
 	return binlogSpan{from: from, to: gmysql.Position{Name: end[0], Pos: uint32(endPos)}}
+}
+
+// readBothWays reads the binlog from pos to the last event written now, once decoded by
+// go-mysql and once in raw mode through raw (a new rawEvents when nil), checks that both
+// reads gave the same events (sameEvents) and returns them and raw.
+func readBothWays(t *testing.T, srv *mysqltest.Server, from gmysql.Position, raw *rawEvents) (want, got []*replication.BinlogEvent, _ *rawEvents) {
+	t.Helper()
+	sp := spanFrom(t, srv, from)
+	want = readEvents(t, srv, sp, nil, nil)
+	if raw == nil {
+		raw = newRawEvents(gmysql.MariaDBFlavor)
+	}
+	got = readEvents(t, srv, sp, raw, nil)
+	sameEvents(t, want, got)
+	return want, got, raw
+}
+
+// sameEvents fails t at the first event of got that differs from want's: its type and
+// header; for a rows event its fields, its Type() and SkippedColumns and every value
+// (sameValue); for any other event all of it.
+func sameEvents(t *testing.T, want, got []*replication.BinlogEvent) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Fatalf("%d events in raw mode, %d from go-mysql", len(got), len(want))
+	}
+	for i := range want {
+		w, g := want[i], got[i]
+		if reflect.TypeOf(g.Event) != reflect.TypeOf(w.Event) || !reflect.DeepEqual(g.Header, w.Header) {
+			t.Fatalf("event %d: %T %+v, want %T %+v", i, g.Event, g.Header, w.Event, w.Header)
+		}
+		we, ok := w.Event.(*replication.RowsEvent)
+		if !ok {
+			if !reflect.DeepEqual(g.Event, w.Event) {
+				t.Fatalf("event %d (%s): %+v, want %+v", i, w.Header.EventType, g.Event, w.Event)
+			}
+			continue
+		}
+		ge := g.Event.(*replication.RowsEvent)
+		if ge.TableID != we.TableID || ge.Flags != we.Flags || ge.ColumnCount != we.ColumnCount || ge.Version != we.Version ||
+			!reflect.DeepEqual(ge.ColumnBitmap1, we.ColumnBitmap1) || !reflect.DeepEqual(ge.ColumnBitmap2, we.ColumnBitmap2) ||
+			!reflect.DeepEqual(ge.Table, we.Table) || len(ge.Rows) != len(we.Rows) {
+			t.Fatalf("event %d: rows event %+v, want %+v", i, ge, we)
+		}
+		if ge.Type() != we.Type() || !reflect.DeepEqual(ge.SkippedColumns, we.SkippedColumns) {
+			t.Fatalf("event %d (%s): Type() %s, SkippedColumns %v; want %s, %v", i, w.Header.EventType, ge.Type(), ge.SkippedColumns, we.Type(), we.SkippedColumns)
+		}
+		for r := range we.Rows {
+			for c := range we.Rows[r] {
+				if err := sameValue(ge.Rows[r][c], we.Rows[r][c]); err != nil {
+					t.Fatalf("event %d (%s) image %d column %d: %v", i, we.Table.Table, r, c, err)
+				}
+			}
+		}
+	}
 }
 
 // readEvents reads the binlog span sp: decoded by go-mysql (rows by dec when it is not

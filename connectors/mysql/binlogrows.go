@@ -10,6 +10,7 @@ import (
 
 	gmysql "github.com/go-mysql-org/go-mysql/mysql"
 	"github.com/go-mysql-org/go-mysql/replication"
+	"github.com/gonnect/gonnect/connectors/cdc"
 	"github.com/gonnect/gonnect/internal/ifacebox"
 	"github.com/shopspring/decimal"
 )
@@ -44,8 +45,8 @@ type binlogRows struct {
 	blob ifacebox.Slab[[]byte]
 	tms  ifacebox.Slab[time.Time]
 	decs ifacebox.Slab[decimal.Decimal]
-	text []byte // DATE strings
-	fast int    // events decoded here rather than by go-mysql
+	text cdc.Boxes // DATE strings
+	fast int       // events decoded here rather than by go-mysql
 }
 
 // colPlan is how one column of the current table is decoded.
@@ -358,7 +359,7 @@ func (d *binlogRows) value(b []byte, p *colPlan) (any, int, bool) {
 		if v == 0 {
 			return "0000-00-00", 3, true
 		}
-		return d.strs.Box(d.date(v/(16*32), v/32%16, v%32)), 3, true
+		return d.date(v/(16*32), v/32%16, v%32), 3, true
 	case gmysql.MYSQL_TYPE_DATETIME2:
 		return d.datetime2(b, int(p.meta))
 	case gmysql.MYSQL_TYPE_TIMESTAMP2:
@@ -421,20 +422,15 @@ func (d *binlogRows) timestamp2(b []byte, dec int) (any, int, bool) {
 	return d.tms.Box(time.Unix(sec, us*1000)), 4 + fn, true
 }
 
-// date renders a DATE as go-mysql does ("%04d-%02d-%02d") into the text slab.
-func (d *binlogRows) date(y, m, day uint32) string {
-	if cap(d.text)-len(d.text) < 16 {
-		d.text = make([]byte, 0, 4096)
-	}
-	start := len(d.text)
-	d.text = appendPadded(d.text, int(y), 4)
-	d.text = append(d.text, '-')
-	d.text = appendPadded(d.text, int(m), 2)
-	d.text = append(d.text, '-')
-	d.text = appendPadded(d.text, int(day), 2)
-	s := d.text[start:]
-	d.text = d.text[len(d.text):] // the string owns those bytes from now on
-	return unsafe.String(&s[0], len(s))
+// date renders a DATE as go-mysql does ("%04d-%02d-%02d"), boxed from d's text slab.
+func (d *binlogRows) date(y, m, day uint32) any {
+	var buf [16]byte
+	b := appendPadded(buf[:0], int(y), 4)
+	b = append(b, '-')
+	b = appendPadded(b, int(m), 2)
+	b = append(b, '-')
+	b = appendPadded(b, int(day), 2)
+	return d.text.StringOf(b)
 }
 
 // decimalGroupBytes is the byte length of a group of 0..9 leftover digits.
