@@ -13,6 +13,7 @@ import (
 	"github.com/gonnect/gonnect/bench/internal/harness"
 	"github.com/gonnect/gonnect/connectors"
 	"github.com/gonnect/gonnect/connectors/cdc/cdctest"
+	"github.com/gonnect/gonnect/internal/gctune"
 	"github.com/gonnect/gonnect/offsets"
 	"github.com/gonnect/gonnect/schemas"
 	"github.com/gonnect/gonnect/schemas/converters"
@@ -106,6 +107,10 @@ func runTaskChild(ctx context.Context, args []string) error {
 	j, err := readJob(args)
 	if err != nil {
 		return err
+	}
+	// the collector paced as cmd/gonnect's worker process paces it
+	if d := gctune.FromEnv(os.Getenv); d.Tuner != nil {
+		defer d.Tuner.Stop()
 	}
 	offs := &cdctest.Offsets{}
 	if j.Offset != nil {

@@ -6,9 +6,11 @@ import (
 	"flag"
 	"io"
 	"log/slog"
+	"os"
 
 	"github.com/gonnect/gonnect/connectors"
 	"github.com/gonnect/gonnect/connectors/filestream"
+	"github.com/gonnect/gonnect/internal/gctune"
 	"github.com/gonnect/gonnect/internal/memlimit"
 	"github.com/gonnect/gonnect/logging"
 	"github.com/gonnect/gonnect/schemas/converters"
@@ -62,8 +64,9 @@ func startDistributed(ctx context.Context, file string, overrides map[string]str
 // kafkaVersion is the Kafka Connect version Gonnect reports (GET / and plugins).
 const kafkaVersion = "3.9.0"
 
-// setupProcess sets up logging and the Go runtime's memory limit (from the
-// container's cgroup limit unless GOMEMLIMIT is set).
+// setupProcess sets up logging, the Go runtime's memory limit (from the
+// container's cgroup limit unless GOMEMLIMIT is set) and the collector's pacing
+// (internal/gctune unless GOGC is set).
 func setupProcess(stderr io.Writer) {
 	logging.Default.SetOutput(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	slog.SetDefault(logging.Logger("root"))
@@ -75,6 +78,12 @@ func setupProcess(stderr io.Writer) {
 		log.Info("Go runtime memory limit from GOMEMLIMIT", "bytes", r.Limit)
 	default:
 		log.Info("Go runtime memory limit set from the cgroup memory limit", "bytes", r.Limit, "cgroup_limit", r.CgroupLimit, "ratio", memlimit.Ratio)
+	}
+	if d := gctune.FromEnv(os.Getenv); d.Tuner == nil {
+		log.Info("garbage collector pacing left to the Go runtime", "reason", d.Reason)
+	} else {
+		log.Debug("garbage collector paced by load (GOGC or GONNECT_GC_TUNING=off to disable)",
+			"min_headroom_bytes", gctune.DefaultMinHeadroom, "max_headroom_bytes", gctune.DefaultMaxHeadroom)
 	}
 }
 

@@ -15,6 +15,7 @@ import (
 	"github.com/gonnect/gonnect/bench/internal/benchconn"
 	"github.com/gonnect/gonnect/bench/internal/harness"
 	"github.com/gonnect/gonnect/connectors"
+	"github.com/gonnect/gonnect/internal/gctune"
 	"github.com/gonnect/gonnect/schemas/converters"
 	"github.com/gonnect/gonnect/transforms"
 	"github.com/gonnect/gonnect/worker/distributed"
@@ -34,6 +35,10 @@ func Run(ctx context.Context, args []string) error {
 	cfg, warnings, err := workerconfig.Load(args[0], workerconfig.Distributed)
 	if err != nil {
 		return err
+	}
+	// the collector paced as cmd/gonnect's worker process paces it
+	if d := gctune.FromEnv(os.Getenv); d.Tuner != nil {
+		defer d.Tuner.Stop()
 	}
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	for _, w := range warnings {
