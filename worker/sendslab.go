@@ -14,12 +14,28 @@ import (
 // field: the producer hands the same *kgo.Record back to onProduced, which recovers
 // its slot from that pointer.
 type sendSlot struct {
-	kr      kgo.Record
-	pd      offsets.Pending
-	src     *connectors.SourceRecord
+	kr kgo.Record
+	pd offsets.Pending
+	// origin is what the runtime needs of the source record once it is converted:
+	// its partition, offset and position. The record itself (its key and value
+	// structs) is kept only for a task that gets it back in CommitRecord (src), so
+	// the records of a producer buffer full of converted bytes are not kept alive
+	// twice over (bench/mysql W3 with 4 KB JSON envelopes).
+	origin  connectors.SourceRecord
+	src     *connectors.SourceRecord // nil unless the task is a RecordCommitter
 	slab    *sendSlab
 	tracked bool // pd was handed to the tracker
 	skip    bool // dropped by a transform or skipped under errors.tolerance=all
+}
+
+// setOrigin points slot at r: its partition, offset and position always, the record
+// itself only when keep (the task is a RecordCommitter).
+func (slot *sendSlot) setOrigin(r *connectors.SourceRecord, keep bool) {
+	o := &slot.origin
+	o.SourcePartition, o.SourceOffset, o.LazyOffset, o.Position = r.SourcePartition, r.SourceOffset, r.LazyOffset, r.Position
+	if keep {
+		slot.src = r
+	}
 }
 
 // slotOf returns the slot whose kr is kr (every record this task produces is one).

@@ -30,7 +30,8 @@ type Transformer interface {
 type sourceTask struct {
 	id        TaskID
 	task      connectors.SourceTask
-	cfg       connectors.Config // resolved
+	committer connectors.RecordCommitter // task, when it takes CommitRecord calls; else nil
+	cfg       connectors.Config          // resolved
 	chain     Transformer
 	keyConv   schemas.Converter
 	valueConv schemas.Converter
@@ -235,7 +236,8 @@ func (t *sourceTask) pollLoop(ctx context.Context, out chan<- polledBatch) {
 				}
 				b.n = i + 1
 			}
-			slab.arm(b.n) // each of the n slots is released once after dispatch
+			t.tol.src = nil // keep no record of the batch alive past its conversion
+			slab.arm(b.n)   // each of the n slots is released once after dispatch
 		}
 		select {
 		case out <- b:
@@ -252,7 +254,7 @@ func (t *sourceTask) pollLoop(ctx context.Context, out chan<- polledBatch) {
 // record that a transform drops or that is skipped under errors.tolerance=all is
 // marked skip (dispatch counts it as done at once); an error fails the task.
 func (t *sourceTask) prepare(ctx context.Context, r *connectors.SourceRecord, slot *sendSlot) error {
-	slot.src = r
+	slot.setOrigin(r, t.committer != nil)
 	t.tol.src = r // positions are rendered from the source offset only on errors
 	rec := &r.Record
 	if t.chain != nil {
@@ -371,7 +373,7 @@ func (t *sourceTask) dispatch(ctx context.Context, slot *sendSlot) error {
 func (t *sourceTask) trackAll(slots []sendSlot) {
 	t.tracker.TrackEach(len(slots), func(i int) (*offsets.Pending, offsets.Partition, offsets.Offset, offsets.Lazy) {
 		s := &slots[i]
-		r := s.src
+		r := &s.origin
 		if r.SourcePartition == nil || !r.HasOffset() {
 			return nil, nil, nil, nil
 		}
@@ -406,7 +408,7 @@ func (t *sourceTask) onProduced(kr *kgo.Record, perr error) {
 
 // settle accounts for a produced record: acknowledged, failed, or given up at stop.
 func (t *sourceTask) settle(slot *sendSlot, kr *kgo.Record, perr error) {
-	r := slot.src
+	r := &slot.origin
 	t.metrics.done.Add(1)
 	if perr != nil {
 		if t.ctx.Err() != nil && errors.Is(perr, context.Canceled) {
@@ -428,9 +430,9 @@ func (t *sourceTask) settle(slot *sendSlot, kr *kgo.Record, perr error) {
 	if slot.tracked {
 		slot.pd.Ack()
 	}
-	if rc, ok := t.task.(connectors.RecordCommitter); ok {
+	if rc := t.committer; rc != nil {
 		md := &connectors.RecordMetadata{Topic: kr.Topic, Partition: kr.Partition, Offset: kr.Offset}
-		if cerr := safeCall(func() error { return rc.CommitRecord(t.ctx, r, md) }); cerr != nil {
+		if cerr := safeCall(func() error { return rc.CommitRecord(t.ctx, slot.src, md) }); cerr != nil {
 			t.log.Warn("CommitRecord failed", "error", cerr)
 		}
 	}
@@ -441,7 +443,7 @@ func (t *sourceTask) skip(ctx context.Context, slot *sendSlot) {
 	if slot.tracked {
 		slot.pd.Ack()
 	}
-	if rc, ok := t.task.(connectors.RecordCommitter); ok {
+	if rc := t.committer; rc != nil {
 		_ = safeCall(func() error { return rc.CommitRecord(ctx, slot.src, nil) })
 	}
 }

@@ -191,6 +191,7 @@ func (w *Worker) newSourceTask(id TaskID, plugin *connectors.Plugin, connCfg, ta
 		active: w.newTopicTracker(id),
 	}
 	st.produced = st.onProduced
+	st.committer, _ = st.task.(connectors.RecordCommitter)
 	st.keyRel, _ = st.keyConv.(schemas.BufferReleaser)
 	st.valueRel, _ = st.valueConv.(schemas.BufferReleaser)
 	st.slabs = newSlabPool()
