@@ -35,8 +35,10 @@ type onePollTask struct {
 	done      bool
 }
 
-func (*onePollTask) Start(context.Context, connectors.Config, connectors.TaskContext) error { return nil }
-func (*onePollTask) Stop(context.Context) error                                         { return nil }
+func (*onePollTask) Start(context.Context, connectors.Config, connectors.TaskContext) error {
+	return nil
+}
+func (*onePollTask) Stop(context.Context) error { return nil }
 
 func (t *onePollTask) Poll(ctx context.Context) ([]*connectors.SourceRecord, error) {
 	t.mu.Lock()

@@ -21,7 +21,7 @@ type sendSlot struct {
 	// structs) is kept only for a task that gets it back in CommitRecord (src), so
 	// the records of a producer buffer full of converted bytes are not kept alive
 	// twice over (bench/mysql W3 with 4 KB JSON envelopes).
-	origin  connectors.SourceRecord
+	origin  origin
 	src     *connectors.SourceRecord // nil unless the task is a RecordCommitter
 	slab    *sendSlab
 	tracked bool // pd was handed to the tracker
@@ -31,11 +31,23 @@ type sendSlot struct {
 // setOrigin points slot at r: its partition, offset and position always, the record
 // itself only when keep (the task is a RecordCommitter).
 func (slot *sendSlot) setOrigin(r *connectors.SourceRecord, keep bool) {
-	o := &slot.origin
-	o.SourcePartition, o.SourceOffset, o.LazyOffset, o.Position = r.SourcePartition, r.SourceOffset, r.LazyOffset, r.Position
+	slot.origin = origin{part: r.SourcePartition, off: r.SourceOffset, lazy: r.LazyOffset, pos: r.Position}
 	if keep {
 		slot.src = r
 	}
+}
+
+// origin is a source record's partition, offset (in either form) and position.
+type origin struct {
+	part offsets.Partition
+	off  offsets.Offset
+	lazy offsets.Lazy
+	pos  string
+}
+
+// position renders the origin for messages, as offsetJSON renders a record.
+func (o *origin) position() string {
+	return offsetJSON(&connectors.SourceRecord{SourceOffset: o.off, LazyOffset: o.lazy, Record: connectors.Record{Position: o.pos}})
 }
 
 // slotOf returns the slot whose kr is kr (every record this task produces is one).

@@ -373,12 +373,12 @@ func (t *sourceTask) dispatch(ctx context.Context, slot *sendSlot) error {
 func (t *sourceTask) trackAll(slots []sendSlot) {
 	t.tracker.TrackEach(len(slots), func(i int) (*offsets.Pending, offsets.Partition, offsets.Offset, offsets.Lazy) {
 		s := &slots[i]
-		r := &s.origin
-		if r.SourcePartition == nil || !r.HasOffset() {
+		o := &s.origin
+		if o.part == nil || (o.off == nil && o.lazy == nil) {
 			return nil, nil, nil, nil
 		}
 		s.tracked = true
-		return &s.pd, r.SourcePartition, r.SourceOffset, r.LazyOffset
+		return &s.pd, o.part, o.off, o.lazy
 	})
 }
 
@@ -408,7 +408,7 @@ func (t *sourceTask) onProduced(kr *kgo.Record, perr error) {
 
 // settle accounts for a produced record: acknowledged, failed, or given up at stop.
 func (t *sourceTask) settle(slot *sendSlot, kr *kgo.Record, perr error) {
-	r := &slot.origin
+	o := &slot.origin
 	t.metrics.done.Add(1)
 	if perr != nil {
 		if t.ctx.Err() != nil && errors.Is(perr, context.Canceled) {
@@ -416,13 +416,13 @@ func (t *sourceTask) settle(slot *sendSlot, kr *kgo.Record, perr error) {
 		}
 		if t.tol.policy.TolerateAll {
 			t.tol.c.skipped.Add(1)
-			t.log.Error("failed to send record; skipped under errors.tolerance=all", "topic", kr.Topic, "position", offsetJSON(r), "error", perr)
+			t.log.Error("failed to send record; skipped under errors.tolerance=all", "topic", kr.Topic, "position", o.position(), "error", perr)
 			if slot.tracked {
 				slot.pd.Ack()
 			}
 			return
 		}
-		t.fail(fmt.Errorf("%s stage failed for record at topic %q position %s: %w", StageKafkaProduce, kr.Topic, offsetJSON(r), perr))
+		t.fail(fmt.Errorf("%s stage failed for record at topic %q position %s: %w", StageKafkaProduce, kr.Topic, o.position(), perr))
 		return
 	}
 	t.metrics.written.Add(1)
