@@ -97,8 +97,12 @@ func streamBatchesAhead(ctx context.Context, c *client.Conn, q string, scratch [
 
 // streamBatches runs query q on c and calls send with the rows in batches of up to
 // rowBatch (the last one shorter) taken from pool, each row copied out of the packet
-// buffer (the scratch columns' text into the batch).
+// buffer (the scratch columns' text into the batch): by readTextBatches when it
+// applies, else through go-mysql's ExecuteSelectStreaming.
 func streamBatches(c *client.Conn, q string, pool batchPool, scratch []bool, send func(*snapBatch) error) error {
+	if read, err := readTextBatches(c, q, pool, scratch, send); read {
+		return err
+	}
 	var res gmysql.Result
 	var copier rowCopier
 	var batch *snapBatch
