@@ -288,9 +288,12 @@ func (t *textResult) row(b *snapBatch, p []byte) ([]any, error) {
 			cut := c.cut(v)
 			vals[i] = c.boxes.String(unsafe.String(unsafe.SliceData(cut), len(cut)))
 		case parseSigned:
-			x, err := strconv.ParseInt(unsafe.String(unsafe.SliceData(v), len(v)), 10, 64)
-			if err != nil {
-				return nil, fmt.Errorf("column %q: %w", t.fields[i].Name, err)
+			x, ok := shortDecimal(v)
+			if !ok {
+				var err error
+				if x, err = strconv.ParseInt(unsafe.String(unsafe.SliceData(v), len(v)), 10, 64); err != nil {
+					return nil, fmt.Errorf("column %q: %w", t.fields[i].Name, err)
+				}
 			}
 			switch col.kind {
 			case kindInt8:
@@ -303,11 +306,16 @@ func (t *textResult) row(b *snapBatch, p []byte) ([]any, error) {
 				vals[i] = c.boxes.Int64(x)
 			}
 		case parseUnsigned:
-			x, err := strconv.ParseUint(unsafe.String(unsafe.SliceData(v), len(v)), 10, 64)
+			x, ok := shortDecimal(v)
+			if ok && x >= 0 {
+				vals[i] = uint64(x)
+				continue
+			}
+			u, err := strconv.ParseUint(unsafe.String(unsafe.SliceData(v), len(v)), 10, 64)
 			if err != nil {
 				return nil, fmt.Errorf("column %q: %w", t.fields[i].Name, err)
 			}
-			vals[i] = x
+			vals[i] = u
 		case parseFloat:
 			x, err := strconv.ParseFloat(unsafe.String(unsafe.SliceData(v), len(v)), 64)
 			if err != nil {
@@ -317,6 +325,32 @@ func (t *textResult) row(b *snapBatch, p []byte) ([]any, error) {
 		}
 	}
 	return vals, nil
+}
+
+// shortDecimal parses b as strconv.ParseInt(b, 10, 64) does when b is an optional
+// '-' and 1 to 18 decimal digits (every value of an integer column narrower than
+// BIGINT, and most BIGINTs), in a fraction of its time; false for anything else,
+// which strconv then parses (or rejects).
+func shortDecimal(b []byte) (int64, bool) {
+	neg := len(b) > 0 && b[0] == '-'
+	if neg {
+		b = b[1:]
+	}
+	if len(b) == 0 || len(b) > 18 {
+		return 0, false
+	}
+	var n int64
+	for _, c := range b {
+		d := c - '0'
+		if d > 9 {
+			return 0, false
+		}
+		n = n*10 + int64(d)
+	}
+	if neg {
+		n = -n
+	}
+	return n, true
 }
 
 // lengthEncodedInt decodes the length-encoded integer at the start of b as go-mysql

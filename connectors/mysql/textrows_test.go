@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -274,5 +275,173 @@ func isMyError(code uint16) func(error) bool {
 	return func(err error) bool {
 		var me *gmysql.MyError
 		return errors.As(err, &me) && me.Code == code
+	}
+}
+
+// TestTextRowsFallBackWhenCompressed checks that the fast reader declines a
+// compressed connection without sending anything, and that streamBatches then reads
+// through go-mysql the same rows the fast reader reads on a plain connection.
+func TestTextRowsFallBackWhenCompressed(t *testing.T) {
+	srv := mysqltest.Start(t)
+	db := srv.NewDatabase(t, "textzlib")
+	srv.Exec(t, "SET sql_log_bin = 0", "CREATE TABLE "+db+".t (id INT PRIMARY KEY, v VARCHAR(100), d DECIMAL(8,2))",
+		"INSERT INTO "+db+".t SELECT seq, REPEAT('z', seq % 100), seq / 7 FROM "+db+".seq_1_to_1000")
+	q := "SELECT * FROM " + db + ".t ORDER BY id"
+	zc := textConn(t, srv, func(c *client.Conn) error { return c.SetCapability(gmysql.CLIENT_COMPRESS) })
+	if zc.Compression == gmysql.MYSQL_COMPRESS_NONE {
+		t.Fatalf("compression not negotiated: %s", zc.CapabilityString())
+	}
+	if read, err := readTextBatches(zc, q, newBatchPool(), nil, func(*snapBatch) error { return nil }); read || err != nil {
+		t.Fatalf("fast reader on a compressed connection: read %v, %v", read, err)
+	}
+	var got [][]any
+	if err := streamBatches(zc, q, newBatchPool(), nil, func(b *snapBatch) error {
+		got = append(got, b.rows...)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	want, err := readRows(t, textConn(t, srv), q, nil, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameRows(t, got, want)
+}
+
+// TestTextRowsMoreResults reads the first result of a multi-statement query with the
+// fast reader: the connection's status must say more results exist, and go-mysql's
+// own packet reader must then read the second result set whole, in sequence (nothing
+// the fast reader read ahead is lost).
+func TestTextRowsMoreResults(t *testing.T) {
+	srv := mysqltest.Start(t)
+	c := textConn(t, srv, func(c *client.Conn) error { return c.SetCapability(gmysql.CLIENT_MULTI_STATEMENTS) })
+	var rows [][]any
+	read, err := readTextBatches(c, "SELECT 1, 'a'; SELECT 'second', 2", newBatchPool(), nil, func(b *snapBatch) error {
+		rows = append(rows, b.rows...)
+		return nil
+	})
+	if !read || err != nil {
+		t.Fatalf("read %v, %v", read, err)
+	}
+	if got := fmt.Sprint(rows); got != "[[1 a]]" {
+		t.Fatalf("rows %s, want [[1 a]]", got)
+	}
+	if !strings.Contains(c.StatusString(), "SERVER_MORE_RESULTS_EXISTS") {
+		t.Fatalf("status %s lacks SERVER_MORE_RESULTS_EXISTS", c.StatusString())
+	}
+	_, replayed := c.Conn.Conn.(*replayConn)
+	t.Logf("bytes read ahead handed back: %v", replayed)
+	var got []string
+	for {
+		p, err := c.ReadPacket()
+		if err != nil {
+			t.Fatalf("second result after %q: %v", got, err)
+		}
+		if p[0] == gmysql.EOF_HEADER && len(p) < 9 {
+			break
+		}
+		got = append(got, string(p))
+	}
+	// column count, two column definitions, one row
+	if len(got) != 4 || got[0] != "\x02" || got[3] != "\x06second\x012" {
+		t.Fatalf("second result packets %q", got)
+	}
+	if _, err := c.Execute("DO 1"); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestTextRowsStoppedMidStream ends a fast read of a table far larger than the socket
+// and read buffers mid-stream: the server killing the connection must surface as an
+// error, and a stop whose rest of the result set cannot be skipped within drainBudget
+// must close the connection rather than leave it mid-result.
+func TestTextRowsStoppedMidStream(t *testing.T) {
+	srv := mysqltest.Start(t)
+	db := srv.NewDatabase(t, "textstop")
+	srv.Exec(t, "SET sql_log_bin = 0", "CREATE TABLE "+db+".t (id INT PRIMARY KEY, v VARCHAR(200)) ENGINE=MyISAM",
+		"INSERT INTO "+db+".t SELECT seq, REPEAT('s', 200) FROM "+db+".seq_1_to_200000")
+	errStop := errors.New("stop")
+	tests := []struct {
+		name    string
+		stop    func(c *client.Conn) error // called after the first batch; its error is send's
+		budget  time.Duration
+		wantErr func(error) bool
+	}{
+		{
+			name: "server kills the connection",
+			stop: func(c *client.Conn) error {
+				return srv.Root(fmt.Sprintf("KILL CONNECTION %d", c.GetConnectionID()))
+			},
+			budget: time.Second,
+			wantErr: func(err error) bool {
+				var me *gmysql.MyError
+				return errors.Is(err, gmysql.ErrBadConn) || errors.As(err, &me)
+			},
+		},
+		{
+			name:    "drain budget exceeded",
+			stop:    func(*client.Conn) error { return errStop },
+			budget:  0,
+			wantErr: func(err error) bool { return err == errStop },
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			saved := drainBudget
+			drainBudget = tc.budget
+			t.Cleanup(func() { drainBudget = saved })
+			c := textConn(t, srv)
+			batches := 0
+			read, err := readTextBatches(c, "SELECT * FROM "+db+".t", newBatchPool(), nil, func(b *snapBatch) error {
+				if batches++; batches == 1 {
+					return tc.stop(c)
+				}
+				return nil
+			})
+			if !read || !tc.wantErr(err) {
+				t.Fatalf("read %v after %d batches: error %v (%T)", read, batches, err, err)
+			}
+			if batches*rowBatch >= 200000 {
+				t.Fatalf("the whole table was read (%d batches)", batches)
+			}
+			if _, err := c.Execute("DO 1"); err == nil {
+				t.Fatal("the connection still runs commands")
+			}
+		})
+	}
+}
+
+// TestShortDecimal holds shortDecimal to strconv.ParseInt wherever it answers, and
+// checks it declines what it must leave to strconv.
+func TestShortDecimal(t *testing.T) {
+	tests := []struct {
+		name string
+		in   string
+		ok   bool
+	}{
+		{name: "zero", in: "0", ok: true},
+		{name: "negative zero", in: "-0", ok: true},
+		{name: "leading zeros", in: "0007", ok: true},
+		{name: "18 digits", in: "999999999999999999", ok: true},
+		{name: "negative 18 digits", in: "-999999999999999999", ok: true},
+		{name: "19 digits", in: "9223372036854775807"},
+		{name: "min int64", in: "-9223372036854775808"},
+		{name: "empty", in: ""},
+		{name: "minus only", in: "-"},
+		{name: "plus sign", in: "+5"},
+		{name: "fraction", in: "1.5"},
+		{name: "space", in: " 1"},
+		{name: "letter", in: "12a"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, ok := shortDecimal([]byte(tc.in))
+			if ok != tc.ok {
+				t.Fatalf("ok %v, want %v", ok, tc.ok)
+			}
+			if want, err := strconv.ParseInt(tc.in, 10, 64); ok && (err != nil || got != want) {
+				t.Fatalf("%d, strconv says %d, %v", got, want, err)
+			}
+		})
 	}
 }
