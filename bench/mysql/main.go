@@ -229,6 +229,7 @@ func runUntil(cfg connectors.Config, offs *cdctest.Offsets, n int, out *pipeline
 		if err != nil {
 			return task, got, last, err
 		}
+
 		for _, r := range rs {
 			if r.Topic == "bench.bench.t" {
 				got++
@@ -243,9 +244,11 @@ func runUntil(cfg connectors.Config, offs *cdctest.Offsets, n int, out *pipeline
 			}
 		}
 		if len(rs) > 0 {
-			last = rs[len(rs)-1]
-			offs.Set(last.SourcePartition, last.Offset())
+			last = rs[len(rs)-1] // stored once at the end: the worker commits offsets on its flush interval, not per poll
 		}
+	}
+	if last != nil {
+		offs.Set(last.SourcePartition, last.Offset())
 	}
 	return task, got, last, nil
 }

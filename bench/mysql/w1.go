@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"runtime"
 	"strconv"
 	"time"
 
@@ -24,10 +25,12 @@ func w1(dir string, srv *mysqltest.Server, broker string, rows int) (connectors.
 	var cfg connectors.Config
 	var end offsets.Offset
 	for i, threads := range snapshotThreads {
+		srvCPU0, _ := harness.CPU(srv.Pid())
 		ceiling, err := selectCeiling(srv, rows)
 		if err != nil {
 			return nil, nil, err
 		}
+		srvCPU1, _ := harness.CPU(srv.Pid())
 		cfg = benchConfig(srv, broker, "bench-history-w1-"+strconv.Itoa(i))
 		cfg["snapshot.max.threads"] = strconv.Itoa(threads)
 		name := fmt.Sprintf("w1-threads%d", threads)
@@ -39,12 +42,14 @@ func w1(dir string, srv *mysqltest.Server, broker string, rows int) (connectors.
 			return nil, nil, fmt.Errorf("%s reported no offset", name)
 		}
 		end = o.End
+		srvCPU2, _ := harness.CPU(srv.Pid())
 		label := fmt.Sprintf("W1 snapshot, snapshot.max.threads=%d", threads)
 		ratio := ceiling.Seconds() / o.Took.Seconds()
 		fmt.Printf("%s: %d rows in %v (%.0f rows/s); plain SELECT of the table %v (%.0f rows/s); ratio %.2fx (target ≥ 0.7x: %s); "+
-			"CPU %.2f s per million rows; peak RSS %.1f MB\n",
+			"CPU %.2f s per million rows; peak RSS %.1f MB; mariadbd CPU %v for the SELECT, %v for the snapshot (%d cores)\n",
 			label, rows, o.Took.Round(time.Millisecond), float64(rows)/o.Took.Seconds(), ceiling.Round(time.Millisecond),
-			float64(rows)/ceiling.Seconds(), ratio, verdict(ratio >= 0.7), perMillion(o.CPU, rows), harness.MB(o.PeakRSS))
+			float64(rows)/ceiling.Seconds(), ratio, verdict(ratio >= 0.7), perMillion(o.CPU, rows), harness.MB(o.PeakRSS),
+			srvCPU1-srvCPU0, srvCPU2-srvCPU1, runtime.NumCPU())
 		bench := "mysql-w1-threads" + strconv.Itoa(threads)
 		harness.Result{Bench: bench, Metric: "rows/s", Value: float64(rows) / o.Took.Seconds(), Unit: "rows/s",
 			Ref: "plain SELECT", RefValue: float64(rows) / ceiling.Seconds(), Target: "ratio ≥ 0.7",

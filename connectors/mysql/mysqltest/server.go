@@ -272,3 +272,6 @@ func (s *Server) Kill(ctx context.Context, user string) error {
 	}
 	return ctx.Err()
 }
+
+// Pid returns the process id of mariadbd, for benchmarks that read its CPU time.
+func (s *Server) Pid() int { return s.cmd.Process.Pid }
