@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -78,7 +79,7 @@ func textRowsTables(t *testing.T, srv *mysqltest.Server, db string) {
 }
 
 // textConn connects as the connector does (UTC session), with opts.
-func textConn(t *testing.T, srv *mysqltest.Server, opts ...client.Option) *client.Conn {
+func textConn(t testing.TB, srv *mysqltest.Server, opts ...client.Option) *client.Conn {
 	t.Helper()
 	c, err := client.Connect(srv.Addr(), srv.User, srv.Password, "", opts...)
 	if err != nil {
@@ -442,6 +443,55 @@ func TestShortDecimal(t *testing.T) {
 			if want, err := strconv.ParseInt(tc.in, 10, 64); ok && (err != nil || got != want) {
 				t.Fatalf("%d, strconv says %d, %v", got, want, err)
 			}
+		})
+	}
+}
+
+// BenchmarkTextRows reads a table shaped like W1's (about 200 bytes a row on the
+// wire) into pooled batches the way the snapshot's reader does, with go-mysql's path
+// and with the fast reader, and reports the client's CPU time per row (user and
+// system, from getrusage: the server's time is not in it).
+func BenchmarkTextRows(b *testing.B) {
+	const rows = 100_000
+	srv := mysqltest.Start(b)
+	db := srv.NewDatabase(b, "textbench")
+	srv.Exec(b, "SET sql_log_bin = 0", "CREATE TABLE "+db+".t (id BIGINT NOT NULL PRIMARY KEY, qty INT NOT NULL, "+
+		"account BIGINT NOT NULL, name VARCHAR(64) NOT NULL, note VARCHAR(255), price DECIMAL(10,2) NOT NULL, "+
+		"score DOUBLE NOT NULL, created DATETIME(6) NOT NULL, updated TIMESTAMP NOT NULL, active TINYINT(1) NOT NULL)",
+		"INSERT INTO "+db+".t SELECT seq, seq % 1000, seq * 7919, CONCAT('customer-', LPAD(seq, 8, '0'), '-', LPAD(seq * 104729, 21, '0')), "+
+			"LEFT(REPEAT('the quick brown fox jumps over the lazy dog; ', 3), 96 + seq % 32), seq % 100000 + (seq % 100) / 100, "+
+			"seq + (seq % 1000) / 1000, '2024-01-01 00:00:00' + INTERVAL seq SECOND + INTERVAL seq % 1000000 MICROSECOND, "+
+			"'2024-03-01 00:00:00' + INTERVAL seq * 7 SECOND, seq % 2 FROM "+db+".seq_1_to_100000")
+	scratch := []bool{false, false, false, false, false, true, false, true, true, false}
+	for _, fast := range []bool{false, true} {
+		name := "go-mysql"
+		if fast {
+			name = "fast"
+		}
+		b.Run(name, func(b *testing.B) {
+			c := textConn(b, srv)
+			textRowsOff = !fast
+			b.Cleanup(func() { textRowsOff = false })
+			pool := newBatchPool()
+			var ru0, ru1 syscall.Rusage
+			_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru0)
+			b.ReportAllocs()
+			for b.Loop() {
+				var held *snapBatch
+				n := 0
+				if err := streamBatches(c, "SELECT * FROM "+db+".t", pool, scratch, func(sb *snapBatch) error {
+					n += len(sb.rows)
+					pool.put(held)
+					held = sb
+					return nil
+				}); err != nil || n != rows {
+					b.Fatalf("%d rows, %v", n, err)
+				}
+			}
+			_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru1)
+			cpu := time.Duration(ru1.Utime.Nano()-ru0.Utime.Nano()) + time.Duration(ru1.Stime.Nano()-ru0.Stime.Nano())
+			b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N*rows), "cpu-ns/row")
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*rows), "ns/row")
 		})
 	}
 }
