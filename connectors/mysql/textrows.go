@@ -221,20 +221,18 @@ func (t *textResult) sendQuery(q string) error {
 
 // columns reads n column definitions and, unless CLIENT_DEPRECATE_EOF, their EOF.
 func (t *textResult) columns(n int, scratch []bool) error {
-	t.fields = make([]*gmysql.Field, n)
-	t.cols = make([]textColumn, n)
-	for i := range t.fields {
+	fields := make([]*gmysql.Field, n)
+	for i := range fields {
 		p, err := t.packet()
 		if err != nil {
 			return err
 		}
-		f := new(gmysql.Field)
-		if err := f.Parse(bytes.Clone(p)); err != nil {
+		fields[i] = new(gmysql.Field)
+		if err := fields[i].Parse(bytes.Clone(p)); err != nil {
 			return t.abandon(fmt.Errorf("column definition %d: %w", i+1, err))
 		}
-		t.fields[i] = f
-		t.cols[i] = textColumn{parse: textParseOf(f), kind: kindOf(f), scratch: i < len(scratch) && scratch[i]}
 	}
+	t.useFields(fields, scratch)
 	if t.deprecateEOF {
 		return nil
 	}
@@ -250,6 +248,15 @@ func (t *textResult) columns(n int, scratch []bool) error {
 		return t.abandon(err)
 	}
 	return nil
+}
+
+// useFields sets the result set's columns (scratch as for streamBatches).
+func (t *textResult) useFields(fields []*gmysql.Field, scratch []bool) {
+	t.fields = fields
+	t.cols = make([]textColumn, len(fields))
+	for i, f := range fields {
+		t.cols[i] = textColumn{parse: textParseOf(f), kind: kindOf(f), scratch: i < len(scratch) && scratch[i]}
+	}
 }
 
 // row parses one text row into b's next value slots.

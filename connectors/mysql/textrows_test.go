@@ -1,6 +1,7 @@
 package mysql
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"reflect"
@@ -494,4 +495,74 @@ func BenchmarkTextRows(b *testing.B) {
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*rows), "ns/row")
 		})
 	}
+}
+
+// fuzzFields are the columns FuzzTextRowMatchesParseText parses rows of: every way
+// ParseText and kindOf treat a column, with the text ones scratch or not.
+var fuzzFields = []*gmysql.Field{
+	{Type: gmysql.MYSQL_TYPE_TINY, Charset: binaryCharset}, {Type: gmysql.MYSQL_TYPE_SHORT, Charset: binaryCharset},
+	{Type: gmysql.MYSQL_TYPE_INT24, Charset: binaryCharset}, {Type: gmysql.MYSQL_TYPE_LONG, Charset: binaryCharset},
+	{Type: gmysql.MYSQL_TYPE_LONGLONG, Charset: binaryCharset}, {Type: gmysql.MYSQL_TYPE_YEAR, Charset: binaryCharset, Flag: gmysql.UNSIGNED_FLAG},
+	{Type: gmysql.MYSQL_TYPE_LONGLONG, Charset: binaryCharset, Flag: gmysql.UNSIGNED_FLAG}, {Type: gmysql.MYSQL_TYPE_TINY, Charset: binaryCharset, Flag: gmysql.UNSIGNED_FLAG},
+	{Type: gmysql.MYSQL_TYPE_FLOAT, Charset: binaryCharset}, {Type: gmysql.MYSQL_TYPE_DOUBLE, Charset: binaryCharset},
+	{Type: gmysql.MYSQL_TYPE_NEWDECIMAL, Charset: binaryCharset}, {Type: gmysql.MYSQL_TYPE_DATETIME, Charset: binaryCharset},
+	{Type: gmysql.MYSQL_TYPE_VAR_STRING, Charset: 45}, {Type: gmysql.MYSQL_TYPE_BLOB, Charset: binaryCharset},
+	{Type: gmysql.MYSQL_TYPE_BIT, Charset: binaryCharset}, {Type: gmysql.MYSQL_TYPE_GEOMETRY, Charset: binaryCharset},
+}
+
+var fuzzScratch = []bool{false, false, false, false, false, false, false, false, false, false, true, true, false, false, false, false}
+
+// FuzzTextRowMatchesParseText parses arbitrary row packets with the fast reader's row
+// parser and with go-mysql's ParseText and copyTo: the parser must never panic, must
+// reject what go-mysql rejects, and must produce the same values wherever go-mysql
+// accepts the row, except that it rejects a row with missing trailing values (go-mysql
+// reads them as NULL).
+func FuzzTextRowMatchesParseText(f *testing.F) {
+	for _, i := range []int{0, 1, 4711, 1 << 20} {
+		_, row := textRow10(i)
+		f.Add([]byte(row))
+	}
+	var row []byte
+	for _, v := range []string{"-128", "65535", "-8388608", "2147483647", "-9223372036854775808", "2155",
+		"18446744073709551615", "255", "-3.40282e38", "1e308", "-99999.99", "2024-01-02 03:04:05.123456", "héllo", "", "\x01", "\x00\x00"} {
+		row = append(row, gmysql.PutLengthEncodedString([]byte(v))...)
+	}
+	f.Add(row)
+	f.Add(bytes.Repeat([]byte{0xfb}, len(fuzzFields)))
+	f.Fuzz(func(t *testing.T, p []byte) {
+		want, wantErr, panicked := parseTextReference(p)
+		tr := &textResult{}
+		tr.useFields(fuzzFields, fuzzScratch)
+		got, err := tr.row(newBatchPool().get(len(fuzzFields)), p)
+		switch {
+		case panicked:
+		case wantErr != nil:
+			if err == nil {
+				t.Fatalf("go-mysql: %v; fast reader: %v", wantErr, got)
+			}
+		case err != nil:
+			if !strings.Contains(err.Error(), "truncated") {
+				t.Fatalf("go-mysql: %v; fast reader: %v", want, err)
+			}
+		default:
+			if !reflect.DeepEqual(got, want) {
+				t.Fatalf("fast reader %#v, go-mysql %#v", got, want)
+			}
+		}
+	})
+}
+
+// parseTextReference is the go-mysql path's row: ParseText, then copyTo.
+func parseTextReference(p []byte) (row []any, err error, panicked bool) {
+	defer func() {
+		if recover() != nil {
+			panicked = true
+		}
+	}()
+	fv, err := gmysql.RowData(p).ParseText(fuzzFields, nil)
+	if err != nil {
+		return nil, err, false
+	}
+	var c rowCopier
+	return c.copyTo(newBatchPool().get(len(fuzzFields)), fuzzScratch, fuzzFields, fv), nil, false
 }
