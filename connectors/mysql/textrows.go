@@ -38,7 +38,7 @@ var textReaders = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, te
 // drainBudget is how long a reader stopped mid-result (send failed, a row did not
 // parse) may spend skipping the rest of the result set so the connection can run
 // the next command; past it the connection is closed (a variable for tests).
-var drainBudget = time.Second
+var drainBudget = 250 * time.Millisecond
 
 var errNoResultEnd = errors.New("result set end unknown")
 
@@ -61,6 +61,11 @@ var errNoResultEnd = errors.New("result set end unknown")
 // go-mysql's reader), also when send failed: the rest of the result set is then
 // skipped, within drainBudget, or else c is closed. Only a broken connection (read
 // error) is left as is.
+//
+// Reading below go-mysql's buffered reader loses nothing: between commands it holds
+// no bytes, since a server sends nothing unasked. Differences from go-mysql: query
+// attributes set on c (SetQueryAttributes, IncludeLine) are not sent, and a row
+// missing its trailing values is an error rather than NULLs.
 func readTextBatches(c *client.Conn, q string, pool batchPool, scratch []bool, send func(*snapBatch) error) (bool, error) {
 	if textRowsOff || c == nil || c.Conn == nil || c.Conn.Conn == nil || c.Compression != gmysql.MYSQL_COMPRESS_NONE {
 		return false, nil

@@ -248,6 +248,14 @@ func TestTextRowsLeaveConnectionUsable(t *testing.T) {
 			if rows < tc.minRows {
 				t.Fatalf("%d rows, want at least %d", rows, tc.minRows)
 			}
+			var me *gmysql.MyError
+			if errors.As(err, &me) { // go-mysql's path must fail the same way, after as many rows
+				want, wantErr := readRows(t, textConn(t, srv), tc.q, nil, false)
+				var wme *gmysql.MyError
+				if !errors.As(wantErr, &wme) || *wme != *me || len(want) != rows {
+					t.Fatalf("fast reader: %d rows, %#v; go-mysql: %d rows, %#v", rows, me, len(want), wantErr)
+				}
+			}
 			if c.IsInTransaction() != tc.inTrans {
 				t.Fatalf("in transaction %v, want %v (%s)", c.IsInTransaction(), tc.inTrans, c.StatusString())
 			}
