@@ -123,16 +123,7 @@ func (c *rowCopier) copyTo(b *snapBatch, scratch []bool, fields []*gmysql.Field,
 				vals[i] = b
 			}
 		case gmysql.FieldValueTypeSigned:
-			switch n := v.AsInt64(); kind {
-			case kindInt8:
-				vals[i] = int8(n)
-			case kindInt16:
-				vals[i] = int16(n)
-			case kindInt32:
-				vals[i] = int32(n)
-			default:
-				vals[i] = c.boxes.Int64(n)
-			}
+			vals[i] = c.signed(kind, v.AsInt64())
 		case gmysql.FieldValueTypeFloat:
 			vals[i] = c.boxes.Float64(v.AsFloat64())
 		default:
@@ -140,6 +131,21 @@ func (c *rowCopier) copyTo(b *snapBatch, scratch []bool, fields []*gmysql.Field,
 		}
 	}
 	return vals
+}
+
+// signed is a signed integer column's value as the snapshot's rows carry it: the
+// column's own width for TINYINT, SMALLINT and INT (MEDIUMINT and INT both int32),
+// else a slab-boxed int64.
+func (c *rowCopier) signed(kind valueKind, n int64) any {
+	switch kind {
+	case kindInt8:
+		return int8(n)
+	case kindInt16:
+		return int16(n)
+	case kindInt32:
+		return int32(n)
+	}
+	return c.boxes.Int64(n)
 }
 
 // cut copies b into the byte arena and returns the copy (capacity = length, so an

@@ -307,16 +307,7 @@ func (t *textResult) row(b *snapBatch, p []byte) ([]any, error) {
 					return nil, fmt.Errorf("column %q: %w", t.fields[i].Name, err)
 				}
 			}
-			switch col.kind {
-			case kindInt8:
-				vals[i] = int8(x)
-			case kindInt16:
-				vals[i] = int16(x)
-			case kindInt32:
-				vals[i] = int32(x)
-			default:
-				vals[i] = c.boxes.Int64(x)
-			}
+			vals[i] = c.signed(col.kind, x)
 		case parseUnsigned:
 			x, ok := shortDecimal(v)
 			if ok && x >= 0 {
