@@ -6,7 +6,7 @@
 #
 #   scripts/bench.sh                    all benchmarks
 #   BENCH="pipeline rest" scripts/bench.sh   only these
-#   BENCH_TIMEOUT=300 (seconds per benchmark, default 300)
+#   BENCH_TIMEOUT=600 (seconds per benchmark, default 600)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,7 +14,7 @@ go build -o bin/gonnect ./cmd/gonnect || exit 1
 
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-limit=${BENCH_TIMEOUT:-300}
+limit=${BENCH_TIMEOUT:-600}
 failed=0
 suite_start=$(date +%s)
 names=()
