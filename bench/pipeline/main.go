@@ -39,7 +39,7 @@ func main() {
 	batch := flag.Int("batch", 1000, "records per source poll")
 	modes := flag.String("modes", "shared,pinned", "CPU modes to run: shared, pinned")
 	lz4 := flag.Bool("lz4", true, "also compare with lz4 compression on both sides (shared mode)")
-	rounds := flag.Int("rounds", 2, "runs per side (alternating peer and worker); the best of each side is reported, since the host is shared")
+	rounds := flag.Int("rounds", 3, "runs per side (alternating peer and worker); the best of each side is reported, since the host is shared")
 	flag.StringVar(&flushMs, "flush-ms", "1000", "offset.flush.interval.ms of the worker")
 	prof := flag.String("profile", "", "write the worker's CPU and allocation profiles to PREFIX-<mode>.{cpu,heap}.pprof")
 	flag.BoolVar(&timeline, "timeline", false, "print each run's progress every 250 ms")
