@@ -38,7 +38,7 @@ import (
 type Config struct {
 	Percent     int     // base GOGC (default 100)
 	MinHeadroom uint64  // heap growth allowed between collections while busy (default 32 MiB)
-	MaxHeadroom uint64  // cap on that growth, never below scan*Percent/200 (default 48 MiB)
+	MaxHeadroom uint64  // cap on that growth, never below scan*Percent/200 (default 40 MiB)
 	BusyRate    float64 // allocation rate, bytes per second, above which the process is busy (default 64 MiB/s)
 	// Interval is how often the tuner looks again without a collection (default 1s),
 	// so a process that stops allocating goes back to its base pacing.
@@ -49,7 +49,7 @@ type Config struct {
 const (
 	DefaultPercent     = 100
 	DefaultMinHeadroom = 32 << 20
-	DefaultMaxHeadroom = 48 << 20
+	DefaultMaxHeadroom = 40 << 20
 	DefaultBusyRate    = 64 << 20
 	DefaultInterval    = time.Second
 )

@@ -21,8 +21,8 @@ func TestPercentFor(t *testing.T) {
 		{name: "busy small heap gets the minimum headroom", scan: 4 * mib, rate: 500 * mib, want: 800},
 		{name: "busy tiny heap is bounded", scan: 64 << 10, rate: 500 * mib, want: maxPercent},
 		{name: "busy heap above the minimum headroom keeps the base", scan: 40 * mib, rate: 500 * mib, want: 100},
-		{name: "large heap capped at the maximum headroom", scan: 64 * mib, rate: 500 * mib, want: 75},
-		{name: "large idle heap capped too", scan: 64 * mib, rate: 0, want: 75},
+		{name: "large heap capped at the maximum headroom", scan: 64 * mib, rate: 500 * mib, want: 63},
+		{name: "large idle heap capped too", scan: 64 * mib, rate: 0, want: 63},
 		{name: "huge heap never below half the base", scan: 512 * mib, rate: 500 * mib, want: 50},
 		{name: "no heap yet", scan: 0, rate: 0, want: 100},
 	} {
