@@ -363,6 +363,7 @@ func (t *Task) readData(ctx context.Context, c *client.Conn, state *schemaState,
 		n := 0
 		scanned := t.metrics.rowsScanned.WithLabelValues(id.String())
 		err = src(ctx, id, scratchColumns(state, id), func(rows [][]any) error {
+			rt.nowLeft = 0 // the wait for this batch may have been long: read the clock again
 			for _, vals := range rows {
 				n++
 				if prev != nil {
@@ -410,7 +411,8 @@ type rowTable struct {
 	srcTs   time.Time
 	sources [snapshotMarkers]*schemas.Struct
 	// now is the clock reading of the envelopes' ts_ms (ts_us, ts_ns), read again
-	// every clockRows rows and after each hand-over to Poll (which may have waited),
+	// every clockRows rows, after each hand-over to Poll (which may have waited) and
+	// at each batch of rows from the reader (which may have waited for the server),
 	// not for every row: a clock read cost a tenth of the snapshot's CPU (W1).
 	now     time.Time
 	nowLeft int
