@@ -233,6 +233,9 @@ func (t *textResult) columns(n int, scratch []bool) error {
 			return err
 		}
 		fields[i] = new(gmysql.Field)
+		if err := checkColumnDef(p); err != nil {
+			return t.abandon(fmt.Errorf("column definition %d: %w", i+1, err))
+		}
 		if err := fields[i].Parse(bytes.Clone(p)); err != nil {
 			return t.abandon(fmt.Errorf("column definition %d: %w", i+1, err))
 		}
@@ -251,6 +254,40 @@ func (t *textResult) columns(n int, scratch []bool) error {
 	t.eofs--
 	if err := t.okStatus(p, true); err != nil {
 		return t.abandon(err)
+	}
+	return nil
+}
+
+// columnDefFields are the length-encoded strings that open a column definition
+// (Protocol::ColumnDefinition41), in order.
+var columnDefFields = [...]string{"catalog", "schema", "table", "org_table", "name", "org_name"}
+
+// columnDefFixed is the size of a column definition's fixed part after its strings:
+// the length of the fixed fields (0x0c), character set (2), column length (4), type
+// (1), flags (2), decimals (1) and filler (2).
+const columnDefFixed = 13
+
+// checkColumnDef returns an error naming the field and byte position unless p holds
+// every field of a column definition. gmysql.Field.Parse indexes past the end of a
+// short packet (a panic on the read-ahead goroutine, which ends the process) instead
+// of failing, so a packet goes to it only once this check passed.
+func checkColumnDef(p []byte) error {
+	pos := 0
+	for _, name := range columnDefFields {
+		n, _, m, ok := lengthEncodedInt(p[pos:])
+		if !ok || n > uint64(len(p)-pos-m) {
+			return fmt.Errorf("%s truncated at byte %d of %d: %w", name, pos, len(p), gmysql.ErrMalformPacket)
+		}
+		pos += m + int(n)
+	}
+	if len(p)-pos < columnDefFixed {
+		return fmt.Errorf("fixed fields at byte %d: %d bytes of %d: %w", pos, len(p)-pos, columnDefFixed, gmysql.ErrMalformPacket)
+	}
+	if pos += columnDefFixed; pos < len(p) { // a default value (COM_FIELD_LIST responses)
+		n, _, m, ok := lengthEncodedInt(p[pos:])
+		if !ok || n > uint64(len(p)-pos-m) {
+			return fmt.Errorf("default value truncated at byte %d of %d: %w", pos, len(p), gmysql.ErrMalformPacket)
+		}
 	}
 	return nil
 }
