@@ -62,6 +62,8 @@ func streamBatchesAhead(ctx context.Context, c *client.Conn, q string, scratch [
 	pool := newBatchPool()
 	stop := make(chan struct{})
 	readErr := make(chan error, 1)
+	stopInterrupt := interruptOnDone(ctx, c)
+	defer stopInterrupt()
 	go func() {
 		defer close(batches)
 		err := streamBatches(c, q, pool, scratch, func(b *snapBatch) error {
@@ -91,6 +93,9 @@ func streamBatchesAhead(ctx context.Context, c *client.Conn, q string, scratch [
 	err := <-readErr
 	if ferr != nil {
 		return ferr
+	}
+	if err != nil && ctx.Err() != nil {
+		return ctx.Err() // the read was interrupted (interruptOnDone) or stopped by ctx
 	}
 	return err
 }
@@ -194,6 +199,7 @@ func newParallelReader(ctx context.Context, t *Task, main *client.Conn, conns []
 		p.wg.Add(1)
 		go func(c *client.Conn) {
 			defer p.wg.Done()
+			defer interruptOnDone(ctx, c)()
 			for it := range items {
 				q := "SELECT * FROM " + quoteIdent(it.id.Catalog) + "." + quoteIdent(it.id.Table) + it.where
 				it.err = streamBatches(c, q, p.pool, it.scratch, func(b *snapBatch) error {
@@ -204,6 +210,9 @@ func newParallelReader(ctx context.Context, t *Task, main *client.Conn, conns []
 						return ctx.Err()
 					}
 				})
+				if it.err != nil && ctx.Err() != nil {
+					it.err = ctx.Err() // interrupted (interruptOnDone) or stopped by ctx
+				}
 				close(it.rows)
 			}
 		}(c)

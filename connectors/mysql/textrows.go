@@ -3,6 +3,7 @@ package mysql
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -85,6 +86,21 @@ func readTextBatches(c *client.Conn, q string, pool batchPool, scratch []bool, s
 	t.r.Reset(&t.src)
 	defer t.release()
 	return true, t.run(q, pool, scratch, send)
+}
+
+// interruptOnDone makes a read on c that is blocked when ctx ends (the server waiting
+// on a lock for up to lock_wait_timeout, a stalled network) fail at once, by moving
+// the connection's read deadline to the past; the reader then returns a read error
+// and c reads nothing more (it is left to be closed). The returned stop cancels this
+// once the reads are over; call it before c is used for anything else. With a read
+// timeout on c (ReadTimeout), a read that starts after ctx ended sets a new deadline
+// and ends within that timeout instead.
+func interruptOnDone(ctx context.Context, c *client.Conn) (stop func() bool) {
+	if c == nil || c.Conn == nil || c.Conn.Conn == nil {
+		return func() bool { return false }
+	}
+	nc := c.Conn.Conn // the network connection itself: release may wrap the field later
+	return context.AfterFunc(ctx, func() { _ = nc.SetReadDeadline(time.Now()) })
 }
 
 // textResult reads one result set for readTextBatches. Used by one goroutine.
