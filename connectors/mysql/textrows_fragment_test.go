@@ -2,8 +2,6 @@ package mysql
 
 import (
 	"io"
-	"net"
-	"sync"
 	"testing"
 
 	"github.com/go-mysql-org/go-mysql/client"
@@ -15,31 +13,7 @@ import (
 // headers and values arrive split across reads at every offset.
 func fragmentingProxy(t *testing.T, server string, chunk int) string {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var wg sync.WaitGroup
-	t.Cleanup(func() { ln.Close(); wg.Wait() })
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		cl, err := ln.Accept()
-		if err != nil {
-			return
-		}
-		defer cl.Close()
-		sv, err := net.Dial("tcp", server)
-		if err != nil {
-			return
-		}
-		defer sv.Close()
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			_, _ = io.Copy(sv, cl)
-			sv.Close()
-		}()
+	return relayProxy(t, server, func(cl io.Writer, sv io.Reader) {
 		buf := make([]byte, chunk)
 		for {
 			n, err := sv.Read(buf)
@@ -52,8 +26,7 @@ func fragmentingProxy(t *testing.T, server string, chunk int) string {
 				return
 			}
 		}
-	}()
-	return ln.Addr().String()
+	})
 }
 
 // TestTextRowsFragmentedReads reads the types table through a connection whose bytes

@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"io"
-	"net"
-	"sync"
 	"testing"
 
 	"github.com/go-mysql-org/go-mysql/client"
@@ -19,31 +17,7 @@ import (
 // the way, as a faulty proxy or server could send it.
 func manglingProxy(t *testing.T, server string, marker []byte, mangle func([]byte) []byte) string {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var wg sync.WaitGroup
-	t.Cleanup(func() { ln.Close(); wg.Wait() })
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		cl, err := ln.Accept()
-		if err != nil {
-			return
-		}
-		defer cl.Close()
-		sv, err := net.Dial("tcp", server)
-		if err != nil {
-			return
-		}
-		defer sv.Close()
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			_, _ = io.Copy(sv, cl)
-			sv.Close()
-		}()
+	return relayProxy(t, server, func(cl io.Writer, sv io.Reader) {
 		for {
 			var h [4]byte
 			if _, err := io.ReadFull(sv, h[:]); err != nil {
@@ -61,8 +35,7 @@ func manglingProxy(t *testing.T, server string, marker []byte, mangle func([]byt
 				return
 			}
 		}
-	}()
-	return ln.Addr().String()
+	})
 }
 
 // TestTextRowsMalformedColumnDefinition: a column definition cut short or with a
