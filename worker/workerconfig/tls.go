@@ -1,16 +1,14 @@
 package workerconfig
 
 import (
-	"bytes"
 	"crypto/tls"
 	"crypto/x509"
-	"encoding/pem"
 	"errors"
 	"fmt"
 	"os"
 	"strings"
 
-	"software.sslmate.com/src/go-pkcs12"
+	"github.com/gonnect/gonnect/internal/tlsstore"
 )
 
 // settings is one client role's effective properties: the worker's keys with the
@@ -113,25 +111,16 @@ func storeType(s settings, key, from string, data []byte) (string, error) {
 	named := s.name(key)
 	if !declared || t == "" {
 		named = s.name(from) // detected from the content
+		t = tlsstore.Detect(data)
 	}
-	t = strings.ToUpper(t)
-	if !declared || t == "" {
-		switch {
-		case bytes.Contains(data, []byte("-----BEGIN")):
-			t = "PEM"
-		case bytes.HasPrefix(data, []byte{0xFE, 0xED, 0xFE, 0xED}):
-			t = "JKS"
-		default:
-			t = "PKCS12"
-		}
+	typ, err := tlsstore.CheckType(t)
+	switch {
+	case errors.Is(err, tlsstore.ErrJKS):
+		return "", fmt.Errorf("%s: %w", named, err)
+	case err != nil:
+		return "", fmt.Errorf("Invalid value %s for configuration %s: String must be one of: PEM, PKCS12", strings.ToUpper(t), s.name(key))
 	}
-	switch t {
-	case "PEM", "PKCS12":
-		return t, nil
-	case "JKS":
-		return "", fmt.Errorf("%s: JKS stores are not supported; convert with keytool -importkeystore -deststoretype PKCS12, or use PEM", named)
-	}
-	return "", fmt.Errorf("Invalid value %s for configuration %s: String must be one of: PEM, PKCS12", t, s.name(key))
+	return typ, nil
 }
 
 func readStore(s settings, key string) ([]byte, error) {
@@ -165,23 +154,15 @@ func trustStore(s settings) (*x509.CertPool, error) {
 	if err != nil {
 		return nil, err
 	}
-	pool := x509.NewCertPool()
-	switch typ {
-	case "PEM":
-		if !pool.AppendCertsFromPEM(data) {
-			return nil, fmt.Errorf("%s: no PEM certificate found", s.name(from))
-		}
-	case "PKCS12":
-		pass, _ := s.get("ssl.truststore.password")
-		certs, err := pkcs12.DecodeTrustStore(data, pass)
-		if err != nil {
-			return nil, fmt.Errorf("%s: reading PKCS12 trust store (check %s): %w", s.name(from), s.name("ssl.truststore.password"), err)
-		}
-		for _, c := range certs {
-			pool.AddCert(c)
-		}
+	pass, _ := s.get("ssl.truststore.password")
+	pool, err := tlsstore.Pool(typ, data, pass)
+	switch {
+	case err == nil:
+		return pool, nil
+	case typ == tlsstore.PKCS12:
+		return nil, fmt.Errorf("%s: reading PKCS12 trust store (check %s): %w", s.name(from), s.name("ssl.truststore.password"), err)
 	}
-	return pool, nil
+	return nil, fmt.Errorf("%s: %w", s.name(from), err)
 }
 
 // keyStore returns the client certificate, or nil when no key store is set.
@@ -208,19 +189,14 @@ func keyStore(s settings) (*tls.Certificate, error) {
 	if typ == "PEM" {
 		return pemKeyPair(s, data, data, "ssl.keystore.location")
 	}
-	pass, _ := s.get("ssl.keystore.password")
-	key, leaf, cas, err := pkcs12.DecodeChain(data, pass)
-	if err != nil {
-		if kp, ok := s.get("ssl.key.password"); ok && kp != pass {
-			key, leaf, cas, err = pkcs12.DecodeChain(data, kp)
-		}
-		if err != nil {
-			return nil, fmt.Errorf("%s: reading PKCS12 key store (check %s): %w", s.name("ssl.keystore.location"), s.name("ssl.keystore.password"), err)
-		}
+	passwords := []string{""}
+	passwords[0], _ = s.get("ssl.keystore.password")
+	if kp, ok := s.get("ssl.key.password"); ok {
+		passwords = append(passwords, kp)
 	}
-	cert := &tls.Certificate{PrivateKey: key, Leaf: leaf, Certificate: [][]byte{leaf.Raw}}
-	for _, c := range cas {
-		cert.Certificate = append(cert.Certificate, c.Raw)
+	cert, err := tlsstore.PKCS12KeyPair(data, passwords...)
+	if err != nil {
+		return nil, fmt.Errorf("%s: reading PKCS12 key store (check %s): %w", s.name("ssl.keystore.location"), s.name("ssl.keystore.password"), err)
 	}
 	return cert, nil
 }
@@ -229,38 +205,14 @@ func keyStore(s settings) (*tls.Certificate, error) {
 // share one file). Legacy encrypted PEM keys are decrypted with ssl.key.password;
 // encrypted PKCS#8 keys are not supported.
 func pemKeyPair(s settings, certPEM, keyPEM []byte, from string) (*tls.Certificate, error) {
-	var keyBlock *pem.Block
-	rest := keyPEM
-	for {
-		var b *pem.Block
-		b, rest = pem.Decode(rest)
-		if b == nil {
-			break
-		}
-		if strings.Contains(b.Type, "PRIVATE KEY") {
-			keyBlock = b
-			break
-		}
+	pass, _ := s.get("ssl.key.password")
+	cert, err := tlsstore.PEMKeyPair(certPEM, keyPEM, pass)
+	var de *tlsstore.DecryptError
+	switch {
+	case err == nil:
+		return cert, nil
+	case errors.As(err, &de):
+		return nil, fmt.Errorf("%s: decrypting the private key (check %s): %w", s.name(from), s.name("ssl.key.password"), de.Err)
 	}
-	if keyBlock == nil {
-		return nil, fmt.Errorf("%s: no PEM private key found", s.name(from))
-	}
-	if keyBlock.Type == "ENCRYPTED PRIVATE KEY" {
-		return nil, fmt.Errorf("%s: encrypted PKCS#8 private keys are not supported; decrypt it (openssl pkcs8 -in key.pem -out plain.pem) or use a PKCS12 key store", s.name(from))
-	}
-	//nolint:staticcheck // legacy "Proc-Type: 4,ENCRYPTED" keys, as Java's PEM support reads them
-	if x509.IsEncryptedPEMBlock(keyBlock) {
-		pass, _ := s.get("ssl.key.password")
-		//nolint:staticcheck
-		der, err := x509.DecryptPEMBlock(keyBlock, []byte(pass))
-		if err != nil {
-			return nil, fmt.Errorf("%s: decrypting the private key (check %s): %w", s.name(from), s.name("ssl.key.password"), err)
-		}
-		keyBlock = &pem.Block{Type: keyBlock.Type, Bytes: der}
-	}
-	cert, err := tls.X509KeyPair(certPEM, pem.EncodeToMemory(keyBlock))
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", s.name(from), err)
-	}
-	return &cert, nil
+	return nil, fmt.Errorf("%s: %w", s.name(from), err)
 }
