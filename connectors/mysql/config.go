@@ -134,6 +134,7 @@ type Config struct {
 	Port                 int
 	ServerID             uint32
 	SSLMode              string
+	TLS                  tlsStores // database.ssl.truststore and database.ssl.keystore, read
 	ConnectTimeout       time.Duration
 	KeepAlive            bool
 	KeepAliveInterval    time.Duration
@@ -176,6 +177,9 @@ func ParseConfig(cfg connectors.Config, mariadb bool) (*Config, error) {
 		HistoryClass:      s("schema.history.internal")}
 	if c.Host == "" {
 		return nil, fmt.Errorf("database.hostname must be set")
+	}
+	if c.TLS, err = loadTLSStores(s); err != nil {
+		return nil, err
 	}
 	if c.User == "" {
 		return nil, fmt.Errorf("database.user must be set")

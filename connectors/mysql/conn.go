@@ -32,8 +32,16 @@ type dialer struct {
 
 func (d *dialer) addr() string { return net.JoinHostPort(d.cfg.Host, strconv.Itoa(d.cfg.Port)) }
 
-// tlsConfig returns the TLS config for the mode, or nil for plain.
+// tlsConfig returns the TLS config for the mode, or nil for plain. Every TLS
+// connection presents the database.ssl.keystore certificate when one is set;
+// verify_ca and verify_identity check the server's chain against
+// database.ssl.truststore (the system's CAs when it is not set).
 func (d *dialer) tlsConfig() *tls.Config {
+	roots := d.cfg.TLS.roots
+	tc := &tls.Config{ServerName: d.cfg.Host, RootCAs: roots}
+	if c := d.cfg.TLS.cert; c != nil {
+		tc.Certificates = []tls.Certificate{*c}
+	}
 	switch d.cfg.SSLMode {
 	case "", "disabled":
 		return nil
@@ -44,16 +52,19 @@ func (d *dialer) tlsConfig() *tls.Config {
 		if plain {
 			return nil
 		}
-		return &tls.Config{InsecureSkipVerify: true, ServerName: d.cfg.Host} //nolint:gosec // MySQL's preferred/required do not verify
+		tc.InsecureSkipVerify = true //nolint:gosec // MySQL's preferred/required do not verify
 	case "required":
-		return &tls.Config{InsecureSkipVerify: true, ServerName: d.cfg.Host} //nolint:gosec // as MySQL's required mode
+		tc.InsecureSkipVerify = true //nolint:gosec // as MySQL's required mode
 	case "verify_ca":
-		return &tls.Config{InsecureSkipVerify: true, VerifyPeerCertificate: verifyChainOnly, ServerName: d.cfg.Host} //nolint:gosec // chain verified in callback
+		tc.InsecureSkipVerify = true //nolint:gosec // the chain is verified in the callback, not the host name
+		tc.VerifyPeerCertificate = func(raw [][]byte, _ [][]*x509.Certificate) error { return verifyChainOnly(raw, roots) }
 	}
-	return &tls.Config{ServerName: d.cfg.Host}
+	return tc
 }
 
-func verifyChainOnly(raw [][]byte, _ [][]*x509.Certificate) error {
+// verifyChainOnly verifies the server's certificate chain raw against roots (the
+// system's CAs when nil), not its host name: verify_ca.
+func verifyChainOnly(raw [][]byte, roots *x509.CertPool) error {
 	if len(raw) == 0 {
 		return errors.New("server sent no certificate")
 	}
@@ -65,15 +76,17 @@ func verifyChainOnly(raw [][]byte, _ [][]*x509.Certificate) error {
 		}
 		certs[i] = c
 	}
-	pool, err := x509.SystemCertPool()
-	if err != nil {
-		return err
+	if roots == nil {
+		var err error
+		if roots, err = x509.SystemCertPool(); err != nil {
+			return err
+		}
 	}
 	inter := x509.NewCertPool()
 	for _, c := range certs[1:] {
 		inter.AddCert(c)
 	}
-	_, err = certs[0].Verify(x509.VerifyOptions{Roots: pool, Intermediates: inter})
+	_, err := certs[0].Verify(x509.VerifyOptions{Roots: roots, Intermediates: inter})
 	return err
 }
 

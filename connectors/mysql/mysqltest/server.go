@@ -83,7 +83,7 @@ func Start(t testing.TB) *Server {
 	mu.Lock()
 	defer mu.Unlock()
 	if shared == nil && startEr == nil {
-		shared, startEr = start()
+		shared, startEr = start(nil)
 	}
 	if startEr != nil {
 		t.Fatalf("mysqltest: %v", startEr)
@@ -100,7 +100,8 @@ func freePort() (int, error) {
 	return l.Addr().(*net.TCPAddr).Port, nil
 }
 
-func start() (*Server, error) {
+// start starts a server; extra are more mariadbd options.
+func start(extra []string) (*Server, error) {
 	mysqld := findBinary("mariadbd")
 	install := findBinary("mariadb-install-db")
 	if mysqld == "" || install == "" {
@@ -139,6 +140,7 @@ func start() (*Server, error) {
 		"--log-error="+filepath.Join(dir, "err.log"), "--skip-name-resolve",
 		"--innodb-buffer-pool-size=64M", "--max-connections=200", "--character-set-server=utf8mb4",
 		"--collation-server=utf8mb4_general_ci", "--default-time-zone=+00:00")
+	margs = append(margs, extra...)
 	s.cmd = exec.Command(mysqld, margs...)
 	if err := s.cmd.Start(); err != nil {
 		return nil, fmt.Errorf("starting mariadbd: %w", err)
@@ -168,7 +170,7 @@ func start() (*Server, error) {
 }
 
 // Launch starts a server outside of tests (benchmarks); call Close when done.
-func Launch() (*Server, error) { return start() }
+func Launch() (*Server, error) { return start(nil) }
 
 // Close stops a server started by Launch and removes its directory.
 func (s *Server) Close() { s.stop() }
