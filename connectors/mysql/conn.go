@@ -3,8 +3,6 @@ package mysql
 import (
 	"context"
 	"crypto/tls"
-	"crypto/x509"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -15,6 +13,7 @@ import (
 
 	"github.com/go-mysql-org/go-mysql/client"
 	gmysql "github.com/go-mysql-org/go-mysql/mysql"
+	"github.com/gonnect/gonnect/internal/tlsstore"
 )
 
 // dialer opens JDBC-equivalent connections with database.ssl.mode semantics:
@@ -57,37 +56,9 @@ func (d *dialer) tlsConfig() *tls.Config {
 		tc.InsecureSkipVerify = true //nolint:gosec // as MySQL's required mode
 	case "verify_ca":
 		tc.InsecureSkipVerify = true //nolint:gosec // the chain is verified in the callback, not the host name
-		tc.VerifyPeerCertificate = func(raw [][]byte, _ [][]*x509.Certificate) error { return verifyChainOnly(raw, roots) }
+		tc.VerifyConnection = func(cs tls.ConnectionState) error { return tlsstore.VerifyChain(cs.PeerCertificates, roots, "server") }
 	}
 	return tc
-}
-
-// verifyChainOnly verifies the server's certificate chain raw against roots (the
-// system's CAs when nil), not its host name: verify_ca.
-func verifyChainOnly(raw [][]byte, roots *x509.CertPool) error {
-	if len(raw) == 0 {
-		return errors.New("server sent no certificate")
-	}
-	certs := make([]*x509.Certificate, len(raw))
-	for i, r := range raw {
-		c, err := x509.ParseCertificate(r)
-		if err != nil {
-			return err
-		}
-		certs[i] = c
-	}
-	if roots == nil {
-		var err error
-		if roots, err = x509.SystemCertPool(); err != nil {
-			return err
-		}
-	}
-	inter := x509.NewCertPool()
-	for _, c := range certs[1:] {
-		inter.AddCert(c)
-	}
-	_, err := certs[0].Verify(x509.VerifyOptions{Roots: roots, Intermediates: inter})
-	return err
 }
 
 // connect opens a connection, applying the session settings every connector

@@ -88,15 +88,7 @@ func buildTLS(s settings) (*tls.Config, error) {
 		// Verify the chain but not the host name, as Java does with an empty value.
 		cfg.InsecureSkipVerify = true
 		cfg.VerifyConnection = func(cs tls.ConnectionState) error {
-			if len(cs.PeerCertificates) == 0 {
-				return errors.New("broker sent no certificate")
-			}
-			opts := x509.VerifyOptions{Roots: pool, Intermediates: x509.NewCertPool()}
-			for _, c := range cs.PeerCertificates[1:] {
-				opts.Intermediates.AddCert(c)
-			}
-			_, err := cs.PeerCertificates[0].Verify(opts)
-			return err
+			return tlsstore.VerifyChain(cs.PeerCertificates, pool, "broker")
 		}
 	default:
 		return nil, fmt.Errorf("Invalid value %s for configuration %s: use https (verify the broker host name) or an empty value",
