@@ -63,13 +63,14 @@ func TestBinlogRowsCraftedValuesMatchGoMySQL(t *testing.T) {
 		intg := prec - scale
 		return intg/9*4 + decimalGroupBytes[intg%9] + scale/9*4 + decimalGroupBytes[scale%9]
 	}
-	tests := []struct {
+	type craftedCase struct {
 		name     string
 		typ      byte
 		meta     uint16
 		size     int
 		unsigned bool
-	}{
+	}
+	tests := []craftedCase{
 		{name: "tiny", typ: gmysql.MYSQL_TYPE_TINY, size: 1},
 		{name: "tiny unsigned", typ: gmysql.MYSQL_TYPE_TINY, size: 1, unsigned: true},
 		{name: "short unsigned", typ: gmysql.MYSQL_TYPE_SHORT, size: 2, unsigned: true},
@@ -91,20 +92,8 @@ func TestBinlogRowsCraftedValuesMatchGoMySQL(t *testing.T) {
 	}
 	for dec := range 7 {
 		tests = append(tests,
-			struct {
-				name     string
-				typ      byte
-				meta     uint16
-				size     int
-				unsigned bool
-			}{name: "datetime2(" + strconv.Itoa(dec) + ")", typ: gmysql.MYSQL_TYPE_DATETIME2, meta: uint16(dec), size: 5 + (dec+1)/2},
-			struct {
-				name     string
-				typ      byte
-				meta     uint16
-				size     int
-				unsigned bool
-			}{name: "timestamp2(" + strconv.Itoa(dec) + ")", typ: gmysql.MYSQL_TYPE_TIMESTAMP2, meta: uint16(dec), size: 4 + (dec+1)/2})
+			craftedCase{name: "datetime2(" + strconv.Itoa(dec) + ")", typ: gmysql.MYSQL_TYPE_DATETIME2, meta: uint16(dec), size: 5 + (dec+1)/2},
+			craftedCase{name: "timestamp2(" + strconv.Itoa(dec) + ")", typ: gmysql.MYSQL_TYPE_TIMESTAMP2, meta: uint16(dec), size: 4 + (dec+1)/2})
 	}
 	rng := rand.New(rand.NewPCG(11, 13))
 	for _, tc := range tests {

@@ -36,11 +36,6 @@ func (d *dialer) addr() string { return net.JoinHostPort(d.cfg.Host, strconv.Ito
 // verify_ca and verify_identity check the server's chain against
 // database.ssl.truststore (the system's CAs when it is not set).
 func (d *dialer) tlsConfig() *tls.Config {
-	roots := d.cfg.TLS.roots
-	tc := &tls.Config{ServerName: d.cfg.Host, RootCAs: roots}
-	if c := d.cfg.TLS.cert; c != nil {
-		tc.Certificates = []tls.Certificate{*c}
-	}
 	switch d.cfg.SSLMode {
 	case "", "disabled":
 		return nil
@@ -51,9 +46,15 @@ func (d *dialer) tlsConfig() *tls.Config {
 		if plain {
 			return nil
 		}
-		tc.InsecureSkipVerify = true //nolint:gosec // MySQL's preferred/required do not verify
-	case "required":
-		tc.InsecureSkipVerify = true //nolint:gosec // as MySQL's required mode
+	}
+	roots := d.cfg.TLS.roots
+	tc := &tls.Config{ServerName: d.cfg.Host, RootCAs: roots}
+	if c := d.cfg.TLS.cert; c != nil {
+		tc.Certificates = []tls.Certificate{*c}
+	}
+	switch d.cfg.SSLMode {
+	case "preferred", "required":
+		tc.InsecureSkipVerify = true //nolint:gosec // MySQL's preferred and required modes do not verify
 	case "verify_ca":
 		tc.InsecureSkipVerify = true //nolint:gosec // the chain is verified in the callback, not the host name
 		tc.VerifyConnection = func(cs tls.ConnectionState) error { return tlsstore.VerifyChain(cs.PeerCertificates, roots, "server") }
